@@ -1,0 +1,51 @@
+# Kollega: `make run` serves the app, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test check messages translations demo bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# GNU gettext compiles the catalogues; install it from the system's packages when missing.
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing gettext (msgfmt) for the translation catalogues"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq gettext >/dev/null; fi; }
+
+messages: $(VENV)/.installed gettext
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_libraries
+	$(PY) manage.py load_demo
+	@echo
+	@echo "Kollega runs at http://127.0.0.1:$(PORT)/  (Finnish: /fi/, Swedish: /sv/)"
+	@echo "Coordinator account for the admin: $(PY) manage.py createsuperuser"
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Lint, migrations and catalogues: what CI checks besides the tests.
+check: $(VENV)/.installed gettext
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check_catalogues
+
+# Refresh the catalogues after changing user-facing strings.
+translations: $(VENV)/.installed gettext
+	$(PY) manage.py makemessages -l fi -l sv --no-location --ignore=.venv --ignore=var
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,345 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from libraries.models import FocusArea, Language, Library
+
+MAX_VISIT_DAYS = 5
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    AWAITING_HOME = "awaiting_home", _("awaiting own supervisor")
+    AWAITING_HOST = "awaiting_host", _("awaiting host library")
+    DATES_PROPOSED = "dates_proposed", _("other dates proposed")
+    CONFIRMED = "confirmed", _("confirmed")
+    COMPLETED = "completed", _("completed")
+    CLOSED = "closed", _("closed")
+    DECLINED = "declined", _("declined")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+OPEN_STATES = [
+    State.DRAFT,
+    State.AWAITING_HOME,
+    State.AWAITING_HOST,
+    State.DATES_PROPOSED,
+    State.CONFIRMED,
+]
+# States in which the visitor or the coordinator may still cancel.
+CANCELLABLE_STATES = OPEN_STATES
+
+
+class ExchangeQuerySet(models.QuerySet):
+    def open(self) -> "ExchangeQuerySet":
+        return self.filter(state__in=OPEN_STATES)
+
+    def for_visitor(self, person) -> "ExchangeQuerySet":
+        return self.filter(visitor=person)
+
+    def overlapping(self, first_day, last_day) -> "ExchangeQuerySet":
+        return self.filter(first_day__lte=last_day, last_day__gte=first_day)
+
+    def with_related(self) -> "ExchangeQuerySet":
+        return self.select_related(
+            "visitor",
+            "home_library__municipality__region",
+            "host_library__municipality__region",
+        )
+
+
+class ExchangeRequest(models.Model):
+    """One visit of one librarian to one host library."""
+
+    class Kind(models.TextChoices):
+        ONE_WAY = "one_way", _("one-way")
+        RECIPROCAL = "reciprocal", _("reciprocal")
+
+    class TripType(models.TextChoices):
+        BUSINESS_TRIP = "business_trip", _("business trip")
+        TRAINING_DAY = "training_day", _("training day")
+
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="exchanges",
+        verbose_name=_("visitor"),
+    )
+    home_library = models.ForeignKey(
+        Library, models.PROTECT, related_name="sent_exchanges", verbose_name=_("home library")
+    )
+    host_library = models.ForeignKey(
+        Library, models.PROTECT, related_name="hosted_exchanges", verbose_name=_("host library")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    # Bumped by every transition; decision links are bound to it.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    first_day = models.DateField(_("first day"), null=True, blank=True)
+    last_day = models.DateField(_("last day"), null=True, blank=True)
+    alternative_dates = models.CharField(_("alternative dates"), max_length=500, blank=True)
+    kind = models.CharField(
+        _("one-way or reciprocal"), max_length=12, choices=Kind.choices, default=Kind.ONE_WAY
+    )
+    trip_type = models.CharField(
+        _("recorded by the home employer as"),
+        max_length=15,
+        choices=TripType.choices,
+        default=TripType.BUSINESS_TRIP,
+    )
+    expectations = models.TextField(_("what I expect and want to do"), max_length=3000, blank=True)
+    focus_areas = models.ManyToManyField(
+        FocusArea, blank=True, related_name="exchanges", verbose_name=_("focus areas")
+    )
+    language_practice = models.BooleanField(_("language practice"), default=False)
+    cover_arrangements = models.CharField(
+        _("who covers my work meanwhile"), max_length=500, blank=True
+    )
+
+    travel_car_km = models.PositiveIntegerField(_("own car, kilometres"), null=True, blank=True)
+    travel_public_eur = models.DecimalField(
+        _("public transport, euros"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    travel_other_eur = models.DecimalField(
+        _("other travel, euros"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    accommodation_nights = models.PositiveSmallIntegerField(
+        _("accommodation, nights"), null=True, blank=True
+    )
+    accommodation_eur = models.DecimalField(
+        _("accommodation, euros"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    privacy_accepted_at = models.DateTimeField(_("privacy notice accepted"), null=True, blank=True)
+
+    # Whom the request asks: copied at submission, so later profile edits don't move it.
+    home_supervisor_name = models.CharField(_("own supervisor"), max_length=200, blank=True)
+    home_supervisor_email = models.EmailField(_("own supervisor's email"), blank=True)
+    home_supervisor_language = models.CharField(
+        _("own supervisor's language"), max_length=2, choices=Language.choices, blank=True
+    )
+    host_contact_name = models.CharField(_("host contact"), max_length=200, blank=True)
+    host_contact_email = models.EmailField(_("host contact's email"), blank=True)
+    host_contact_language = models.CharField(
+        _("host contact's language"), max_length=2, choices=Language.choices, blank=True
+    )
+
+    # The host's proposal of other dates.
+    proposed_first_day = models.DateField(_("proposed first day"), null=True, blank=True)
+    proposed_last_day = models.DateField(_("proposed last day"), null=True, blank=True)
+
+    # Named by the host when approving.
+    mentor_name = models.CharField(_("workplace mentor"), max_length=200, blank=True)
+    mentor_email = models.EmailField(_("workplace mentor's email"), blank=True)
+    mentor_phone = models.CharField(_("workplace mentor's phone"), max_length=50, blank=True)
+    mentor_language = models.CharField(
+        _("workplace mentor's language"), max_length=2, choices=Language.choices, blank=True
+    )
+    meeting_place = models.CharField(_("where to meet"), max_length=300, blank=True)
+    meeting_time = models.CharField(_("when to meet"), max_length=100, blank=True)
+    programme_notes = models.TextField(_("programme notes"), max_length=3000, blank=True)
+
+    # A reciprocal exchange is two visits; the return visit points to the first.
+    return_of = models.OneToOneField(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="return_visit",
+        verbose_name=_("return visit of"),
+    )
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ExchangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("exchange request")
+        verbose_name_plural = _("exchange requests")
+        indexes = [
+            models.Index(fields=["state", "first_day"]),
+            models.Index(fields=["state", "last_day"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(host_library=F("home_library")),
+                name="exchange_host_is_not_home",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_day__isnull=True)
+                | Q(last_day__isnull=True)
+                | Q(last_day__gte=F("first_day")),
+                name="exchange_last_day_not_before_first",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_first_day__isnull=True)
+                | Q(proposed_last_day__isnull=True)
+                | Q(proposed_last_day__gte=F("proposed_first_day")),
+                name="exchange_proposed_last_day_not_before_first",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} → {self.host_library}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:request-detail", args=[self.pk])
+
+    @property
+    def days(self) -> int:
+        if not (self.first_day and self.last_day):
+            return 0
+        return (self.last_day - self.first_day).days + 1
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+def visit_days_span(first_day, last_day) -> int:
+    return (last_day - first_day).days + 1
+
+
+def max_last_day(first_day):
+    return first_day + timedelta(days=MAX_VISIT_DAYS - 1)
+
+
+class Approval(models.Model):
+    """One supervisor's decision on one request: the home supervisor's or the host's."""
+
+    class Role(models.TextChoices):
+        HOME = "home", _("own supervisor")
+        HOST = "host", _("host library")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+        DATES_PROPOSED = "dates_proposed", _("other dates proposed")
+        WITHDRAWN = "withdrawn", _("no longer needed")
+
+    exchange = models.ForeignKey(
+        ExchangeRequest,
+        models.CASCADE,
+        related_name="approvals",
+        verbose_name=_("exchange request"),
+    )
+    role = models.CharField(_("role"), max_length=4, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    decision = models.CharField(
+        _("decision"), max_length=15, choices=Decision.choices, default=Decision.PENDING
+    )
+    # Bumped when a new link replaces the old one; a link carries the version it was made for.
+    version = models.PositiveIntegerField(_("link version"), default=1)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "role"],
+                condition=Q(decision="pending"),
+                name="approval_one_pending_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == self.Decision.PENDING
+
+
+class HistoryEntry(models.Model):
+    """One transition of an exchange: who, when, from, to, and why."""
+
+    exchange = models.ForeignKey(
+        ExchangeRequest, models.CASCADE, related_name="history", verbose_name=_("exchange request")
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    # Who acted, as shown: a supervisor acting through a link has no account.
+    actor_label = models.CharField(_("by"), max_length=200, blank=True)
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unsent(self) -> "NotificationQuerySet":
+        return self.filter(status=Notification.Status.PENDING)
+
+
+class Notification(models.Model):
+    """One email in the outbox, written in the transaction that caused it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=50, db_index=True)
+    exchange = models.ForeignKey(
+        ExchangeRequest,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("exchange request"),
+    )
+    recipient = models.EmailField(_("recipient"))
+    recipient_name = models.CharField(_("recipient's name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient}"

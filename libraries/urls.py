@@ -1,0 +1,10 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "libraries"
+urlpatterns = [
+    path(_("libraries/"), views.directory, name="directory"),
+    path(_("libraries/<slug:slug>/"), views.library_detail, name="library-detail"),
+]

@@ -1,0 +1,60 @@
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def reset_locale():
+    """Every test starts in the default language and leaves no language behind."""
+    translation.activate("fi")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _service_missing(marker: str) -> str | None:
+    """Why a service a marked test needs is missing, or None when it is there."""
+    import os
+    import shutil
+    import socket
+
+    from django.conf import settings
+
+    if marker == "postgres":
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+        return None
+    if marker == "redis":
+        url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        try:
+            import redis
+
+            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        except Exception as exc:  # noqa: BLE001
+            return f"needs Redis at {url}: {exc}"
+        return None
+    if marker == "browser":
+        if not shutil.which("chromium"):
+            return "needs chromium (Debian package chromium)"
+        return None
+    return None
+
+
+def pytest_runtest_setup(item):
+    import os
+
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _service_missing(marker)
+        if reason is None:
+            continue
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run this test, but it {reason}")
+        pytest.skip(reason)
