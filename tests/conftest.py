@@ -22,7 +22,6 @@ def _service_missing(marker: str) -> str | None:
     """Why a service a marked test needs is missing, or None when it is there."""
     import os
     import shutil
-    import socket
 
     from django.conf import settings
 
