@@ -1,0 +1,81 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from libraries.models import FocusArea, Library, Municipality, Network, Region, Staff
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("slug",)
+
+    name_fi = "Pohjanmaa"
+    name_sv = "Österbotten"
+    slug = "pohjanmaa"
+
+
+class MunicipalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    name_fi = factory.Sequence(lambda n: f"Kunta {n}")
+    name_sv = factory.Sequence(lambda n: f"Kommun {n}")
+    slug = factory.Sequence(lambda n: f"kunta-{n}")
+    region = factory.SubFactory(RegionFactory)
+    language_status = Municipality.LanguageStatus.FINNISH
+
+
+class NetworkFactory(DjangoModelFactory):
+    class Meta:
+        model = Network
+        django_get_or_create = ("slug",)
+
+    name = "Eepos"
+    slug = "eepos"
+
+
+class FocusAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = FocusArea
+        django_get_or_create = ("slug",)
+
+    name_fi = "Lasten ja nuorten palvelut"
+    name_sv = "Tjänster för barn och unga"
+    slug = "children-and-youth"
+
+
+class LibraryFactory(DjangoModelFactory):
+    class Meta:
+        model = Library
+
+    name_fi = factory.Sequence(lambda n: f"Kirjasto {n}")
+    name_sv = factory.Sequence(lambda n: f"Bibliotek {n}")
+    slug = factory.Sequence(lambda n: f"kirjasto-{n}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = Library.Kind.MAIN
+    street = "Kirjastonkatu 1"
+    postal_code = "65100"
+    city = "Vaasa"
+    email_domains = factory.Sequence(lambda n: f"kunta{n}.fi")
+    contact_name = "Hanna Host"
+    contact_email = factory.LazyAttribute(lambda o: f"host@{o.email_domains.split(';')[0]}")
+    contact_language = "fi"
+    accepts_visitors = True
+
+
+class StaffFactory(DjangoModelFactory):
+    class Meta:
+        model = Staff
+        django_get_or_create = ("email",)
+
+    name = factory.Sequence(lambda n: f"Liisa Lukija {n}")
+    library = factory.SubFactory(LibraryFactory)
+    email = factory.LazyAttributeSequence(
+        lambda o, n: f"librarian{n}@{o.library.domain_list[0] if o.library else 'example.fi'}"
+    )
+    job_title = "kirjastovirkailija"
+    language = "fi"
+    supervisor_name = "Eeva Esihenkilö"
+    supervisor_email = factory.LazyAttribute(
+        lambda o: f"boss@{o.library.domain_list[0]}" if o.library else ""
+    )
