@@ -17,7 +17,21 @@ VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting; anything but a clear yes or no stops start-up."""
+    value = env.str(name, default="").strip().lower()
+    if not value:
+        return default
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+DEBUG = env_bool("DEBUG", default=True)
 
 
 def _secret_key() -> str:

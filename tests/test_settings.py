@@ -1,0 +1,57 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _run_settings(env: dict, code: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_start_up_without_a_secret_key_fails_clearly_when_debug_is_off():
+    result = _run_settings({"DEBUG": "false"}, "pass")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_embedded_default_is_sqlite_with_immediate_transactions():
+    result = _run_settings(
+        {},
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['OPTIONS']['transaction_mode'], settings.CELERY_TASK_ALWAYS_EAGER)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "IMMEDIATE", "True"]
+
+
+def test_database_url_selects_postgresql_with_persistent_connections():
+    result = _run_settings(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/kollega",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        },
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['CONN_MAX_AGE'], settings.CELERY_TASK_ALWAYS_EAGER)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "600", "False"]
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_a_bad_debug_value_is_refused(value):
+    result = _run_settings({"DEBUG": value}, "pass")
+    assert result.returncode != 0
