@@ -34,6 +34,7 @@ run: messages
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_libraries
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_exchanges
 	@echo
 	@echo "Kollega runs at http://127.0.0.1:$(PORT)/  (Finnish: /fi/, Swedish: /sv/)"
 	@echo "Coordinator account for the admin: $(PY) manage.py createsuperuser"

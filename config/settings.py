@@ -175,6 +175,15 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Email work: a task is acknowledged only after it ran, so a worker that dies mid-send
+# leaves the message to be redelivered (the outbox row makes the resend harmless).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per worker process: sends are slow and should spread evenly.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers an unacknowledged task after this long; it must outlast any retry countdown.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Sign-in links are valid for 15 minutes and once only.
 SIGN_IN_LINK_MAX_AGE = 15 * 60
