@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 env = environ.Env()
 
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "libraries.context_processors.language_links",
             ],
         },
     },
@@ -120,7 +122,7 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "libraries.Staff"
-LOGIN_URL = "libraries:sign-in"
+LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kollega")}

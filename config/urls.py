@@ -13,6 +13,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", library_views.home, name="home"),
     path("", include("libraries.urls")),
+    path("", include("libraries.account_urls")),
     path("", include("exchange.urls")),
     path("", include("feedback.urls")),
     path("admin/", admin.site.urls),

@@ -145,6 +145,16 @@ class ExchangeRequest(models.Model):
     meeting_time = models.CharField(_("when to meet"), max_length=100, blank=True)
     programme_notes = models.TextField(_("programme notes"), max_length=3000, blank=True)
 
+    # Named by the host of a reciprocal exchange: who comes back, and when. The return
+    # visit is created from these once this visit is confirmed.
+    return_visitor_name = models.CharField(_("return visitor"), max_length=200, blank=True)
+    return_visitor_email = models.EmailField(_("return visitor's email"), blank=True)
+    return_visitor_language = models.CharField(
+        _("return visitor's language"), max_length=2, choices=Language.choices, blank=True
+    )
+    return_first_day = models.DateField(_("return visit's first day"), null=True, blank=True)
+    return_last_day = models.DateField(_("return visit's last day"), null=True, blank=True)
+
     # A reciprocal exchange is two visits; the return visit points to the first.
     return_of = models.OneToOneField(
         "self",
@@ -186,6 +196,22 @@ class ExchangeRequest(models.Model):
                 | Q(proposed_last_day__gte=F("proposed_first_day")),
                 name="exchange_proposed_last_day_not_before_first",
             ),
+            # At most five days. PostgreSQL adds an interval to the date; SQLite calls a
+            # date function Django registers on its own connections, so on SQLite only
+            # Django (not the plain sqlite3 shell) can write these rows.
+            models.CheckConstraint(
+                condition=Q(first_day__isnull=True)
+                | Q(last_day__isnull=True)
+                | Q(last_day__lte=F("first_day") + timedelta(days=MAX_VISIT_DAYS - 1)),
+                name="exchange_at_most_five_days",
+            ),
+            # A CHECK passes on NULL, so an estimate left empty is fine.
+            models.CheckConstraint(
+                condition=Q(travel_public_eur__gte=0)
+                & Q(travel_other_eur__gte=0)
+                & Q(accommodation_eur__gte=0),
+                name="exchange_costs_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +229,22 @@ class ExchangeRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def needs_return_visit(self) -> bool:
+        """A reciprocal visit whose host names who comes back (the return visit itself doesn't)."""
+        return self.kind == self.Kind.RECIPROCAL and self.return_of_id is None
+
+    def return_details(self):
+        from .workflow import ReturnVisit
+
+        return ReturnVisit(
+            name=self.return_visitor_name,
+            email=self.return_visitor_email,
+            language=self.return_visitor_language,
+            first_day=self.return_first_day,
+            last_day=self.return_last_day,
+        )
 
 
 def visit_days_span(first_day, last_day) -> int:
@@ -325,6 +367,8 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    # An iCalendar event sent along, e.g. the confirmed visit for the recipient's calendar.
+    calendar = models.TextField(_("calendar event"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

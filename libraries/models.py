@@ -1,8 +1,13 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,6 +101,36 @@ class LibraryQuerySet(models.QuerySet):
         candidates = self.filter(email_domains__icontains=domain)
         ids = [lib.pk for lib in candidates if domain in lib.domain_list]
         return self.filter(pk__in=ids)
+
+    def with_related(self) -> "LibraryQuerySet":
+        """Everything a list of libraries shows, in a fixed number of queries."""
+        return self.select_related("municipality__region", "network").prefetch_related(
+            "focus_areas"
+        )
+
+    def in_name_order(self) -> "LibraryQuerySet":
+        """Alphabetical by the name shown in the active language.
+
+        Most libraries have no Swedish name and show the Finnish one, so they sort by it too.
+        """
+        if get_language() == "sv":
+            return self.order_by(Coalesce(NullIf("name_sv", Value("")), "name_fi"))
+        return self.order_by("name_fi")
+
+    def search(self, text: str) -> "LibraryQuerySet":
+        """Libraries whose name, municipality or city contains every word of the text."""
+        fields = ["name_fi", "name_sv", "municipality__name_fi", "municipality__name_sv", "city"]
+        queryset = self
+        for word in text.split():
+            # SQLite matches only ASCII letters case-insensitively; the capitalised word
+            # lets "ähtäri" find "Ähtärin kaupunginkirjasto" there too.
+            variants = {word, word.capitalize()}
+            matches = Q()
+            for field in fields:
+                for variant in variants:
+                    matches |= Q(**{f"{field}__icontains": variant})
+            queryset = queryset.filter(matches)
+        return queryset
 
 
 class Library(models.Model):
@@ -265,3 +300,43 @@ class ContactDetails(models.Model):
     def load(cls) -> "ContactDetails":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class SignInLinkQuerySet(models.QuerySet):
+    def for_email(self, email: str) -> "SignInLinkQuerySet":
+        return self.filter(email__iexact=email.strip())
+
+    def created_since(self, moment) -> "SignInLinkQuerySet":
+        return self.filter(created_at__gte=moment)
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link sent by email. Only a hash of its token is kept."""
+
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    email = models.EmailField(_("email address"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    # Where to go after signing in: a path on this site, checked again when used.
+    next_url = models.CharField(_("next page"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    objects = SignInLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+    def expires_at(self):
+        return self.created_at + timedelta(seconds=settings.SIGN_IN_LINK_MAX_AGE)
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at()

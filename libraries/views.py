@@ -1,17 +1,33 @@
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
-from .models import ContactDetails, Library
+from .forms import DirectoryFilterForm
+from .models import ContactDetails, Library, Municipality
 
 
 def home(request):
-    return render(request, "libraries/home.html", {"contact": ContactDetails.load()})
+    municipalities = Municipality.objects.aggregate(
+        total=Count("pk"),
+        bilingual=Count("pk", filter=~Q(language_status=Municipality.LanguageStatus.FINNISH)),
+    )
+    context = {
+        # Only read here: the row comes from the admin (or the demo data), never from a GET.
+        "contact": ContactDetails.objects.first(),
+        "library_count": Library.objects.count(),
+        "municipality_count": municipalities["total"],
+        "bilingual_count": municipalities["bilingual"],
+    }
+    return render(request, "libraries/home.html", context)
 
 
 def directory(request):
-    libraries = Library.objects.select_related("municipality__region")
-    return render(request, "libraries/directory.html", {"libraries": libraries})
+    form = DirectoryFilterForm(request.GET)
+    form.is_valid()  # A bad value is shown as an error; the other filters still apply.
+    libraries = list(form.filter(Library.objects.with_related()).in_name_order())
+    context = {"form": form, "libraries": libraries, "count": len(libraries)}
+    return render(request, "libraries/directory.html", context)
 
 
 def library_detail(request, slug: str):
-    library = get_object_or_404(Library, slug=slug)
+    library = get_object_or_404(Library.objects.with_related(), slug=slug)
     return render(request, "libraries/library_detail.html", {"library": library})

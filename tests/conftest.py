@@ -10,6 +10,16 @@ def reset_locale():
     translation.deactivate()
 
 
+@pytest.fixture
+def shipped_libraries(db):
+    """The regions' real libraries and focus areas, as `manage.py load_libraries` loads them."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_libraries", stdout=StringIO())
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     settings.STORAGES = {

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from libraries.models import FocusArea, Library, Municipality, Network, Region, Staff
@@ -79,3 +82,39 @@ class StaffFactory(DjangoModelFactory):
     supervisor_email = factory.LazyAttribute(
         lambda o: f"boss@{o.library.domain_list[0]}" if o.library else ""
     )
+
+
+def _next_weekday(days_ahead: int):
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    while day.weekday() >= 4:
+        day += timedelta(days=1)
+    return day
+
+
+class ExchangeRequestFactory(DjangoModelFactory):
+    """A draft request of a visitor to another library, three weeks ahead, two days long."""
+
+    class Meta:
+        model = "exchange.ExchangeRequest"
+
+    visitor = factory.SubFactory(StaffFactory)
+    home_library = factory.LazyAttribute(lambda o: o.visitor.library)
+    host_library = factory.SubFactory(LibraryFactory)
+    first_day = factory.LazyFunction(lambda: _next_weekday(21))
+    last_day = factory.LazyAttribute(lambda o: o.first_day + timedelta(days=1))
+    expectations = "Haluan nähdä, miten lastenosasto järjestää satutunnit."
+    cover_arrangements = "Kollega hoitaa asiakaspalveluvuoroni."
+    travel_car_km = 120
+    accommodation_nights = 1
+    accommodation_eur = "89.00"
+
+
+class ApprovalFactory(DjangoModelFactory):
+    class Meta:
+        model = "exchange.Approval"
+
+    exchange = factory.SubFactory(ExchangeRequestFactory)
+    role = "home"
+    name = "Eeva Esihenkilö"
+    email = factory.LazyAttribute(lambda o: o.exchange.visitor.supervisor_email)
+    language = "fi"

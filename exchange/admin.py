@@ -1,0 +1,347 @@
+"""The coordinator's view of every exchange. States change only through the workflow."""
+
+import csv
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from libraries.models import Region
+
+from . import workflow
+from .forms import CancelForm
+from .models import Approval, ExchangeRequest, HistoryEntry, Notification
+
+# Set by the workflow, or copied into the request when it moves on: never edited by hand.
+WORKFLOW_FIELDS = [
+    "state",
+    "version",
+    "visitor",
+    "home_library",
+    "host_library",
+    "privacy_accepted_at",
+    "home_supervisor_name",
+    "home_supervisor_email",
+    "home_supervisor_language",
+    "host_contact_name",
+    "host_contact_email",
+    "host_contact_language",
+    "proposed_first_day",
+    "proposed_last_day",
+    "mentor_name",
+    "mentor_email",
+    "mentor_phone",
+    "mentor_language",
+    "meeting_place",
+    "meeting_time",
+    "programme_notes",
+    "return_visitor_name",
+    "return_visitor_email",
+    "return_visitor_language",
+    "return_first_day",
+    "return_last_day",
+    "return_of",
+    "created_at",
+    "submitted_at",
+    "updated_at",
+]
+
+
+class _RegionFilter(admin.SimpleListFilter):
+    side = ""
+
+    def lookups(self, request, model_admin):
+        return [(region.slug, region.name) for region in Region.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            lookup = f"{self.side}_library__municipality__region__slug"
+            return queryset.filter(**{lookup: self.value()})
+        return queryset
+
+
+class HomeRegionFilter(_RegionFilter):
+    title = _("home region")
+    parameter_name = "home_region"
+    side = "home"
+
+
+class HostRegionFilter(_RegionFilter):
+    title = _("host region")
+    parameter_name = "host_region"
+    side = "host"
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class HistoryInline(_ReadOnlyInline):
+    model = HistoryEntry
+    fields = ["at", "actor_label", "from_state", "to_state", "comment"]
+
+
+class ApprovalInline(_ReadOnlyInline):
+    model = Approval
+    fields = ["role", "name", "email", "language", "decision", "comment", "decided_at"]
+
+
+class NotificationInline(_ReadOnlyInline):
+    model = Notification
+    fields = ["created_at", "kind", "recipient", "language", "status", "sent_at"]
+    show_change_link = True
+
+
+def _money(value) -> str:
+    return "" if value is None else str(value)
+
+
+CSV_COLUMNS = [
+    (_("number"), lambda e: e.pk),
+    (_("state"), lambda e: e.get_state_display()),
+    (_("visitor"), lambda e: e.visitor.name),
+    (_("visitor's email"), lambda e: e.visitor.email),
+    (_("home library"), lambda e: e.home_library.name),
+    (_("home region"), lambda e: e.home_library.municipality.region.name),
+    (_("host library"), lambda e: e.host_library.name),
+    (_("host region"), lambda e: e.host_library.municipality.region.name),
+    (_("first day"), lambda e: e.first_day.isoformat() if e.first_day else ""),
+    (_("last day"), lambda e: e.last_day.isoformat() if e.last_day else ""),
+    (_("days"), lambda e: e.days or ""),
+    (_("one-way or reciprocal"), lambda e: e.get_kind_display()),
+    (_("recorded by the home employer as"), lambda e: e.get_trip_type_display()),
+    (_("language practice"), lambda e: gettext("yes") if e.language_practice else gettext("no")),
+    (_("own car, kilometres"), lambda e: _money(e.travel_car_km)),
+    (_("public transport, euros"), lambda e: _money(e.travel_public_eur)),
+    (_("other travel, euros"), lambda e: _money(e.travel_other_eur)),
+    (_("accommodation, nights"), lambda e: _money(e.accommodation_nights)),
+    (_("accommodation, euros"), lambda e: _money(e.accommodation_eur)),
+    (_("workplace mentor"), lambda e: e.mentor_name),
+    (
+        _("submitted"),
+        lambda e: (
+            timezone.localtime(e.submitted_at).strftime("%Y-%m-%d %H:%M") if e.submitted_at else ""
+        ),
+    ),
+]
+
+
+def exchanges_csv(exchanges) -> HttpResponse:
+    """The exchanges as a CSV file that Excel in Finnish or Swedish opens as it is."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"kollega-exchanges-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Excel reads UTF-8 only after a byte order mark, and in the Finnish and Swedish
+    # locales it splits columns on semicolons, not commas.
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([str(title) for title, _value in CSV_COLUMNS])
+    for exchange in exchanges.select_related(
+        "visitor", "home_library__municipality__region", "host_library__municipality__region"
+    ):
+        writer.writerow([value(exchange) for _title, value in CSV_COLUMNS])
+    return response
+
+
+@admin.register(ExchangeRequest)
+class ExchangeRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "visitor",
+        "home_library",
+        "host_library",
+        "first_day",
+        "last_day",
+        "state",
+        "kind",
+        "submitted_at",
+    ]
+    list_display_links = ["pk", "visitor"]
+    list_filter = [
+        "state",
+        HomeRegionFilter,
+        HostRegionFilter,
+        ("home_library", admin.RelatedOnlyFieldListFilter),
+        ("host_library", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "trip_type",
+    ]
+    list_select_related = ["visitor", "home_library", "host_library"]
+    date_hierarchy = "first_day"
+    search_fields = [
+        "visitor__name",
+        "visitor__email",
+        "home_library__name_fi",
+        "home_library__name_sv",
+        "host_library__name_fi",
+        "host_library__name_sv",
+    ]
+    readonly_fields = WORKFLOW_FIELDS
+    filter_horizontal = ["focus_areas"]
+    fieldsets = [
+        (None, {"fields": ["state", "version", "visitor", "home_library", "host_library"]}),
+        (
+            _("The request"),
+            {
+                "fields": [
+                    ("first_day", "last_day"),
+                    "alternative_dates",
+                    "kind",
+                    "trip_type",
+                    "expectations",
+                    "focus_areas",
+                    "language_practice",
+                    "cover_arrangements",
+                    "privacy_accepted_at",
+                ]
+            },
+        ),
+        (
+            _("Estimated costs"),
+            {
+                "fields": [
+                    ("travel_car_km", "travel_public_eur", "travel_other_eur"),
+                    ("accommodation_nights", "accommodation_eur"),
+                ]
+            },
+        ),
+        (
+            _("People"),
+            {
+                "fields": [
+                    ("home_supervisor_name", "home_supervisor_email", "home_supervisor_language"),
+                    ("host_contact_name", "host_contact_email", "host_contact_language"),
+                    ("mentor_name", "mentor_email", "mentor_phone", "mentor_language"),
+                    ("meeting_place", "meeting_time"),
+                    "programme_notes",
+                ]
+            },
+        ),
+        (
+            _("Dates proposed and return visit"),
+            {
+                "fields": [
+                    ("proposed_first_day", "proposed_last_day"),
+                    ("return_visitor_name", "return_visitor_email", "return_visitor_language"),
+                    ("return_first_day", "return_last_day"),
+                    "return_of",
+                ]
+            },
+        ),
+        (None, {"fields": [("created_at", "submitted_at", "updated_at")]}),
+    ]
+    inlines = [ApprovalInline, HistoryInline, NotificationInline]
+    actions = ["cancel_with_reason", "export_selected_csv"]
+    change_list_template = "exchange/admin_change_list.html"
+
+    def has_add_permission(self, request) -> bool:
+        # A request begins with its visitor, so that the workflow knows whom it speaks for.
+        return False
+
+    def get_urls(self):
+        export = path(
+            "export-csv/",
+            self.admin_site.admin_view(self.export_csv_view),
+            name="exchange_exchangerequest_export_csv",
+        )
+        return [export, *super().get_urls()]
+
+    def export_csv_view(self, request):
+        """The changelist as it is filtered and searched now, as CSV, all pages at once."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:exchange_exchangerequest_changelist"))
+        return exchanges_csv(changelist.get_queryset(request))
+
+    @admin.action(description=_("Export the selected as CSV"), permissions=["view"])
+    def export_selected_csv(self, request, queryset):
+        return exchanges_csv(queryset)
+
+    @admin.action(description=_("Cancel with a reason"), permissions=["change"])
+    def cancel_with_reason(self, request, queryset):
+        form = CancelForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._cancel(request, queryset, form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Cancel with a reason"),
+            "opts": self.model._meta,
+            "exchanges": queryset.select_related("visitor", "host_library"),
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "exchange/admin_cancel.html", context)
+
+    def _cancel(self, request, queryset, reason: str) -> None:
+        cancelled = 0
+        for exchange in queryset.select_related("visitor", "host_library"):
+            try:
+                workflow.cancel(exchange.pk, by=request.user, reason=reason)
+            except workflow.TransitionNotAllowed as exc:
+                self.message_user(request, f"{exchange}: {exc}", messages.WARNING)
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request,
+                ngettext(
+                    "Cancelled %(count)s exchange request.",
+                    "Cancelled %(count)s exchange requests.",
+                    cancelled,
+                )
+                % {"count": cancelled},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "status", "recipient", "language", "subject", "sent_at"]
+    list_filter = ["kind", "status", "language", "created_at"]
+    date_hierarchy = "created_at"
+    search_fields = ["recipient", "recipient_name", "subject"]
+    list_select_related = ["exchange"]
+    readonly_fields = [
+        "kind",
+        "exchange",
+        "recipient",
+        "recipient_name",
+        "language",
+        "dedupe_key",
+        "subject",
+        "body_text",
+        "body_html",
+        "status",
+        "attempts",
+        "error",
+        "created_at",
+        "sent_at",
+    ]
+
+    # The outbox is a record of what was sent: nobody writes or rewrites it by hand.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

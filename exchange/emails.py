@@ -1,0 +1,225 @@
+"""One function per message an exchange sends; each writes its rows to the outbox.
+
+Called inside a workflow transition's transaction, so a rolled-back transition leaves no
+message behind. Every recipient gets the message in their own language; the dedupe key
+names the exchange's version, so a retried transition cannot send the same message twice.
+"""
+
+from datetime import date
+
+from django.conf import settings
+
+from libraries.models import ContactDetails, Staff
+
+from . import ical, links
+from .models import Approval, ExchangeRequest, State
+from .outbox import Recipient, enqueue
+
+
+def date_range(first_day: date | None, last_day: date | None) -> str:
+    """Dates as Finland writes them in both languages: 3.2.2027–5.2.2027."""
+    if not (first_day and last_day):
+        return ""
+
+    def short(day: date) -> str:
+        return f"{day.day}.{day.month}.{day.year}"
+
+    if first_day == last_day:
+        return short(first_day)
+    return f"{short(first_day)}–{short(last_day)}"
+
+
+def _send(
+    kind: str,
+    exchange: ExchangeRequest,
+    role: str,
+    recipient: Recipient,
+    *,
+    with_calendar: bool = False,
+    **context,
+) -> None:
+    if not recipient.email:
+        return
+    email = recipient.email.strip().lower()
+    enqueue(
+        calendar=ical.visit_event(exchange, recipient.language) if with_calendar else "",
+        kind=kind,
+        recipient=Recipient(email=email, name=recipient.name, language=recipient.language),
+        dedupe_key=f"{kind}:{exchange.pk}:{exchange.version}:{role}:{email}",
+        context={
+            "role": role,
+            "dates": date_range(exchange.first_day, exchange.last_day),
+            "proposed_dates": date_range(exchange.proposed_first_day, exchange.proposed_last_day),
+            "return_dates": date_range(exchange.return_first_day, exchange.return_last_day),
+            "max_age_days": settings.DECISION_LINK_MAX_AGE_DAYS,
+            **context,
+        },
+        exchange=exchange,
+    )
+
+
+# --- who gets what, in which language ------------------------------------------------
+
+
+def visitor(exchange: ExchangeRequest) -> Recipient:
+    person = exchange.visitor
+    return Recipient(email=person.email, name=person.name, language=person.language)
+
+
+def home_supervisor(exchange: ExchangeRequest) -> Recipient:
+    return Recipient(
+        email=exchange.home_supervisor_email,
+        name=exchange.home_supervisor_name,
+        language=exchange.home_supervisor_language or exchange.home_library.main_language,
+    )
+
+
+def host_contact(exchange: ExchangeRequest) -> Recipient:
+    return Recipient(
+        email=exchange.host_contact_email,
+        name=exchange.host_contact_name,
+        language=exchange.host_contact_language or exchange.host_library.main_language,
+    )
+
+
+def mentor(exchange: ExchangeRequest) -> Recipient:
+    return Recipient(
+        email=exchange.mentor_email,
+        name=exchange.mentor_name,
+        language=exchange.mentor_language or exchange.host_library.main_language,
+    )
+
+
+def approver(approval: Approval) -> Recipient:
+    return Recipient(email=approval.email, name=approval.name, language=approval.language)
+
+
+def coordinator() -> Recipient:
+    """The regional coordinator from the contact details; no address means no message."""
+    contact = ContactDetails.load()
+    person = Staff.objects.filter(email__iexact=contact.email).first() if contact.email else None
+    language = person.language if person else settings.LANGUAGE_CODE
+    return Recipient(email=contact.email, name=contact.name, language=language)
+
+
+def _involved(exchange: ExchangeRequest) -> list[tuple[str, Recipient]]:
+    """Everyone who has heard of the exchange so far, by role."""
+    people = [("visitor", visitor(exchange))]
+    if exchange.submitted_at:
+        people.append(("home", home_supervisor(exchange)))
+    if exchange.approvals.filter(role=Approval.Role.HOST).exists():
+        people.append(("host", host_contact(exchange)))
+    if exchange.mentor_email:
+        people.append(("mentor", mentor(exchange)))
+    if exchange.history.filter(to_state=State.CONFIRMED).exists():
+        people.append(("coordinator", coordinator()))
+    return people
+
+
+# --- the messages --------------------------------------------------------------------
+
+
+def decision_request(exchange: ExchangeRequest, approval: Approval) -> None:
+    """Ask a supervisor to decide, with their personal decision link."""
+    _send(
+        "decision_request",
+        exchange,
+        approval.role,
+        approver(approval),
+        approval=approval,
+        link_url=links.approval_url(approval),
+    )
+
+
+def submitted(exchange: ExchangeRequest, approval: Approval) -> None:
+    """The request went to the home supervisor: tell the visitor, ask the supervisor."""
+    person = visitor(exchange)
+    _send(
+        "submitted",
+        exchange,
+        "visitor",
+        person,
+        link_url=links.exchange_url(exchange, person.language),
+    )
+    decision_request(exchange, approval)
+
+
+def approved_home(exchange: ExchangeRequest, host_approval: Approval, comment: str = "") -> None:
+    """The home supervisor approved: tell the visitor, ask the host."""
+    person = visitor(exchange)
+    _send(
+        "approved_home",
+        exchange,
+        "visitor",
+        person,
+        comment=comment,
+        link_url=links.exchange_url(exchange, person.language),
+    )
+    decision_request(exchange, host_approval)
+
+
+def declined(exchange: ExchangeRequest, approval: Approval) -> None:
+    """Tell the visitor, and the home supervisor when the host declined."""
+    person = visitor(exchange)
+    context = {"approval": approval, "reason": approval.comment}
+    _send(
+        "declined",
+        exchange,
+        "visitor",
+        person,
+        link_url=links.exchange_url(exchange, person.language),
+        **context,
+    )
+    if approval.role == Approval.Role.HOST:
+        _send("declined", exchange, "home", home_supervisor(exchange), **context)
+
+
+def dates_proposed(exchange: ExchangeRequest, comment: str = "") -> None:
+    """The host proposes other dates: the visitor accepts or refuses on their own page."""
+    person = visitor(exchange)
+    _send(
+        "dates_proposed",
+        exchange,
+        "visitor",
+        person,
+        comment=comment,
+        link_url=links.exchange_url(exchange, person.language),
+    )
+
+
+def confirmed(exchange: ExchangeRequest) -> None:
+    """The visit is on: the visitor, the mentor, both supervisors and the coordinator."""
+    person = visitor(exchange)
+    _send(
+        "confirmed",
+        exchange,
+        "visitor",
+        person,
+        with_calendar=True,
+        link_url=links.exchange_url(exchange, person.language),
+    )
+    _send(
+        "confirmed",
+        exchange,
+        "mentor",
+        mentor(exchange),
+        with_calendar=True,
+        link_url=links.mentor_url(exchange),
+    )
+    _send("confirmed", exchange, "home", home_supervisor(exchange))
+    _send("confirmed", exchange, "host", host_contact(exchange))
+    _send("confirmed", exchange, "coordinator", coordinator())
+
+
+def cancelled(exchange: ExchangeRequest, *, reason: str, by: Staff) -> None:
+    """Tell everyone already involved that the visit will not happen."""
+    by_coordinator = by.pk != exchange.visitor_id
+    for role, recipient in _involved(exchange):
+        _send(
+            "cancelled",
+            exchange,
+            role,
+            recipient,
+            reason=reason,
+            by_coordinator=by_coordinator,
+        )

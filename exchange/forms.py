@@ -1,0 +1,329 @@
+"""The visitor's exchange request form, and the small forms of the visitor's actions."""
+
+from decimal import Decimal
+from itertools import groupby
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from libraries.models import FocusArea, Library, Staff
+
+from .models import MAX_VISIT_DAYS, OPEN_STATES, ExchangeRequest, State, visit_days_span
+
+# Drafts block nothing: a visitor may sketch two alternatives for the same days. Only a
+# submitted request holds the days, as workflow.submit checks too.
+DAY_HOLDING_STATES = [state for state in OPEN_STATES if state != State.DRAFT]
+
+MAX_CAR_KM = 3000
+MAX_EUROS = Decimal("3000")
+# A visit of five days with arrival the evening before and departure the morning after.
+MAX_NIGHTS = MAX_VISIT_DAYS + 1
+
+# Filled in when the visitor presses "Submit"; a draft may leave them empty.
+REQUIRED_TO_SUBMIT = ["first_day", "last_day", "expectations", "cover_arrangements"]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends and expects ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _bound_number(field: forms.Field, maximum) -> None:
+    """Not negative and not absurd; the browser's number input gets the same bounds."""
+    if getattr(field, "min_value", None) is None:
+        field.validators.append(MinValueValidator(0))
+    field.validators.append(MaxValueValidator(maximum))
+    field.widget.attrs.update({"min": 0, "max": maximum})
+
+
+class ExchangeRequestForm(forms.ModelForm):
+    """The request as the visitor writes it: saved as a draft, or checked fully to submit.
+
+    ``submitting`` decides how strict the form is: a draft needs only the host library,
+    but whatever is filled in must make sense already.
+    """
+
+    privacy_accepted = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and accept that my details are processed "
+            "for this exchange."
+        ),
+        required=False,
+    )
+
+    class Meta:
+        model = ExchangeRequest
+        fields = [
+            "host_library",
+            "first_day",
+            "last_day",
+            "alternative_dates",
+            "kind",
+            "trip_type",
+            "expectations",
+            "focus_areas",
+            "language_practice",
+            "cover_arrangements",
+            "travel_car_km",
+            "travel_public_eur",
+            "travel_other_eur",
+            "accommodation_nights",
+            "accommodation_eur",
+            "host_contact_name",
+            "host_contact_email",
+        ]
+        labels = {
+            "host_library": _("Library you want to visit"),
+            "language_practice": _("I want to practise the other national language"),
+            "focus_areas": _("What would you like to learn?"),
+            "host_contact_name": _("Name"),
+            "host_contact_email": _("Email"),
+        }
+        help_texts = {
+            "first_day": _("A visit lasts 1–5 days."),
+            "alternative_dates": _(
+                "Other days that would suit you, if the host cannot take you on these."
+            ),
+            "kind": _(
+                "In a reciprocal exchange someone from the host library visits your "
+                "library in turn."
+            ),
+            "trip_type": _("Agree this with your supervisor."),
+            "expectations": _(
+                "What you hope to see and learn, and what you would like to do during the visit."
+            ),
+            "cover_arrangements": _("Who takes care of your work while you are away."),
+            "host_contact_email": _("An address of the host library's staff."),
+        }
+        widgets = {
+            "first_day": DateInput(),
+            "last_day": DateInput(),
+            "kind": forms.RadioSelect,
+            "trip_type": forms.RadioSelect,
+            "expectations": forms.Textarea(attrs={"rows": 5}),
+            "focus_areas": forms.CheckboxSelectMultiple,
+            "cover_arrangements": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "host_library": {"required": _("Choose the library you want to visit.")},
+        }
+
+    def __init__(self, *args, visitor: Staff, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visitor = visitor
+        self.submitting = submitting
+        if self.instance.pk and self.instance.privacy_accepted_at:
+            self.fields["privacy_accepted"].initial = True
+
+        host = self.fields["host_library"]
+        # Any library validates, so a library that stops taking visitors gets a clear
+        # error instead of "invalid choice"; the list offers only those that take visitors.
+        host.queryset = Library.objects.all()
+        host.widget.choices = self._host_choices()
+        self.fields["focus_areas"].queryset = FocusArea.objects.all()
+
+        for name in ["travel_car_km", "accommodation_nights"]:
+            self.fields[name].widget.attrs["step"] = 1
+        _bound_number(self.fields["travel_car_km"], MAX_CAR_KM)
+        _bound_number(self.fields["accommodation_nights"], MAX_NIGHTS)
+        for name in ["travel_public_eur", "travel_other_eur", "accommodation_eur"]:
+            _bound_number(self.fields[name], MAX_EUROS)
+
+        # An empty form marks what submitting needs; the browser doesn't enforce it
+        # (novalidate), so a draft can still be saved half-done.
+        for name in REQUIRED_TO_SUBMIT + ["kind", "trip_type"]:
+            self.fields[name].required = submitting or not self.is_bound
+        self.fields["privacy_accepted"].required = not self.is_bound
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Where and when"),
+                "host_library",
+                Row(
+                    Column("first_day", css_class="col-sm-6"),
+                    Column("last_day", css_class="col-sm-6"),
+                ),
+                "alternative_dates",
+            ),
+            Fieldset(
+                _("The exchange"),
+                "kind",
+                "trip_type",
+                "expectations",
+                "focus_areas",
+                "language_practice",
+                "cover_arrangements",
+            ),
+            Fieldset(
+                _("Estimated travel and accommodation costs"),
+                Row(
+                    Column("travel_car_km", css_class="col-sm-4"),
+                    Column("travel_public_eur", css_class="col-sm-4"),
+                    Column("travel_other_eur", css_class="col-sm-4"),
+                ),
+                Row(
+                    Column("accommodation_nights", css_class="col-sm-4"),
+                    Column("accommodation_eur", css_class="col-sm-4"),
+                ),
+            ),
+            Fieldset(
+                _("The host contact you agreed with (optional)"),
+                HTML('{% include "exchange/_host_contact_help.html" %}'),
+                Row(
+                    Column("host_contact_name", css_class="col-sm-6"),
+                    Column("host_contact_email", css_class="col-sm-6"),
+                ),
+            ),
+            Fieldset(
+                _("Privacy"),
+                HTML('{% include "exchange/_privacy_notice.html" %}'),
+                "privacy_accepted",
+            ),
+        )
+
+    def _host_choices(self) -> list:
+        """Libraries that take visitors, grouped by region; the current choice stays listed."""
+        current = self.initial.get("host_library") or self.instance.host_library_id
+        current_pk = getattr(current, "pk", current)
+        offered = Q(accepts_visitors=True) & ~Q(pk=self.visitor.library_id)
+        if current_pk:
+            offered |= Q(pk=current_pk)
+        libraries = (
+            Library.objects.filter(offered)
+            .select_related("municipality__region")
+            .order_by("municipality__region__name", "name")
+        )
+        choices: list = [("", "---------")]
+        for region, group in groupby(libraries, key=lambda lib: lib.municipality.region):
+            choices.append(
+                (str(region), [(lib.pk, f"{lib.name} ({lib.municipality})") for lib in group])
+            )
+        return choices
+
+    def clean_host_library(self) -> Library:
+        host = self.cleaned_data["host_library"]
+        if host.pk == self.visitor.library_id:
+            raise forms.ValidationError(_("You cannot visit your own library."), code="home")
+        if not host.accepts_visitors:
+            raise forms.ValidationError(
+                _("%(library)s does not take visitors at the moment."),
+                code="closed",
+                params={"library": host},
+            )
+        return host
+
+    def clean_first_day(self):
+        first_day = self.cleaned_data.get("first_day")
+        if first_day and first_day <= timezone.localdate():
+            raise forms.ValidationError(_("The first day must be in the future."), code="past")
+        return first_day
+
+    def clean_privacy_accepted(self) -> bool:
+        accepted = self.cleaned_data.get("privacy_accepted", False)
+        if self.submitting and not accepted:
+            raise forms.ValidationError(
+                _("Accept the privacy notice to submit the request."), code="privacy"
+            )
+        return accepted
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in ["kind", "trip_type"]:
+            if name in cleaned and not cleaned[name]:
+                cleaned[name] = ExchangeRequest._meta.get_field(name).default
+        first_day, last_day = cleaned.get("first_day"), cleaned.get("last_day")
+        if first_day and last_day:
+            if last_day < first_day:
+                self.add_error("last_day", _("The last day cannot be before the first day."))
+            elif visit_days_span(first_day, last_day) > MAX_VISIT_DAYS:
+                self.add_error(
+                    "last_day",
+                    forms.ValidationError(
+                        _("A visit lasts at most %(days)s days."),
+                        code="too_long",
+                        params={"days": MAX_VISIT_DAYS},
+                    ),
+                )
+            elif self._overlaps(first_day, last_day):
+                self.add_error(
+                    None,
+                    _("You already have an open exchange request for some of these days."),
+                )
+        self._clean_host_contact(cleaned)
+        return cleaned
+
+    def _overlaps(self, first_day, last_day) -> bool:
+        return (
+            ExchangeRequest.objects.filter(visitor=self.visitor, state__in=DAY_HOLDING_STATES)
+            .exclude(pk=self.instance.pk)
+            .overlapping(first_day, last_day)
+            .exists()
+        )
+
+    def _clean_host_contact(self, cleaned: dict) -> None:
+        name, email = cleaned.get("host_contact_name"), cleaned.get("host_contact_email")
+        host = cleaned.get("host_library")
+        if name and not email and "host_contact_email" not in self.errors:
+            self.add_error("host_contact_email", _("Give the host contact's email address too."))
+        if email and host and not host.owns_email(email):
+            self.add_error(
+                "host_contact_email",
+                forms.ValidationError(
+                    _("The address must belong to the staff of %(library)s (%(domains)s)."),
+                    code="domain",
+                    params={"library": host, "domains": ", ".join(host.domain_list) or "–"},
+                ),
+            )
+        if email:
+            cleaned["host_contact_email"] = email.strip().lower()
+
+    def save(self, commit: bool = True) -> ExchangeRequest:
+        exchange = super().save(commit=False)
+        exchange.visitor = self.visitor
+        exchange.home_library = self.visitor.library
+        if not self.cleaned_data.get("privacy_accepted"):
+            exchange.privacy_accepted_at = None
+        elif exchange.privacy_accepted_at is None:
+            exchange.privacy_accepted_at = timezone.now()
+        if commit:
+            exchange.save()
+            self.save_m2m()
+        return exchange
+
+
+def submission_data(exchange: ExchangeRequest) -> dict:
+    """A saved draft as form data, so the full checks can run on it before submitting."""
+    form = ExchangeRequestForm(instance=exchange, visitor=exchange.visitor)
+    data = {name: form[name].value() for name in form.fields}
+    return {name: value for name, value in data.items() if value is not None}
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Everyone already involved gets your reason by email."),
+        error_messages={"required": _("Tell briefly why you cancel.")},
+    )
+
+
+class RefuseDatesForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,188 @@
+"""Forms on the supervisors' decision pages (people without an account, behind a signed link)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from libraries.models import Language
+
+from .models import MAX_VISIT_DAYS, ExchangeRequest, visit_days_span
+from .workflow import MentorDetails, ReturnVisit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def check_visit_dates(form: forms.Form, first_field: str, last_field: str) -> None:
+    """Add errors to the form unless the two fields make a visit of 1–5 days in the future."""
+    first_day = form.cleaned_data.get(first_field)
+    last_day = form.cleaned_data.get(last_field)
+    if first_day and first_day <= timezone.localdate():
+        form.add_error(first_field, _("The first day must be in the future."))
+    if first_day and last_day:
+        if last_day < first_day:
+            form.add_error(last_field, _("The last day cannot be before the first day."))
+        elif visit_days_span(first_day, last_day) > MAX_VISIT_DAYS:
+            form.add_error(
+                last_field, _("A visit lasts at most %(days)s days.") % {"days": MAX_VISIT_DAYS}
+            )
+
+
+class HomeApproveForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the visitor (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        help_text=_("The visitor sees this reason."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason for declining.")},
+    )
+
+
+class HostDecisionForm(forms.Form):
+    """The host approves the dates asked for, or proposes others; either way names the mentor."""
+
+    APPROVE = "approve"
+    PROPOSE = "propose"
+
+    dates = forms.ChoiceField(
+        label=_("Dates"),
+        choices=[
+            (APPROVE, _("The visitor is welcome on the dates asked for")),
+            (PROPOSE, _("Propose other dates")),
+        ],
+        initial=APPROVE,
+        widget=forms.RadioSelect,
+    )
+    first_day = forms.DateField(label=_("Proposed first day"), required=False, widget=DateInput)
+    last_day = forms.DateField(label=_("Proposed last day"), required=False, widget=DateInput)
+
+    mentor_name = forms.CharField(label=_("Workplace mentor's name"), max_length=200)
+    mentor_email = forms.EmailField(label=_("Workplace mentor's email"))
+    mentor_phone = forms.CharField(label=_("Workplace mentor's phone"), max_length=50)
+    mentor_language = forms.ChoiceField(
+        label=_("Workplace mentor's language"), choices=Language.choices
+    )
+    meeting_place = forms.CharField(
+        label=_("Where to meet on the first day"),
+        max_length=300,
+        help_text=_("For example: the staff entrance at the back of the main library."),
+    )
+    meeting_time = forms.CharField(
+        label=_("When to meet on the first day"),
+        max_length=100,
+        help_text=_("For example: 9.00"),
+    )
+    programme_notes = forms.CharField(
+        label=_("Programme notes"),
+        max_length=3000,
+        help_text=_("What the visitor will do and see; anything they should bring."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    return_name = forms.CharField(label=_("Who comes back: name"), max_length=200, required=False)
+    return_email = forms.EmailField(label=_("Who comes back: email"), required=False)
+    return_language = forms.ChoiceField(
+        label=_("Who comes back: language"), choices=Language.choices, required=False
+    )
+    return_first_day = forms.DateField(
+        label=_("Return visit's first day"), required=False, widget=DateInput
+    )
+    return_last_day = forms.DateField(
+        label=_("Return visit's last day"), required=False, widget=DateInput
+    )
+
+    comment = forms.CharField(
+        label=_("Comment for the visitor (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    RETURN_FIELDS = ["return_name", "return_email", "return_language"]
+    RETURN_DATE_FIELDS = ["return_first_day", "return_last_day"]
+
+    def __init__(self, *args, exchange: ExchangeRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exchange = exchange
+        language = exchange.host_contact_language or exchange.host_library.main_language
+        self.fields["mentor_language"].initial = language
+        if exchange.needs_return_visit:
+            self.fields["return_language"].initial = language
+            for name in self.RETURN_FIELDS + self.RETURN_DATE_FIELDS:
+                self.fields[name].required = True
+        else:
+            for name in self.RETURN_FIELDS + self.RETURN_DATE_FIELDS:
+                del self.fields[name]
+
+    @property
+    def proposes_dates(self) -> bool:
+        return self.cleaned_data.get("dates") == self.PROPOSE
+
+    def clean_return_email(self) -> str:
+        email = self.cleaned_data["return_email"].strip().lower()
+        if email and not self.exchange.host_library.owns_email(email):
+            raise forms.ValidationError(
+                _("Give the work address at %(library)s (%(domains)s)."),
+                params={
+                    "library": self.exchange.host_library,
+                    "domains": ", ".join(self.exchange.host_library.domain_list),
+                },
+            )
+        return email
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.proposes_dates:
+            for name in ("first_day", "last_day"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("Give the dates you propose."))
+            check_visit_dates(self, "first_day", "last_day")
+            same = (cleaned.get("first_day"), cleaned.get("last_day")) == (
+                self.exchange.first_day,
+                self.exchange.last_day,
+            )
+            if same:
+                self.add_error(
+                    "first_day",
+                    _("These are the dates asked for. Choose the first option to approve them."),
+                )
+        if self.exchange.needs_return_visit:
+            check_visit_dates(self, "return_first_day", "return_last_day")
+        return cleaned
+
+    def mentor(self) -> MentorDetails:
+        data = self.cleaned_data
+        return MentorDetails(
+            name=data["mentor_name"],
+            email=data["mentor_email"],
+            phone=data["mentor_phone"],
+            language=data["mentor_language"],
+            meeting_place=data["meeting_place"],
+            meeting_time=data["meeting_time"],
+            programme_notes=data["programme_notes"],
+        )
+
+    def return_visit(self) -> ReturnVisit | None:
+        if not self.exchange.needs_return_visit:
+            return None
+        data = self.cleaned_data
+        return ReturnVisit(
+            name=data["return_name"],
+            email=data["return_email"],
+            language=data["return_language"],
+            first_day=data["return_first_day"],
+            last_day=data["return_last_day"],
+        )

@@ -1,0 +1,110 @@
+"""Signed links for people without an account: supervisors' decisions and the mentor's page.
+
+A decision token carries the approval's id and the version of its link; a mentor token
+carries the exchange's id and the mentor's address, so naming another mentor retires the
+old link. Each purpose has its own salt, so one kind of token never opens another page.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import Approval, ExchangeRequest
+from .outbox import absolute_url
+
+APPROVAL_SALT = "exchange.approval-link"
+MENTOR_SALT = "exchange.mentor-link"
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ApprovalToken:
+    approval_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class MentorToken:
+    exchange_id: int
+    mentor_email: str
+
+
+def _max_age() -> timedelta:
+    return timedelta(days=settings.DECISION_LINK_MAX_AGE_DAYS)
+
+
+def approval_token(approval: Approval) -> str:
+    return signing.dumps({"a": approval.pk, "v": approval.version}, salt=APPROVAL_SALT)
+
+
+def read_approval_token(token: str) -> ApprovalToken:
+    """The approval a token was made for; raises LinkExpired or LinkInvalid."""
+    try:
+        data = signing.loads(token, salt=APPROVAL_SALT, max_age=_max_age())
+    except signing.SignatureExpired:
+        raise LinkExpired from None
+    except signing.BadSignature:
+        raise LinkInvalid from None
+    try:
+        return ApprovalToken(approval_id=int(data["a"]), version=int(data["v"]))
+    except (KeyError, TypeError, ValueError):
+        raise LinkInvalid from None
+
+
+def mentor_token(exchange: ExchangeRequest) -> str:
+    return signing.dumps({"e": exchange.pk, "m": exchange.mentor_email}, salt=MENTOR_SALT)
+
+
+def read_mentor_token(token: str) -> MentorToken:
+    """The exchange a mentor token was made for; raises LinkInvalid.
+
+    The mentor's link lasts until some time after the visit, not from when it was sent, so
+    its expiry is checked against the visit's dates (mentor_link_expired).
+    """
+    try:
+        data = signing.loads(token, salt=MENTOR_SALT)
+    except signing.BadSignature:
+        raise LinkInvalid from None
+    try:
+        return MentorToken(exchange_id=int(data["e"]), mentor_email=str(data["m"]))
+    except (KeyError, TypeError, ValueError):
+        raise LinkInvalid from None
+
+
+def mentor_link_expired(exchange: ExchangeRequest) -> bool:
+    if exchange.last_day is None:
+        return False
+    return timezone.localdate() > exchange.last_day + _max_age()
+
+
+def _localized(name: str, token: str, language: str) -> str:
+    with translation.override(language):
+        return absolute_url(reverse(name, kwargs={"token": token}))
+
+
+def approval_url(approval: Approval) -> str:
+    """The decision link for an approval: absolute, in the approver's language."""
+    return _localized("exchange:approval-link", approval_token(approval), approval.language)
+
+
+def mentor_url(exchange: ExchangeRequest) -> str:
+    """The workplace mentor's page for an exchange: absolute, in the mentor's language."""
+    language = exchange.mentor_language or exchange.host_library.main_language
+    return _localized("exchange:mentor-link", mentor_token(exchange), language)
+
+
+def exchange_url(exchange: ExchangeRequest, language: str) -> str:
+    """The visitor's own page for an exchange: absolute, in the given language."""
+    with translation.override(language):
+        return absolute_url(exchange.get_absolute_url())

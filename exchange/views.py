@@ -1,0 +1,282 @@
+"""The visitor's pages: the request form, my exchanges, one request and its actions.
+
+Every state change goes through exchange.workflow; a GET never changes anything.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from libraries.decorators import profile_required
+from libraries.models import Library
+
+from . import workflow
+from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
+from .models import CANCELLABLE_STATES, ExchangeRequest, HistoryEntry, Notification, State
+
+
+def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> ExchangeRequest:
+    """The signed-in visitor's own request; anyone else's is a 404."""
+    exchanges = ExchangeRequest.objects.with_related()
+    if detail:
+        exchanges = exchanges.select_related("return_of__visitor").prefetch_related(
+            "focus_areas", Prefetch("history", queryset=HistoryEntry.objects.order_by("at", "pk"))
+        )
+    return get_object_or_404(exchanges, pk=pk, visitor=request.user)
+
+
+def _short_date(day) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
+def next_step(exchange: ExchangeRequest) -> str:
+    """What happens next, in words, as the visitor sees it."""
+    state = exchange.state
+    if state == State.DRAFT:
+        supervisor = exchange.visitor.supervisor_name or exchange.visitor.supervisor_email
+        if supervisor:
+            return _("Finish the request and submit it to your supervisor %(name)s.") % {
+                "name": supervisor
+            }
+        return _("Finish the request and submit it.")
+    if state == State.AWAITING_HOME:
+        return _("Waiting for your supervisor %(name)s.") % {
+            "name": exchange.home_supervisor_name or exchange.home_supervisor_email
+        }
+    if state == State.AWAITING_HOST:
+        return _("Waiting for %(name)s at %(library)s.") % {
+            "name": exchange.host_contact_name or exchange.host_contact_email,
+            "library": exchange.host_library,
+        }
+    if state == State.DATES_PROPOSED:
+        return _("%(library)s proposes %(first_day)s–%(last_day)s. Accept or refuse the dates.") % {
+            "library": exchange.host_library,
+            "first_day": _short_date(exchange.proposed_first_day),
+            "last_day": _short_date(exchange.proposed_last_day),
+        }
+    if state == State.CONFIRMED:
+        if exchange.mentor_name:
+            return _("Confirmed. Your workplace mentor is %(name)s.") % {
+                "name": exchange.mentor_name
+            }
+        return _("Confirmed.")
+    if state in (State.COMPLETED, State.CLOSED):
+        return _("The visit is over. Thank you for taking part!")
+    if state == State.DECLINED:
+        return _("Declined. You can make a new request.")
+    return _("Cancelled.")
+
+
+def _can_cancel(exchange: ExchangeRequest) -> bool:
+    """Before the visit, in any open state; a confirmed visit that has begun stays."""
+    if exchange.state not in CANCELLABLE_STATES:
+        return False
+    started = exchange.first_day is not None and exchange.first_day <= timezone.localdate()
+    return not (exchange.state == State.CONFIRMED and started)
+
+
+@profile_required
+def my_exchanges(request):
+    exchanges = list(ExchangeRequest.objects.for_visitor(request.user).with_related())
+    rows = [(exchange, next_step(exchange)) for exchange in exchanges]
+    return render(request, "exchange/my_exchanges.html", {"rows": rows})
+
+
+@profile_required
+def request_detail(request, pk: int):
+    exchange = _get_exchange_for_user(request, pk, detail=True)
+    context = {
+        "exchange": exchange,
+        "next_step": next_step(exchange),
+        "history": list(exchange.history.all()),
+        "focus_areas": list(exchange.focus_areas.all()),
+        "can_cancel": _can_cancel(exchange),
+        "cancel_form": CancelForm(),
+        "refuse_form": RefuseDatesForm(),
+    }
+    return render(request, "exchange/request_detail.html", context)
+
+
+def _save(request, form: ExchangeRequestForm, *, draft_pk: int | None = None):
+    """Save the valid form as a draft and, when asked, submit it, all in one transaction.
+
+    Returns the saved request, or None with the reason added to the form's errors.
+    """
+    try:
+        with transaction.atomic():
+            if draft_pk is not None:
+                # Another tab may have submitted this draft meanwhile.
+                locked = ExchangeRequest.objects.select_for_update().get(pk=draft_pk)
+                if locked.state != State.DRAFT:
+                    raise workflow.TransitionNotAllowed(
+                        _("This request has been submitted already and can no longer be edited.")
+                    )
+            exchange = form.save()
+            if form.submitting:
+                exchange = workflow.submit(exchange.pk, by=request.user)
+    except workflow.TransitionNotAllowed as exc:
+        if draft_pk is None:
+            form.instance.pk = None
+        form.add_error(None, str(exc))
+        return None
+    return exchange
+
+
+def _saved_message(request, exchange: ExchangeRequest) -> None:
+    if exchange.state == State.DRAFT:
+        messages.success(request, _("Your draft has been saved. You can continue it later."))
+    else:
+        messages.success(
+            request,
+            _("Your request has been sent to your supervisor %(name)s.")
+            % {"name": exchange.home_supervisor_name or exchange.home_supervisor_email},
+        )
+
+
+def _form_page(request, form: ExchangeRequestForm, exchange: ExchangeRequest | None):
+    return render(request, "exchange/request_form.html", {"form": form, "exchange": exchange})
+
+
+@profile_required
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    if request.method == "POST":
+        form = ExchangeRequestForm(
+            request.POST,
+            visitor=request.user,
+            submitting=request.POST.get("action") == "submit",
+        )
+        if form.is_valid():
+            exchange = _save(request, form)
+            if exchange is not None:
+                _saved_message(request, exchange)
+                return redirect(exchange)
+        return _form_page(request, form, None)
+
+    initial = {}
+    slug = request.GET.get("host")
+    if slug:
+        host = Library.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if host:
+            initial["host_library"] = host
+    form = ExchangeRequestForm(initial=initial, visitor=request.user)
+    return _form_page(request, form, None)
+
+
+def _not_editable(request, exchange: ExchangeRequest):
+    messages.info(request, _("This request has been submitted and can no longer be edited."))
+    return redirect(exchange)
+
+
+@profile_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pk: int):
+    exchange = _get_exchange_for_user(request, pk)
+    if exchange.state != State.DRAFT:
+        return _not_editable(request, exchange)
+    if request.method == "POST":
+        form = ExchangeRequestForm(
+            request.POST,
+            instance=exchange,
+            visitor=request.user,
+            submitting=request.POST.get("action") == "submit",
+        )
+        if form.is_valid():
+            saved = _save(request, form, draft_pk=exchange.pk)
+            if saved is not None:
+                _saved_message(request, saved)
+                return redirect(saved)
+    else:
+        form = ExchangeRequestForm(instance=exchange, visitor=request.user)
+    return _form_page(request, form, exchange)
+
+
+@profile_required
+@require_POST
+def request_submit(request, pk: int):
+    """Submit a saved draft as it is; if something is missing, show the form with the errors."""
+    exchange = _get_exchange_for_user(request, pk)
+    if exchange.state != State.DRAFT:
+        return _not_editable(request, exchange)
+    form = ExchangeRequestForm(
+        submission_data(exchange), instance=exchange, visitor=request.user, submitting=True
+    )
+    if form.is_valid():
+        try:
+            submitted = workflow.submit(exchange.pk, by=request.user)
+        except workflow.TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            _saved_message(request, submitted)
+            return redirect(submitted)
+    messages.error(request, _("Complete the request before submitting it."))
+    return _form_page(request, form, exchange)
+
+
+@profile_required
+@require_http_methods(["GET", "POST"])
+def request_cancel(request, pk: int):
+    exchange = _get_exchange_for_user(request, pk)
+    if not _can_cancel(exchange):
+        messages.info(request, _("This request can no longer be cancelled."))
+        return redirect(exchange)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.cancel(exchange.pk, by=request.user, reason=form.cleaned_data["reason"])
+        except workflow.TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The request has been cancelled."))
+        return redirect(exchange)
+    return render(request, "exchange/request_cancel.html", {"exchange": exchange, "form": form})
+
+
+@profile_required
+@require_POST
+def dates_accept(request, pk: int):
+    exchange = _get_exchange_for_user(request, pk)
+    try:
+        workflow.accept_dates(exchange.pk, by=request.user)
+    except workflow.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You accepted the dates. Your visit is confirmed."))
+    return redirect(exchange)
+
+
+@profile_required
+@require_POST
+def dates_refuse(request, pk: int):
+    exchange = _get_exchange_for_user(request, pk)
+    form = RefuseDatesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+        return redirect(exchange)
+    try:
+        workflow.refuse_dates(exchange.pk, by=request.user, reason=form.cleaned_data["reason"])
+    except workflow.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You refused the dates. The request has been cancelled."))
+    return redirect(exchange)
+
+
+def outbox(request):
+    """Every message Kollega has written, newest first: only while developing (DEBUG)."""
+    if not settings.DEBUG:
+        raise Http404
+    notifications = Notification.objects.order_by("-created_at", "-pk")
+    recipient = request.GET.get("to", "").strip()
+    if recipient:
+        notifications = notifications.filter(recipient__iexact=recipient)
+    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    return render(request, "exchange/outbox.html", {"page": page, "recipient": recipient})

@@ -1,0 +1,594 @@
+"""The exchange state machine: every transition of an ExchangeRequest lives here.
+
+Each transition is one transaction: it locks the request row (select_for_update), checks
+the state, changes it, bumps ``exchange.version``, writes a HistoryEntry and writes its
+emails to the outbox. A second click, a second tab or a second worker waits for the lock,
+then finds the state already moved and changes nothing.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from libraries.models import Staff
+
+from . import emails
+from .models import (
+    MAX_VISIT_DAYS,
+    Approval,
+    ExchangeRequest,
+    HistoryEntry,
+    State,
+    visit_days_span,
+)
+
+# Who acts when no person does (a scheduled sweep).
+SYSTEM_LABEL = "Kollega"
+
+# States in which a request is under way and blocks another request for the same days.
+_BLOCKING_STATES = [
+    State.AWAITING_HOME,
+    State.AWAITING_HOST,
+    State.DATES_PROPOSED,
+    State.CONFIRMED,
+]
+
+
+class TransitionNotAllowed(Exception):
+    """The request is not in a state that allows this step; nothing was changed."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message or _("This step is no longer possible."))
+        self.message = str(self.args[0])
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AlreadyDecided(TransitionNotAllowed):
+    """The approval was decided already (or is no longer needed)."""
+
+
+class LinkReplaced(TransitionNotAllowed):
+    """The approval's link was replaced by a newer one."""
+
+
+@dataclass
+class MentorDetails:
+    """The workplace mentor and the first day's practicalities, named by the host."""
+
+    name: str
+    email: str
+    phone: str
+    language: str
+    meeting_place: str = ""
+    meeting_time: str = ""
+    programme_notes: str = ""
+
+
+@dataclass
+class ReturnVisit:
+    """Who comes back in a reciprocal exchange, and when."""
+
+    name: str
+    email: str
+    language: str
+    first_day: date
+    last_day: date
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _lock(exchange_id: int) -> ExchangeRequest:
+    try:
+        return (
+            ExchangeRequest.objects.select_for_update()
+            .select_related("visitor", "home_library__municipality", "host_library__municipality")
+            .get(pk=exchange_id)
+        )
+    except ExchangeRequest.DoesNotExist:
+        raise TransitionNotAllowed(_("This exchange request does not exist.")) from None
+
+
+def _lock_approval(approval_id: int, version: int) -> tuple[Approval, ExchangeRequest]:
+    """Lock the request, then its approval, always in that order; check the link is live."""
+    exchange_id = (
+        Approval.objects.filter(pk=approval_id).values_list("exchange_id", flat=True).first()
+    )
+    if exchange_id is None:
+        raise TransitionNotAllowed(_("This link is not valid."))
+    exchange = _lock(exchange_id)
+    approval = Approval.objects.select_for_update().get(pk=approval_id)
+    if not approval.is_pending:
+        raise AlreadyDecided(_("This request has been decided already."))
+    if approval.version != version:
+        raise LinkReplaced(_("This link has been replaced by a newer one."))
+    return approval, exchange
+
+
+def _require(exchange: ExchangeRequest, *states: str) -> None:
+    if exchange.state not in states:
+        raise AlreadyDecided(
+            _("This step is no longer possible: the request is now “%(state)s”.")
+            % {"state": exchange.get_state_display()}
+        )
+
+
+def _move(
+    exchange: ExchangeRequest,
+    to_state: str,
+    *,
+    actor: Staff | None = None,
+    actor_label: str = "",
+    comment: str = "",
+    update_fields: Sequence[str] = (),
+) -> HistoryEntry:
+    from_state = exchange.state
+    exchange.state = to_state
+    exchange.version += 1
+    exchange.save(update_fields=["state", "version", "updated_at", *update_fields])
+    return HistoryEntry.objects.create(
+        exchange=exchange,
+        actor=actor,
+        actor_label=actor_label or (str(actor) if actor else SYSTEM_LABEL),
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+    )
+
+
+def _decide(approval: Approval, decision: str, comment: str) -> None:
+    approval.decision = decision
+    approval.comment = comment
+    approval.decided_at = timezone.now()
+    approval.save(update_fields=["decision", "comment", "decided_at"])
+
+
+def _withdraw_pending(exchange: ExchangeRequest) -> None:
+    """Links still waiting for a decision are no longer needed."""
+    exchange.approvals.filter(decision=Approval.Decision.PENDING).update(
+        decision=Approval.Decision.WITHDRAWN, decided_at=timezone.now()
+    )
+
+
+def _approver_label(approval: Approval) -> str:
+    return approval.name or approval.email
+
+
+def _language_of(email: str, default: str) -> str:
+    """A person Kollega knows reads their own language; anyone else gets the default."""
+    known = Staff.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+    return known or default
+
+
+def check_dates(first_day: date | None, last_day: date | None) -> None:
+    """Raise TransitionNotAllowed unless the dates make a visit of 1–5 days in the future."""
+    if not (first_day and last_day):
+        raise TransitionNotAllowed(_("Give the first and the last day of the visit."))
+    if last_day < first_day:
+        raise TransitionNotAllowed(_("The last day cannot be before the first day."))
+    if visit_days_span(first_day, last_day) > MAX_VISIT_DAYS:
+        raise TransitionNotAllowed(
+            _("A visit lasts at most %(days)s days.") % {"days": MAX_VISIT_DAYS}
+        )
+    if first_day <= timezone.localdate():
+        raise TransitionNotAllowed(_("The first day must be in the future."))
+
+
+def _check_no_overlap(exchange: ExchangeRequest, first_day: date, last_day: date) -> None:
+    clash = (
+        ExchangeRequest.objects.filter(visitor_id=exchange.visitor_id, state__in=_BLOCKING_STATES)
+        .exclude(pk=exchange.pk)
+        .overlapping(first_day, last_day)
+        .exists()
+    )
+    if clash:
+        raise TransitionNotAllowed(
+            _("You already have an open exchange request for some of these days.")
+        )
+
+
+def _submit(
+    exchange: ExchangeRequest,
+    *,
+    actor: Staff | None,
+    actor_label: str = "",
+    supervisor: tuple[str, str, str],
+) -> ExchangeRequest:
+    """draft → awaiting_home, with the given (name, email, language) as the home supervisor."""
+    _require(exchange, State.DRAFT)
+    check_dates(exchange.first_day, exchange.last_day)
+    if exchange.host_library_id == exchange.home_library_id:
+        raise TransitionNotAllowed(_("You cannot visit your own library."))
+    if exchange.return_of_id is None and not exchange.host_library.accepts_visitors:
+        raise TransitionNotAllowed(_("This library does not take visitors at the moment."))
+    _check_no_overlap(exchange, exchange.first_day, exchange.last_day)
+    name, email, language = supervisor
+    if not email:
+        raise TransitionNotAllowed(
+            _("Add your own supervisor's email address to your profile first.")
+        )
+
+    host = exchange.host_library
+    named = exchange.host_contact_email
+    if named and exchange.return_of_id is None and not host.owns_email(named):
+        raise TransitionNotAllowed(
+            _("The host contact's address must belong to the staff of %(library)s.")
+            % {"library": host}
+        )
+    if not exchange.host_contact_email:
+        exchange.host_contact_name = host.contact_name
+        exchange.host_contact_email = host.contact_email
+        exchange.host_contact_language = host.contact_language
+    if not exchange.host_contact_email:
+        raise TransitionNotAllowed(
+            _("The host library has no contact person yet. Name the person you agreed with.")
+        )
+    if not exchange.host_contact_language:
+        exchange.host_contact_language = _language_of(
+            exchange.host_contact_email, host.main_language
+        )
+    exchange.home_supervisor_name = name
+    exchange.home_supervisor_email = email
+    exchange.home_supervisor_language = language
+    exchange.submitted_at = timezone.now()
+    _move(
+        exchange,
+        State.AWAITING_HOME,
+        actor=actor,
+        actor_label=actor_label,
+        update_fields=[
+            "host_contact_name",
+            "host_contact_email",
+            "host_contact_language",
+            "home_supervisor_name",
+            "home_supervisor_email",
+            "home_supervisor_language",
+            "submitted_at",
+        ],
+    )
+    approval = Approval.objects.create(
+        exchange=exchange, role=Approval.Role.HOME, name=name, email=email, language=language
+    )
+    emails.submitted(exchange, approval)
+    return exchange
+
+
+def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> ExchangeRequest:
+    """The second half of a reciprocal exchange: submitted at once, with its own approvals."""
+    details = exchange.return_details()
+    visitor, created = Staff.objects.get_or_create(
+        email=details.email.strip().lower(),
+        defaults={
+            "name": details.name,
+            "library": exchange.host_library,
+            "language": details.language,
+        },
+    )
+    if not created and visitor.library_id is None:
+        visitor.library = exchange.host_library
+        visitor.save(update_fields=["library"])
+    if not visitor.supervisor_email:
+        visitor.supervisor_name = host_approval.name
+        visitor.supervisor_email = host_approval.email
+        visitor.save(update_fields=["supervisor_name", "supervisor_email"])
+
+    back = ExchangeRequest.objects.create(
+        visitor=visitor,
+        home_library=exchange.host_library,
+        host_library=exchange.home_library,
+        first_day=details.first_day,
+        last_day=details.last_day,
+        kind=ExchangeRequest.Kind.RECIPROCAL,
+        trip_type=exchange.trip_type,
+        language_practice=exchange.language_practice,
+        return_of=exchange,
+        host_contact_name=exchange.home_supervisor_name,
+        host_contact_email=exchange.home_supervisor_email,
+        host_contact_language=exchange.home_supervisor_language,
+    )
+    HistoryEntry.objects.create(
+        exchange=back,
+        actor_label=_approver_label(host_approval),
+        from_state="",
+        to_state=State.DRAFT,
+        comment=_("Return visit of a reciprocal exchange."),
+    )
+    return _submit(
+        back,
+        actor=None,
+        actor_label=_approver_label(host_approval),
+        supervisor=(host_approval.name, host_approval.email, host_approval.language),
+    )
+
+
+def _set_mentor(exchange: ExchangeRequest, mentor: MentorDetails) -> list[str]:
+    exchange.mentor_name = mentor.name
+    exchange.mentor_email = mentor.email.strip().lower()
+    exchange.mentor_phone = mentor.phone
+    exchange.mentor_language = mentor.language
+    exchange.meeting_place = mentor.meeting_place
+    exchange.meeting_time = mentor.meeting_time
+    exchange.programme_notes = mentor.programme_notes
+    return [
+        "mentor_name",
+        "mentor_email",
+        "mentor_phone",
+        "mentor_language",
+        "meeting_place",
+        "meeting_time",
+        "programme_notes",
+    ]
+
+
+def _set_return_visit(exchange: ExchangeRequest, return_visit: ReturnVisit | None) -> list[str]:
+    if not exchange.needs_return_visit:
+        return []
+    if return_visit is None:
+        raise TransitionNotAllowed(_("Name who will come back in this reciprocal exchange."))
+    check_dates(return_visit.first_day, return_visit.last_day)
+    if not exchange.host_library.owns_email(return_visit.email):
+        raise TransitionNotAllowed(
+            _("The return visitor's email address must belong to %(library)s.")
+            % {"library": exchange.host_library}
+        )
+    exchange.return_visitor_name = return_visit.name
+    exchange.return_visitor_email = return_visit.email.strip().lower()
+    exchange.return_visitor_language = return_visit.language
+    exchange.return_first_day = return_visit.first_day
+    exchange.return_last_day = return_visit.last_day
+    return [
+        "return_visitor_name",
+        "return_visitor_email",
+        "return_visitor_language",
+        "return_first_day",
+        "return_last_day",
+    ]
+
+
+def _confirm_extras(exchange: ExchangeRequest, host_approval: Approval | None) -> None:
+    """What every confirmation does: the return visit (reciprocal) and the emails."""
+    if exchange.needs_return_visit and exchange.return_visitor_email:
+        host_approval = host_approval or exchange.approvals.filter(role=Approval.Role.HOST).last()
+        _create_return_visit(exchange, host_approval)
+    emails.confirmed(exchange)
+
+
+# --- transitions ---------------------------------------------------------------------
+
+
+def submit(exchange_id: int, *, by: Staff) -> ExchangeRequest:
+    """draft → awaiting_home: the visitor sends the request to their own supervisor."""
+    with transaction.atomic():
+        exchange = _lock(exchange_id)
+        if exchange.visitor_id != by.pk:
+            raise TransitionNotAllowed(_("Only the visitor can submit this request."))
+        visitor = exchange.visitor
+        email = visitor.supervisor_email.strip().lower()
+        return _submit(
+            exchange,
+            actor=by,
+            supervisor=(visitor.supervisor_name, email, _language_of(email, visitor.language)),
+        )
+
+
+def approve_home(approval_id: int, *, version: int, comment: str = "") -> ExchangeRequest:
+    """awaiting_home → awaiting_host: the home supervisor approves; the host is asked next."""
+    with transaction.atomic():
+        approval, exchange = _lock_approval(approval_id, version)
+        if approval.role != Approval.Role.HOME:
+            raise TransitionNotAllowed(_("This link is not valid."))
+        _require(exchange, State.AWAITING_HOME)
+        _decide(approval, Approval.Decision.APPROVED, comment)
+        _move(exchange, State.AWAITING_HOST, actor_label=_approver_label(approval), comment=comment)
+        host_approval = Approval.objects.create(
+            exchange=exchange,
+            role=Approval.Role.HOST,
+            name=exchange.host_contact_name,
+            email=exchange.host_contact_email,
+            language=exchange.host_contact_language or exchange.host_library.main_language,
+        )
+        emails.approved_home(exchange, host_approval, comment)
+        return exchange
+
+
+def decline(approval_id: int, *, version: int, reason: str) -> ExchangeRequest:
+    """awaiting_home | awaiting_host → declined, with a reason."""
+    if not reason.strip():
+        raise TransitionNotAllowed(_("Give a reason for declining."))
+    with transaction.atomic():
+        approval, exchange = _lock_approval(approval_id, version)
+        expected = (
+            State.AWAITING_HOME if approval.role == Approval.Role.HOME else State.AWAITING_HOST
+        )
+        _require(exchange, expected)
+        _decide(approval, Approval.Decision.DECLINED, reason)
+        _move(exchange, State.DECLINED, actor_label=_approver_label(approval), comment=reason)
+        emails.declined(exchange, approval)
+        return exchange
+
+
+def approve_host(
+    approval_id: int,
+    *,
+    version: int,
+    mentor: MentorDetails,
+    return_visit: ReturnVisit | None = None,
+    comment: str = "",
+) -> ExchangeRequest:
+    """awaiting_host → confirmed: the host approves and names the workplace mentor."""
+    with transaction.atomic():
+        approval, exchange = _lock_approval(approval_id, version)
+        if approval.role != Approval.Role.HOST:
+            raise TransitionNotAllowed(_("This link is not valid."))
+        _require(exchange, State.AWAITING_HOST)
+        fields = _set_mentor(exchange, mentor) + _set_return_visit(exchange, return_visit)
+        _decide(approval, Approval.Decision.APPROVED, comment)
+        _move(
+            exchange,
+            State.CONFIRMED,
+            actor_label=_approver_label(approval),
+            comment=comment,
+            update_fields=fields,
+        )
+        _confirm_extras(exchange, approval)
+        return exchange
+
+
+def propose_dates(
+    approval_id: int,
+    *,
+    version: int,
+    first_day: date,
+    last_day: date,
+    mentor: MentorDetails,
+    return_visit: ReturnVisit | None = None,
+    comment: str = "",
+) -> ExchangeRequest:
+    """awaiting_host → dates_proposed: the host suggests other days and names the mentor."""
+    with transaction.atomic():
+        approval, exchange = _lock_approval(approval_id, version)
+        if approval.role != Approval.Role.HOST:
+            raise TransitionNotAllowed(_("This link is not valid."))
+        _require(exchange, State.AWAITING_HOST)
+        check_dates(first_day, last_day)
+        exchange.proposed_first_day = first_day
+        exchange.proposed_last_day = last_day
+        fields = _set_mentor(exchange, mentor) + _set_return_visit(exchange, return_visit)
+        _decide(approval, Approval.Decision.DATES_PROPOSED, comment)
+        _move(
+            exchange,
+            State.DATES_PROPOSED,
+            actor_label=_approver_label(approval),
+            comment=comment,
+            update_fields=["proposed_first_day", "proposed_last_day", *fields],
+        )
+        emails.dates_proposed(exchange, comment)
+        return exchange
+
+
+def accept_dates(exchange_id: int, *, by: Staff) -> ExchangeRequest:
+    """dates_proposed → confirmed: the visitor takes the host's dates."""
+    with transaction.atomic():
+        exchange = _lock(exchange_id)
+        if exchange.visitor_id != by.pk:
+            raise TransitionNotAllowed(_("Only the visitor can accept the dates."))
+        _require(exchange, State.DATES_PROPOSED)
+        first_day, last_day = exchange.proposed_first_day, exchange.proposed_last_day
+        check_dates(first_day, last_day)
+        _check_no_overlap(exchange, first_day, last_day)
+        exchange.first_day, exchange.last_day = first_day, last_day
+        _move(exchange, State.CONFIRMED, actor=by, update_fields=["first_day", "last_day"])
+        _confirm_extras(exchange, None)
+        return exchange
+
+
+def refuse_dates(exchange_id: int, *, by: Staff, reason: str = "") -> ExchangeRequest:
+    """dates_proposed → cancelled: the visitor cannot come on the host's dates."""
+    with transaction.atomic():
+        exchange = _lock(exchange_id)
+        if exchange.visitor_id != by.pk:
+            raise TransitionNotAllowed(_("Only the visitor can refuse the dates."))
+        _require(exchange, State.DATES_PROPOSED)
+        _move(exchange, State.CANCELLED, actor=by, comment=reason)
+        emails.cancelled(exchange, reason=reason, by=by)
+        return exchange
+
+
+def cancel(exchange_id: int, *, by: Staff, reason: str) -> ExchangeRequest:
+    """Any open state before the visit → cancelled, by the visitor or the coordinator."""
+    if not reason.strip():
+        raise TransitionNotAllowed(_("Give a reason for cancelling."))
+    with transaction.atomic():
+        exchange = _lock(exchange_id)
+        if exchange.visitor_id != by.pk and not by.is_staff:
+            raise TransitionNotAllowed(_("Only the visitor or the coordinator can cancel."))
+        _require(
+            exchange,
+            State.DRAFT,
+            State.AWAITING_HOME,
+            State.AWAITING_HOST,
+            State.DATES_PROPOSED,
+            State.CONFIRMED,
+        )
+        if exchange.first_day and exchange.first_day <= timezone.localdate():
+            if exchange.state == State.CONFIRMED:
+                raise TransitionNotAllowed(_("The visit has begun and can no longer be cancelled."))
+        was_draft = exchange.state == State.DRAFT
+        _withdraw_pending(exchange)
+        _move(exchange, State.CANCELLED, actor=by, comment=reason)
+        if not was_draft:
+            emails.cancelled(exchange, reason=reason, by=by)
+        return exchange
+
+
+def complete(exchange_id: int) -> ExchangeRequest:
+    """confirmed → completed, once the last day of the visit has passed."""
+    with transaction.atomic():
+        exchange = _lock(exchange_id)
+        _require(exchange, State.CONFIRMED)
+        if exchange.last_day is None or exchange.last_day >= timezone.localdate():
+            raise TransitionNotAllowed(_("The visit is not over yet."))
+        _move(exchange, State.COMPLETED)
+        return exchange
+
+
+def complete_finished() -> int:
+    """Complete every confirmed visit whose last day has passed; returns how many."""
+    ids = ExchangeRequest.objects.filter(
+        state=State.CONFIRMED, last_day__lt=timezone.localdate()
+    ).values_list("pk", flat=True)
+    done = 0
+    for exchange_id in list(ids):
+        try:
+            complete(exchange_id)
+        except TransitionNotAllowed:
+            continue  # cancelled or completed meanwhile
+        done += 1
+    return done
+
+
+def change_approver(
+    approval_id: int, *, name: str, email: str, language: str, by: Staff
+) -> ExchangeRequest:
+    """Send a pending approval to another person; the old link stops working."""
+    with transaction.atomic():
+        exchange_id = (
+            Approval.objects.filter(pk=approval_id).values_list("exchange_id", flat=True).first()
+        )
+        if exchange_id is None:
+            raise TransitionNotAllowed(_("This link is not valid."))
+        exchange = _lock(exchange_id)
+        approval = Approval.objects.select_for_update().get(pk=approval_id)
+        if not approval.is_pending:
+            raise AlreadyDecided(_("This request has been decided already."))
+        approval.name, approval.email, approval.language = name, email.strip().lower(), language
+        approval.version += 1
+        approval.save(update_fields=["name", "email", "language", "version"])
+        if approval.role == Approval.Role.HOME:
+            exchange.home_supervisor_name = approval.name
+            exchange.home_supervisor_email = approval.email
+            exchange.home_supervisor_language = approval.language
+            fields = ["home_supervisor_name", "home_supervisor_email", "home_supervisor_language"]
+        else:
+            exchange.host_contact_name = approval.name
+            exchange.host_contact_email = approval.email
+            exchange.host_contact_language = approval.language
+            fields = ["host_contact_name", "host_contact_email", "host_contact_language"]
+        exchange.version += 1
+        exchange.save(update_fields=["version", "updated_at", *fields])
+        HistoryEntry.objects.create(
+            exchange=exchange,
+            actor=by,
+            actor_label=str(by),
+            from_state=exchange.state,
+            to_state=exchange.state,
+            comment=_("Decision link sent to %(email)s.") % {"email": approval.email},
+        )
+        emails.decision_request(exchange, approval)
+        return exchange

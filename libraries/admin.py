@@ -1,0 +1,202 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from .models import ContactDetails, FocusArea, Library, Municipality, Network, Region, Staff
+
+# A website typed without its scheme is taken to be https, as browsers do today.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Region)
+class RegionAdmin(TranslationAdmin):
+    list_display = ["name_fi", "name_sv", "slug"]
+    fields = [("name_fi", "name_sv"), "slug"]
+    prepopulated_fields = {"slug": ["name_fi"]}
+    ordering = ["name_fi"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(TranslationAdmin):
+    list_display = ["name_fi", "name_sv", "region", "language_status"]
+    list_filter = ["region", "language_status"]
+    list_select_related = ["region"]
+    search_fields = ["name_fi", "name_sv"]
+    fields = [("name_fi", "name_sv"), "slug", "region", "language_status"]
+    prepopulated_fields = {"slug": ["name_fi"]}
+    ordering = ["name_fi"]
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(TranslationAdmin):
+    list_display = ["name_fi", "name_sv", "slug", "library_count"]
+    search_fields = ["name_fi", "name_sv"]
+    fields = [("name_fi", "name_sv"), "slug"]
+    prepopulated_fields = {"slug": ["name_fi"]}
+    ordering = ["name_fi"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(library_count=Count("libraries"))
+
+    @admin.display(description=_("libraries"), ordering="library_count")
+    def library_count(self, obj: FocusArea) -> int:
+        return obj.library_count
+
+
+@admin.register(Library)
+class LibraryAdmin(TranslationAdmin):
+    list_display = [
+        "name_fi",
+        "name_sv",
+        "municipality",
+        "kind",
+        "network",
+        "contact_name",
+        "accepts_visitors",
+    ]
+    list_filter = [
+        "municipality__region",
+        "kind",
+        "network",
+        "accepts_visitors",
+        "focus_areas",
+        "municipality",
+    ]
+    list_select_related = ["municipality", "network"]
+    search_fields = [
+        "name_fi",
+        "name_sv",
+        "city",
+        "municipality__name_fi",
+        "municipality__name_sv",
+        "email_domains",
+    ]
+    ordering = ["name_fi"]
+    prepopulated_fields = {"slug": ["name_fi"]}
+    filter_horizontal = ["focus_areas"]
+    formfield_overrides = URL_FIELDS
+    autocomplete_fields = ["municipality"]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": [("name_fi", "name_sv"), "slug", "kind", "municipality", "network"]}),
+        (
+            _("Address and web"),
+            {"fields": ["street", ("postal_code", "city"), "website", "email_domains"]},
+        ),
+        (
+            _("For visitors"),
+            {
+                "fields": [
+                    "accepts_visitors",
+                    ("description_fi", "description_sv"),
+                    "focus_areas",
+                    ("contact_name", "contact_email", "contact_language"),
+                ]
+            },
+        ),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+
+class StaffCreationForm(AdminUserCreationForm):
+    """Adds a person by email address; a password is needed only for the admin."""
+
+    class Meta:
+        model = Staff
+        fields = ["email", "name", "library", "language"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if Staff.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("A person with this email address already exists."))
+        return email
+
+
+class StaffChangeForm(UserChangeForm):
+    class Meta:
+        model = Staff
+        fields = "__all__"
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        others = Staff.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("A person with this email address already exists."))
+        return email
+
+
+@admin.register(Staff)
+class StaffAdmin(UserAdmin):
+    form = StaffChangeForm
+    add_form = StaffCreationForm
+    list_display = ["email", "name", "library", "job_title", "language", "is_staff"]
+    list_filter = ["library__municipality__region", "is_staff", "is_active", "language"]
+    list_select_related = ["library"]
+    search_fields = ["email", "name", "library__name_fi", "library__name_sv"]
+    ordering = ["email"]
+    autocomplete_fields = ["library"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["name", "library", "job_title", "language"]}),
+        (_("Own supervisor"), {"fields": ["supervisor_name", "supervisor_email"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "name",
+                    "library",
+                    "language",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
+    ]
+
+
+@admin.register(ContactDetails)
+class ContactDetailsAdmin(TranslationAdmin):
+    """One row: the coordinator's details on the home page. It can be edited, not deleted."""
+
+    fields = ["name", ("title_fi", "title_sv"), ("organisation_fi", "organisation_sv")]
+    fields += ["email", "phone", "website"]
+    formfield_overrides = URL_FIELDS
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not ContactDetails.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        contact = ContactDetails.objects.first()
+        if contact is None:
+            return HttpResponseRedirect(reverse("admin:libraries_contactdetails_add"))
+        return HttpResponseRedirect(
+            reverse("admin:libraries_contactdetails_change", args=[contact.pk])
+        )

@@ -1,0 +1,105 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .models import FocusArea, Library, LibraryQuerySet, Municipality, Network, Region
+
+
+class DirectoryFilterForm(forms.Form):
+    """The library directory's filters, sent with GET; every field is optional."""
+
+    FINNISH = "fi"
+    BILINGUAL = "bilingual"
+    LANGUAGE_CHOICES = [
+        ("", _("Finnish-speaking and bilingual")),
+        (FINNISH, _("Finnish-speaking libraries")),
+        (BILINGUAL, _("Bilingual libraries, for language practice")),
+    ]
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Library, municipality or town, in Finnish or Swedish"),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All regions"),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All municipalities"),
+    )
+    network = forms.ModelChoiceField(
+        label=_("Library network"),
+        queryset=Network.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All networks"),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
+    focus_area = forms.ModelChoiceField(
+        label=_("What you can learn"),
+        queryset=FocusArea.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Anything"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of library"),
+        choices=[
+            ("", _("All kinds")),
+            *((k, capfirst(label)) for k, label in Library.Kind.choices),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Fresh querysets so that the choices sort by their names in the active language.
+        self.fields["region"].queryset = Region.objects.all()
+        self.fields["municipality"].queryset = Municipality.objects.all()
+        self.fields["focus_area"].queryset = FocusArea.objects.all()
+        for name in ("region", "municipality", "network", "language", "focus_area", "kind"):
+            # A filter value edited in the address gets a plain answer, not Django's
+            # "Select a valid choice. That choice is not one of the available choices."
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "There is no such choice. Pick one from the list."
+            )
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.add_input(Submit("", _("Show libraries")))
+
+    def filter(self, libraries: LibraryQuerySet) -> LibraryQuerySet:
+        """Narrow the libraries by every filter that holds a valid value; call is_valid() first."""
+        data = self.cleaned_data
+        if data.get("region"):
+            libraries = libraries.filter(municipality__region=data["region"])
+        if data.get("municipality"):
+            libraries = libraries.filter(municipality=data["municipality"])
+        if data.get("network"):
+            libraries = libraries.filter(network=data["network"])
+        if data.get("language") == self.FINNISH:
+            libraries = libraries.filter(
+                municipality__language_status=Municipality.LanguageStatus.FINNISH
+            )
+        elif data.get("language") == self.BILINGUAL:
+            libraries = libraries.exclude(
+                municipality__language_status=Municipality.LanguageStatus.FINNISH
+            )
+        if data.get("focus_area"):
+            libraries = libraries.filter(focus_areas=data["focus_area"])
+        if data.get("kind"):
+            libraries = libraries.filter(kind=data["kind"])
+        if data.get("q"):
+            libraries = libraries.search(data["q"])
+        return libraries

@@ -1,0 +1,192 @@
+"""Load the regions' public libraries and the focus areas from libraries/data/."""
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
+from django.utils import translation
+from django.utils.text import slugify
+
+from libraries.models import FocusArea, Library, Municipality, Network, Region
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+LIBRARY_COLUMNS = {
+    "region_fi",
+    "region_sv",
+    "municipality_fi",
+    "municipality_sv",
+    "language_status",
+    "network",
+    "library_fi",
+    "library_sv",
+    "kind",
+    "street",
+    "postal_code",
+    "city",
+    "website",
+    "email_domain",
+}
+FOCUS_AREA_COLUMNS = {"slug", "name_fi", "name_sv"}
+
+
+def read_csv(path: Path, columns: set[str]) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = columns - set(reader.fieldnames or [])
+            if missing:
+                raise CommandError(f"{path}: missing columns {', '.join(sorted(missing))}")
+            return [{k: (v or "").strip() for k, v in row.items()} for row in reader]
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc}") from exc
+
+
+def upsert(model: type[models.Model], slug: str, values: dict, counts: Counter) -> models.Model:
+    """Create the row with this slug, or write the given values to it; nothing else changes."""
+    obj = model.objects.filter(slug=slug).first()
+    if obj is None:
+        counts[model, "created"] += 1
+        return model.objects.create(slug=slug, **values)
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if not changed:
+        counts[model, "unchanged"] += 1
+        return obj
+    for name in changed:
+        setattr(obj, name, values[name])
+    auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    obj.save(update_fields=changed + auto_now)
+    counts[model, "updated"] += 1
+    return obj
+
+
+def load_focus_areas(path: Path, counts: Counter) -> None:
+    for row in read_csv(path, FOCUS_AREA_COLUMNS):
+        if not row["slug"] or not row["name_fi"]:
+            raise CommandError(f"{path}: every focus area needs a slug and a Finnish name")
+        upsert(
+            FocusArea,
+            row["slug"],
+            {"name_fi": row["name_fi"], "name_sv": row["name_sv"] or None},
+            counts,
+        )
+
+
+def _check_row(path: Path, line: int, row: dict[str, str]) -> None:
+    if not (row["region_fi"] and row["municipality_fi"] and row["library_fi"]):
+        raise CommandError(f"{path}, line {line}: region, municipality and library need names")
+    if row["kind"] not in Library.Kind.values:
+        raise CommandError(f"{path}, line {line}: unknown kind {row['kind']!r}")
+    if row["language_status"] not in Municipality.LanguageStatus.values:
+        raise CommandError(f"{path}, line {line}: unknown language status")
+
+
+def load_libraries(path: Path, counts: Counter) -> None:
+    rows = read_csv(path, LIBRARY_COLUMNS)
+    regions: dict[str, Region] = {}
+    municipalities: dict[str, Municipality] = {}
+    networks: dict[str, Network] = {}
+    seen_libraries: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        _check_row(path, line, row)
+
+        region_slug = slugify(row["region_fi"])
+        if region_slug not in regions:
+            regions[region_slug] = upsert(
+                Region,
+                region_slug,
+                {"name_fi": row["region_fi"], "name_sv": row["region_sv"] or None},
+                counts,
+            )
+
+        municipality_slug = slugify(row["municipality_fi"])
+        if municipality_slug not in municipalities:
+            municipalities[municipality_slug] = upsert(
+                Municipality,
+                municipality_slug,
+                {
+                    "name_fi": row["municipality_fi"],
+                    "name_sv": row["municipality_sv"] or None,
+                    "region_id": regions[region_slug].pk,
+                    "language_status": row["language_status"],
+                },
+                counts,
+            )
+
+        network = None
+        if row["network"]:
+            network_slug = slugify(row["network"])
+            if network_slug not in networks:
+                networks[network_slug] = upsert(
+                    Network, network_slug, {"name": row["network"]}, counts
+                )
+            network = networks[network_slug]
+
+        library_slug = slugify(row["library_fi"])
+        if library_slug in seen_libraries:
+            raise CommandError(f"{path}, line {line}: a second library named {row['library_fi']}")
+        seen_libraries.add(library_slug)
+        domains = [d.strip().lower() for d in row["email_domain"].split(";") if d.strip()]
+        upsert(
+            Library,
+            library_slug,
+            {
+                "name_fi": row["library_fi"],
+                "name_sv": row["library_sv"] or None,
+                "municipality_id": municipalities[municipality_slug].pk,
+                "kind": row["kind"],
+                "network_id": network.pk if network else None,
+                "street": row["street"],
+                "postal_code": row["postal_code"],
+                "city": row["city"],
+                "website": row["website"],
+                "email_domains": ";".join(domains),
+            },
+            counts,
+        )
+
+
+def write_summary(out, counts: Counter) -> None:
+    """One line per model: how many rows were created, updated and left as they were."""
+    with translation.override("en"):
+        for model in dict.fromkeys(model for model, _outcome in counts):
+            out.write(
+                f"{str(model._meta.verbose_name_plural).capitalize()}: "
+                f"{counts[model, 'created']} created, {counts[model, 'updated']} updated, "
+                f"{counts[model, 'unchanged']} unchanged"
+            )
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the regions, municipalities, library networks, libraries and focus areas. "
+        "Running it again updates and adds rows, never duplicates them, and keeps what the "
+        "coordinator has added in the admin (descriptions, contacts, focus areas)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--file", type=Path, default=DATA_DIR / "libraries.csv", help="libraries CSV"
+        )
+        parser.add_argument(
+            "--focus-areas",
+            type=Path,
+            default=DATA_DIR / "focus_areas.csv",
+            help="focus areas CSV (slug, name_fi, name_sv)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change, change nothing"
+        )
+
+    def handle(self, *args, **options) -> None:
+        counts: Counter = Counter()
+        with transaction.atomic():
+            load_focus_areas(options["focus_areas"], counts)
+            load_libraries(options["file"], counts)
+            if options["dry_run"]:
+                transaction.set_rollback(True)
+
+        write_summary(self.stdout, counts)
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was saved.")

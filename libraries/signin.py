@@ -1,0 +1,165 @@
+"""Passwordless sign-in: one-time links sent by email.
+
+A link carries a random token; the database keeps only its SHA-256 hash, so a leaked
+database row cannot be turned into a working link. A link works once and for
+settings.SIGN_IN_LINK_MAX_AGE seconds.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from exchange import outbox
+
+from .models import Library, SignInLink, Staff
+
+# At most this many links per address within one validity period, so that the form
+# cannot be used to flood someone's inbox.
+MAX_LINKS_PER_PERIOD = 5
+# Links older than this are deleted when new ones are made.
+KEEP_LINKS_FOR = timedelta(days=1)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
+
+
+def is_known_domain(email: str) -> bool:
+    domain = email_domain(email)
+    return bool(domain) and Library.objects.with_domain(domain).exists()
+
+
+def safe_next_url(url: str | None, host: str | None = None) -> str:
+    """The given URL when it stays on this site, else an empty string."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={host} if host else set(), require_https=False
+    ):
+        return url
+    return ""
+
+
+def link_path(token: str, language: str) -> str:
+    with translation.override(language):
+        return reverse("accounts:sign-in-link", args=[token])
+
+
+def request_link(email: str, page_language: str, next_url: str = "") -> SignInLink | None:
+    """Email a sign-in link when the address may sign in; otherwise do nothing.
+
+    Known staff get the link in their own language; a new person from a registered
+    library's email domain gets it in the language of the page they used. The caller
+    answers the same either way, so nobody learns which addresses Kollega knows.
+    """
+    email = email.strip().lower()
+    staff = Staff.objects.filter(email__iexact=email).first()
+    if staff is not None:
+        if not staff.is_active:
+            return None
+        language, name = staff.language, staff.name
+    elif is_known_domain(email):
+        language, name = page_language, ""
+    else:
+        return None
+
+    now = timezone.now()
+    period_start = now - timedelta(seconds=settings.SIGN_IN_LINK_MAX_AGE)
+    if SignInLink.objects.for_email(email).created_since(period_start).count() >= (
+        MAX_LINKS_PER_PERIOD
+    ):
+        return None
+
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        SignInLink.objects.filter(created_at__lt=now - KEEP_LINKS_FOR).delete()
+        link = SignInLink.objects.create(
+            token_hash=hash_token(token),
+            email=email,
+            language=language,
+            next_url=next_url[:500],
+            created_at=now,
+        )
+        outbox.enqueue(
+            kind="sign_in",
+            recipient=outbox.Recipient(email=email, name=name, language=language),
+            dedupe_key=f"sign_in:{link.pk}",
+            context={
+                "link_url": outbox.absolute_url(link_path(token, language)),
+                "minutes": settings.SIGN_IN_LINK_MAX_AGE // 60,
+                "is_new": staff is None,
+            },
+        )
+    return link
+
+
+class Problem(Enum):
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    REFUSED = "refused"
+
+
+@dataclass
+class Check:
+    link: SignInLink | None
+    problem: Problem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def check_link(token: str, *, lock: bool = False) -> Check:
+    """Look a token up without changing anything."""
+    queryset = SignInLink.objects.select_for_update() if lock else SignInLink.objects
+    link = queryset.filter(token_hash=hash_token(token)).first()
+    if link is None:
+        return Check(None, Problem.UNKNOWN)
+    if link.is_used:
+        return Check(link, Problem.USED)
+    if link.is_expired():
+        return Check(link, Problem.EXPIRED)
+    staff = Staff.objects.filter(email__iexact=link.email).first()
+    if staff is not None and not staff.is_active:
+        return Check(link, Problem.REFUSED)
+    if staff is None and not is_known_domain(link.email):
+        return Check(link, Problem.REFUSED)
+    return Check(link, None)
+
+
+@dataclass
+class Result:
+    staff: Staff | None
+    link: SignInLink | None
+    problem: Problem | None
+
+
+def consume_link(token: str) -> Result:
+    """Use a link once: mark it used and return its person, created when new."""
+    with transaction.atomic():
+        check = check_link(token, lock=True)
+        if not check.ok:
+            return Result(None, check.link, check.problem)
+        link = check.link
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+        staff = Staff.objects.filter(email__iexact=link.email).first()
+        if staff is None:
+            try:
+                with transaction.atomic():
+                    staff = Staff.objects.create_user(link.email, language=link.language)
+            except IntegrityError:
+                # The same new person signed in through another link at the same moment.
+                staff = Staff.objects.get(email__iexact=link.email)
+    return Result(staff, link, None)

@@ -1,0 +1,411 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+
+from exchange import links, workflow
+from exchange.models import Approval, HistoryEntry, Notification, State
+from tests.exchange import support
+from tests.factories import ExchangeRequestFactory, FocusAreaFactory, LibraryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def in_swedish(message: str) -> str:
+    """The message as the Swedish-speaking host reads it; never the English original."""
+    if "5 days" in message:
+        with translation.override("sv"):
+            translated = gettext("A visit lasts at most %(days)s days.") % {"days": 5}
+    else:
+        with translation.override("sv"):
+            translated = gettext(message)
+    assert translated != message
+    return translated
+
+
+@pytest.fixture
+def home():
+    return support.seinajoki()
+
+
+@pytest.fixture
+def host():
+    return support.korsholm()
+
+
+@pytest.fixture
+def alice(home):
+    return support.alice(home)
+
+
+@pytest.fixture
+def awaiting_home(alice, host):
+    exchange = support.submitted(
+        alice,
+        host,
+        expectations="Haluan oppia, miten bokbussen palvelee saaristoa.",
+        cover_arrangements="Minna hoitaa lainaustiskin.",
+        travel_car_km=95,
+        accommodation_nights=1,
+        accommodation_eur="89.50",
+        language_practice=True,
+    )
+    exchange.focus_areas.add(FocusAreaFactory())
+    return exchange
+
+
+@pytest.fixture
+def awaiting_host(alice, host):
+    return support.approved_at_home(alice, host)
+
+
+def decision_link(exchange, role: str) -> str:
+    """The decision link, as the supervisor finds it in their latest email."""
+    message = (
+        Notification.objects.filter(
+            kind="decision_request", exchange=exchange, dedupe_key__contains=f":{role}:"
+        )
+        .order_by("pk")
+        .last()
+    )
+    return support.link_in(message)
+
+
+def home_link(exchange) -> str:
+    return decision_link(exchange, "home")
+
+
+def host_link(exchange) -> str:
+    return decision_link(exchange, "host")
+
+
+def snapshot(exchange):
+    exchange.refresh_from_db()
+    return (
+        exchange.state,
+        exchange.version,
+        HistoryEntry.objects.count(),
+        Notification.objects.count(),
+        list(Approval.objects.values_list("decision", "version")),
+    )
+
+
+def test_the_home_link_is_absolute_and_in_the_supervisors_language(awaiting_home):
+    link = Notification.objects.get(kind="decision_request").body_text
+
+    assert f"{settings.SITE_URL}/fi/paatos/" in link
+
+
+def test_get_and_head_show_the_request_and_change_nothing(client, awaiting_home):
+    before = snapshot(awaiting_home)
+    path = home_link(awaiting_home)
+
+    page = client.get(path)
+    head = client.head(path)
+
+    assert page.status_code == head.status_code == 200
+    text = page.content.decode()
+    assert "Alice Aalto" in text
+    assert "Mustasaaren pääkirjasto" in text
+    assert "Haluan oppia, miten bokbussen palvelee saaristoa." in text
+    assert "Minna hoitaa lainaustiskin." in text
+    assert "Lasten ja nuorten palvelut" in text
+    assert "89,50 €" in text
+    assert "Hyväksy hakemus" in text
+    assert snapshot(awaiting_home) == before
+
+
+def test_link_pages_send_no_referrer_and_are_not_stored(client, awaiting_home):
+    response = client.get(home_link(awaiting_home))
+
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_home_supervisor_approves_through_the_link(client, awaiting_home):
+    path = home_link(awaiting_home)
+
+    response = client.post(path, {"action": "approve", "approve-comment": "Mene ihmeessä!"})
+
+    assert response.status_code == 302
+    awaiting_home.refresh_from_db()
+    assert awaiting_home.state == State.AWAITING_HOST
+    page = client.get(path)
+    assert "Jo päätetty" in page.content.decode()
+    assert "Kiitos" in page.content.decode()
+
+
+def test_a_second_post_changes_nothing_and_sends_nothing(client, awaiting_home):
+    path = home_link(awaiting_home)
+    client.post(path, {"action": "approve"})
+    before = snapshot(awaiting_home)
+
+    again = client.post(path, {"action": "approve"})
+    other = client.post(path, {"action": "decline", "decline-reason": "Sittenkin ei."})
+
+    assert again.status_code == other.status_code == 200
+    assert "Jo päätetty" in again.content.decode()
+    assert snapshot(awaiting_home) == before
+
+
+def test_post_without_csrf_token_changes_nothing(awaiting_home):
+    before = snapshot(awaiting_home)
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(home_link(awaiting_home), {"action": "approve"})
+
+    assert response.status_code == 403
+    assert snapshot(awaiting_home) == before
+
+
+def test_the_form_posts_with_a_csrf_token(awaiting_home):
+    client = Client(enforce_csrf_checks=True)
+    path = home_link(awaiting_home)
+    page = client.get(path)
+    token = page.context["csrf_token"]
+
+    response = client.post(path, {"action": "approve", "csrfmiddlewaretoken": str(token)})
+
+    assert response.status_code == 302
+
+
+def test_declining_without_a_reason_shows_the_error_and_changes_nothing(client, awaiting_home):
+    before = snapshot(awaiting_home)
+
+    response = client.post(home_link(awaiting_home), {"action": "decline", "decline-reason": ""})
+
+    assert response.status_code == 400
+    assert "Kerro, miksi hylkäät hakemuksen." in response.content.decode()
+    assert snapshot(awaiting_home) == before
+
+
+def test_home_supervisor_declines_with_a_reason(client, awaiting_home):
+    path = home_link(awaiting_home)
+
+    response = client.post(path, {"action": "decline", "decline-reason": "Kevät on kiireinen."})
+
+    assert response.status_code == 302
+    awaiting_home.refresh_from_db()
+    assert awaiting_home.state == State.DECLINED
+    assert Notification.objects.filter(kind="declined", recipient="alice@seinajoki.fi").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fi", "Linkki ei toimi"), ("sv", "Länken fungerar inte")],
+)
+def test_a_forged_link_gets_its_page_in_the_links_language(client, language, words):
+    prefix = support.url("exchange:approval-link", language, token="forged:token")
+
+    response = client.get(prefix)
+
+    assert response.status_code == 404
+    assert words in response.content.decode()
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_tampered_link_changes_nothing(client, awaiting_home):
+    before = snapshot(awaiting_home)
+    path = home_link(awaiting_home)
+    tampered = path.replace("/paatos/", "/paatos/x")
+
+    response = client.post(tampered, {"action": "approve"})
+
+    assert response.status_code == 404
+    assert snapshot(awaiting_home) == before
+
+
+def test_an_expired_link_gets_its_page_and_changes_nothing(client, awaiting_home):
+    path = home_link(awaiting_home)
+    before = snapshot(awaiting_home)
+    later = timedelta(days=settings.DECISION_LINK_MAX_AGE_DAYS + 1)
+
+    with time_machine.travel(awaiting_home.submitted_at + later):
+        page = client.get(path)
+        post = client.post(path, {"action": "approve"})
+
+    assert page.status_code == post.status_code == 410
+    assert "Linkki on vanhentunut" in page.content.decode()
+    assert snapshot(awaiting_home) == before
+
+
+def test_a_replaced_link_gets_its_page_in_swedish(client, alice, host):
+    host.contact_language = "sv"
+    host.save()
+    exchange = support.approved_at_home(alice, host)
+    old_path = host_link(exchange)
+    approval = support.pending(exchange, "host")
+    coordinator = support.StaffFactory(is_staff=True, email="koordinaattori@seinajoki.fi")
+    workflow.change_approver(
+        approval.pk,
+        name="Stina Stark",
+        email="stina.stark@korsholm.fi",
+        language="sv",
+        by=coordinator,
+    )
+    before = snapshot(exchange)
+
+    page = client.get(old_path)
+    post = client.post(old_path, support.host_form())
+
+    assert old_path.startswith("/sv/")
+    assert page.status_code == post.status_code == 410
+    assert "Länken har ersatts" in page.content.decode()
+    assert snapshot(exchange) == before
+
+
+def test_the_link_of_a_cancelled_request_says_it_is_no_longer_needed(client, awaiting_home, alice):
+    path = home_link(awaiting_home)
+    workflow.cancel(awaiting_home.pk, by=alice, reason="Sairastuin.")
+
+    response = client.get(path)
+
+    assert response.status_code == 410
+    assert "Ei enää tarpeen" in response.content.decode()
+
+
+def test_a_home_link_cannot_be_read_as_a_mentor_link(client, awaiting_home):
+    token = links.approval_token(support.pending(awaiting_home, "home"))
+
+    response = client.get(support.url("exchange:mentor-link", token=token))
+
+    assert response.status_code == 404
+
+
+# --- the host's page ------------------------------------------------------------------
+
+
+def test_host_page_asks_for_the_mentor_in_swedish(client, awaiting_host):
+    path = host_link(awaiting_host)
+
+    page = client.get(path)
+
+    assert path.startswith("/sv/beslut/")
+    text = page.content.decode()
+    assert "Arbetsplatshandledarens namn" in text
+    assert "Föreslå andra datum" in text
+
+
+def test_host_approves_and_names_the_mentor(client, awaiting_host):
+    response = client.post(host_link(awaiting_host), support.host_form())
+
+    assert response.status_code == 302
+    awaiting_host.refresh_from_db()
+    assert awaiting_host.state == State.CONFIRMED
+    assert awaiting_host.mentor_email == "maja.mentor@korsholm.fi"
+    assert awaiting_host.meeting_place == "Personalingången, Centrumvägen 1"
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "approve-mentor_name",
+        "approve-mentor_email",
+        "approve-mentor_phone",
+        "approve-meeting_place",
+        "approve-meeting_time",
+        "approve-programme_notes",
+    ],
+)
+def test_host_must_name_the_mentor_and_the_first_day(client, awaiting_host, missing):
+    before = snapshot(awaiting_host)
+
+    response = client.post(host_link(awaiting_host), support.host_form(**{missing: ""}))
+
+    assert response.status_code == 400
+    assert "Detta fält måste fyllas i." in response.content.decode()
+    assert snapshot(awaiting_host) == before
+
+
+def test_host_proposes_other_dates(client, awaiting_host):
+    first = awaiting_host.first_day + timedelta(days=7)
+
+    response = client.post(
+        host_link(awaiting_host),
+        support.host_form(
+            **{
+                "approve-dates": "propose",
+                "approve-first_day": first.isoformat(),
+                "approve-last_day": (first + timedelta(days=1)).isoformat(),
+            }
+        ),
+    )
+
+    assert response.status_code == 302
+    awaiting_host.refresh_from_db()
+    assert awaiting_host.state == State.DATES_PROPOSED
+    assert awaiting_host.proposed_first_day == first
+
+
+@pytest.mark.parametrize(
+    ("first_offset", "length", "error"),
+    [
+        (-60, 2, "The first day must be in the future."),
+        (7, 6, "A visit lasts at most 5 days."),
+        (0, 2, "These are the dates asked for. Choose the first option to approve them."),
+        (None, 0, "Give the dates you propose."),
+    ],
+)
+def test_proposed_dates_are_checked(client, awaiting_host, first_offset, length, error):
+    before = snapshot(awaiting_host)
+    data = support.host_form(**{"approve-dates": "propose"})
+    if first_offset is not None:
+        first = awaiting_host.first_day + timedelta(days=first_offset)
+        data["approve-first_day"] = first.isoformat()
+        data["approve-last_day"] = (first + timedelta(days=length - 1)).isoformat()
+
+    response = client.post(host_link(awaiting_host), data)
+
+    assert response.status_code == 400
+    assert in_swedish(error) in response.content.decode()
+    assert snapshot(awaiting_host) == before
+
+
+def test_host_declines_and_the_page_is_in_swedish(client, awaiting_host):
+    path = host_link(awaiting_host)
+
+    client.post(path, {"action": "decline", "decline-reason": "Vi renoverar i maj."})
+
+    awaiting_host.refresh_from_db()
+    assert awaiting_host.state == State.DECLINED
+    assert "Redan avgjort" in client.get(path).content.decode()
+
+
+def test_the_home_link_cannot_take_the_hosts_decision(client, awaiting_host):
+    before = snapshot(awaiting_host)
+    home_path = home_link(awaiting_host)
+
+    response = client.post(home_path, support.host_form())
+
+    assert response.status_code == 200
+    assert snapshot(awaiting_host) == before
+
+
+# --- query count ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("earlier", [1, 50])
+def test_supervisor_page_makes_a_constant_number_of_queries(
+    client, alice, host, earlier, django_assert_max_num_queries
+):
+    for n in range(earlier):
+        ExchangeRequestFactory(
+            visitor=alice,
+            host_library=LibraryFactory(),
+            state=State.COMPLETED,
+            first_day=support.weekday_ahead(20) - timedelta(days=60 + n * 7),
+            last_day=support.weekday_ahead(20) - timedelta(days=60 + n * 7),
+        )
+    exchange = support.submitted(alice, host)
+    exchange.focus_areas.add(FocusAreaFactory())
+    path = home_link(exchange)
+
+    with django_assert_max_num_queries(4):
+        response = client.get(path)
+
+    assert response.status_code == 200
+    assert response.content.decode().count("<li>Kirjasto ") == earlier

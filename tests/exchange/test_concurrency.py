@@ -1,0 +1,121 @@
+"""Two decisions at the same moment, each in its own thread and database connection.
+
+The row lock in every transition makes the second wait, then find the state moved:
+exactly one transition, one history row and one set of emails.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from exchange import workflow
+from exchange.models import Approval, HistoryEntry, Notification, State
+from tests.exchange import support
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def at_once(*calls) -> list:
+    """Run the calls in parallel threads, released together; return each result or error."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def alice():
+    return support.alice(support.seinajoki())
+
+
+@pytest.fixture
+def awaiting_home(alice):
+    return support.submitted(alice, support.korsholm())
+
+
+def test_two_supervisor_clicks_at_once_make_one_transition(awaiting_home):
+    approval = support.pending(awaiting_home, "home")
+    before = Notification.objects.count()
+
+    def approve():
+        return workflow.approve_home(approval.pk, version=approval.version)
+
+    results = at_once(approve, approve)
+
+    assert sum(not isinstance(r, Exception) for r in results) == 1
+    assert sum(isinstance(r, workflow.AlreadyDecided) for r in results) == 1
+    awaiting_home.refresh_from_db()
+    assert (awaiting_home.state, awaiting_home.version) == (State.AWAITING_HOST, 3)
+    assert HistoryEntry.objects.filter(to_state=State.AWAITING_HOST).count() == 1
+    assert Approval.objects.filter(role="host").count() == 1
+    # One message to the visitor, one decision link to the host: once each.
+    assert Notification.objects.count() == before + 2
+
+
+def test_approve_and_decline_posted_at_once_leave_one_decision(awaiting_home):
+    approval = support.pending(awaiting_home, "home")
+    path = support.link_in(Notification.objects.get(kind="decision_request"))
+    before = Notification.objects.count()
+
+    responses = at_once(
+        lambda: Client().post(path, {"action": "approve"}),
+        lambda: Client().post(path, {"action": "decline", "decline-reason": "Ei nyt."}),
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    awaiting_home.refresh_from_db()
+    approval.refresh_from_db()
+    assert awaiting_home.state in (State.AWAITING_HOST, State.DECLINED)
+    assert awaiting_home.version == 3
+    assert HistoryEntry.objects.exclude(from_state="draft").count() == 1
+    sent = Notification.objects.count() - before
+    assert sent == (2 if awaiting_home.state == State.AWAITING_HOST else 1)
+
+
+def test_the_visitor_cancelling_while_the_host_approves_ends_as_one_after_the_other(alice):
+    exchange = support.approved_at_home(alice, support.korsholm())
+    approval = support.pending(exchange, "host")
+    before = HistoryEntry.objects.count()
+
+    approved, cancelled = at_once(
+        lambda: workflow.approve_host(
+            approval.pk, version=approval.version, mentor=support.mentor()
+        ),
+        lambda: workflow.cancel(exchange.pk, by=alice, reason="Sairastuin."),
+    )
+
+    assert not isinstance(cancelled, Exception)
+    exchange.refresh_from_db()
+    assert exchange.state == State.CANCELLED
+    steps = list(
+        HistoryEntry.objects.filter(exchange=exchange)
+        .order_by("pk")
+        .values_list("to_state", flat=True)[before:]
+    )
+    if isinstance(approved, workflow.AlreadyDecided):
+        # The cancel came first and withdrew the host's link.
+        assert steps == [State.CANCELLED]
+        assert not Notification.objects.filter(kind="confirmed").exists()
+    else:
+        # The approval came first; the cancel then told everyone, the mentor too.
+        assert steps == [State.CONFIRMED, State.CANCELLED]
+        assert "maja.mentor@korsholm.fi" in support.sent_to("cancelled")
+    assert (
+        Notification.objects.filter(kind="cancelled", recipient="alice@seinajoki.fi").count() == 1
+    )

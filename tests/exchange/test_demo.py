@@ -1,0 +1,137 @@
+"""Demo exchanges in every state, made through the workflow, loaded once however often asked."""
+
+from datetime import date, datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from exchange.models import ExchangeRequest, HistoryEntry, Notification, State
+from libraries.management.commands.load_demo import LIBRARY_DETAILS, PEOPLE
+from libraries.models import Staff
+from tests.factories import LibraryFactory
+
+pytestmark = pytest.mark.django_db
+
+EVERY_STATE = {
+    State.DRAFT,
+    State.AWAITING_HOME,
+    State.AWAITING_HOST,
+    State.DATES_PROPOSED,
+    State.CONFIRMED,
+    State.COMPLETED,
+    State.DECLINED,
+    State.CANCELLED,
+}
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(time_machine):
+    time_machine.move_to(
+        datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False
+    )
+
+
+@pytest.fixture
+def libraries():
+    """The libraries load_demo describes and its people work at, as load_libraries makes them."""
+    slugs = set(LIBRARY_DETAILS) | {person["library"] for person in PEOPLE}
+    return [
+        LibraryFactory(slug=slug, email_domains=f"{slug}.fi", contact_email="")
+        for slug in sorted(slugs)
+    ]
+
+
+def load(*args) -> str:
+    out = StringIO()
+    call_command("load_demo_exchanges", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_has_an_exchange_in_every_state(libraries):
+    call_command("load_demo", stdout=StringIO())
+
+    load()
+
+    assert {e.state for e in ExchangeRequest.objects.filter(return_of=None)} == EVERY_STATE
+    demo_people = {person["email"] for person in PEOPLE}
+    visitors = set(
+        ExchangeRequest.objects.filter(return_of=None).values_list("visitor__email", flat=True)
+    )
+    assert visitors <= demo_people
+
+
+def test_the_demo_goes_through_the_workflow_with_history_and_emails(libraries):
+    call_command("load_demo", stdout=StringIO())
+
+    load()
+
+    confirmed = ExchangeRequest.objects.get(state=State.CONFIRMED, return_of=None)
+    assert [(h.from_state, h.to_state) for h in confirmed.history.all()] == [
+        (State.DRAFT, State.AWAITING_HOME),
+        (State.AWAITING_HOME, State.AWAITING_HOST),
+        (State.AWAITING_HOST, State.CONFIRMED),
+    ]
+    assert confirmed.notifications.filter(kind="confirmed").exists()
+    assert confirmed.mentor_email.startswith("demo.")
+    # The reciprocal visit named who comes back; that visit waits for its own supervisor.
+    assert confirmed.return_visit.state == State.AWAITING_HOME
+    completed = ExchangeRequest.objects.get(state=State.COMPLETED)
+    assert completed.last_day < date(2027, 1, 11)
+    draft = ExchangeRequest.objects.get(state=State.DRAFT)
+    assert not draft.history.exists()
+    assert not draft.notifications.exists()
+
+
+def test_loading_the_demo_again_adds_nothing(libraries):
+    call_command("load_demo", stdout=StringIO())
+    load()
+    counts = (
+        ExchangeRequest.objects.count(),
+        HistoryEntry.objects.count(),
+        Notification.objects.count(),
+        Staff.objects.count(),
+    )
+
+    output = load()
+
+    assert "already there" in output
+    assert (
+        ExchangeRequest.objects.count(),
+        HistoryEntry.objects.count(),
+        Notification.objects.count(),
+        Staff.objects.count(),
+    ) == counts
+
+
+def test_without_the_demo_people_the_demo_makes_its_own_fictional_visitors(libraries):
+    load()
+
+    assert {e.state for e in ExchangeRequest.objects.filter(return_of=None)} == EVERY_STATE
+    visitors = Staff.objects.filter(exchanges__return_of=None).distinct()
+    assert visitors.count() == 2
+    assert all(person.email.startswith("demo.") for person in visitors)
+    assert load().count("already there") == len(EVERY_STATE)
+
+
+def test_a_dry_run_saves_nothing(libraries):
+    output = load("--dry-run")
+
+    assert "Dry run" in output
+    assert not ExchangeRequest.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_the_demo_needs_libraries():
+    with pytest.raises(CommandError, match="load_libraries"):
+        load()
+
+
+def test_the_demo_refuses_to_write_emails_that_would_leave_the_machine(libraries, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+    with pytest.raises(CommandError, match="EMAIL_URL"):
+        load()
+
+    assert not ExchangeRequest.objects.exists()

@@ -1,0 +1,227 @@
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+
+from exchange import emails, workflow
+from exchange.models import Notification
+from libraries.models import ContactDetails, Municipality
+from tests.exchange import support
+from tests.factories import LibraryFactory, MunicipalityFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home():
+    return support.seinajoki()
+
+
+@pytest.fixture
+def host():
+    return support.korsholm()
+
+
+@pytest.fixture
+def alice(home):
+    return support.alice(home)
+
+
+def confirmed(alice, host, **fields):
+    exchange = support.approved_at_home(alice, host, **fields)
+    approval = support.pending(exchange, "host")
+    return workflow.approve_host(approval.pk, version=approval.version, mentor=support.mentor())
+
+
+def links_in(text: str) -> list[str]:
+    return re.findall(r"https?://[^\s\"<]+", text)
+
+
+def test_a_swedish_speaking_supervisor_gets_the_request_in_swedish(home, host):
+    StaffFactory(email="eeva@seinajoki.fi", name="Eeva Esihenkilö", library=home, language="sv")
+    alice = support.alice(home)
+
+    support.submitted(alice, host)
+
+    message = support.email_to("eeva@seinajoki.fi", "decision_request")
+    assert message.language == "sv"
+    assert message.subject == "Utbytesansökan från Alice Aalto väntar på ditt godkännande"
+    assert message.body_text.startswith("Hej Eeva Esihenkilö,")
+    assert "godkänn eller avslå ansökan" in message.body_text
+    assert f"{settings.SITE_URL}/sv/beslut/" in message.body_text
+    assert '<html lang="sv">' in message.body_html
+    # Alice herself still reads Finnish.
+    assert support.email_to("alice@seinajoki.fi", "submitted").language == "fi"
+
+
+def test_a_swedish_speaking_visitor_gets_swedish_and_so_does_their_supervisor(home, host):
+    alice = support.alice(home, language="sv")
+
+    support.submitted(alice, host)
+
+    assert support.sent_to("submitted") == {"alice@seinajoki.fi": "sv"}
+    assert support.sent_to("decision_request") == {"eeva@seinajoki.fi": "sv"}
+    message = support.email_to("alice@seinajoki.fi", "submitted")
+    assert message.subject == "Din utbytesansökan till Korsholms huvudbibliotek har skickats"
+
+
+def test_a_host_contact_without_a_language_gets_the_librarys_main_language(alice):
+    swedish = LibraryFactory(
+        email_domains="narpes.fi",
+        contact_email="kontakt@narpes.fi",
+        contact_language="",
+        municipality=MunicipalityFactory(
+            language_status=Municipality.LanguageStatus.BILINGUAL_SWEDISH
+        ),
+    )
+    finnish = LibraryFactory(email_domains="kauhava.fi", contact_language="")
+
+    sv_exchange = support.approved_at_home(alice, swedish)
+    fi_exchange = support.approved_at_home(
+        alice,
+        finnish,
+        first_day=sv_exchange.first_day + timedelta(days=7),
+        last_day=sv_exchange.first_day + timedelta(days=7),
+    )
+
+    assert support.pending(sv_exchange, "host").language == "sv"
+    assert support.pending(fi_exchange, "host").language == "fi"
+    assert support.sent_to("decision_request", sv_exchange)["kontakt@narpes.fi"] == "sv"
+
+
+def test_every_message_has_a_subject_text_and_html_and_absolute_links(alice, host):
+    ContactDetails.objects.update_or_create(pk=1, defaults={"email": "kaija@seinajoki.fi"})
+    exchange = confirmed(alice, host)
+    workflow.cancel(exchange.pk, by=alice, reason="Sairastuin.")
+
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert kinds == {"submitted", "decision_request", "approved_home", "confirmed", "cancelled"}
+    for message in Notification.objects.all():
+        support.assert_both_parts(message)
+        for link in links_in(message.body_text) + links_in(message.body_html):
+            assert link.startswith(("http://", "https://", "mailto:"))
+        assert all(
+            href.startswith((settings.SITE_URL, "mailto:"))
+            for href in re.findall(r'href="([^"]+)"', message.body_html)
+        )
+
+
+def test_the_confirmation_tells_each_person_their_part(alice, host):
+    ContactDetails.objects.update_or_create(pk=1, defaults={"email": "kaija@seinajoki.fi"})
+
+    exchange = confirmed(alice, host)
+
+    to_visitor = support.email_to("alice@seinajoki.fi", "confirmed")
+    assert to_visitor.subject == "Vierailusi on vahvistettu: Mustasaaren pääkirjasto"
+    assert "Maja Mentor" in to_visitor.body_text
+    assert "040 123 4567" in to_visitor.body_text
+    assert "Personalingången, Centrumvägen 1" in to_visitor.body_text
+    assert support.link_in(to_visitor) == support.url(
+        "exchange:request-detail", "fi", pk=exchange.pk
+    )
+
+    to_mentor = support.email_to("maja.mentor@korsholm.fi", "confirmed")
+    assert to_mentor.language == "sv"
+    assert "arbetsplatshandledare" in to_mentor.subject
+    assert support.link_in(to_mentor).startswith("/sv/handledare/")
+
+    to_coordinator = support.email_to("kaija@seinajoki.fi", "confirmed")
+    assert to_coordinator.subject == "Vaihto vahvistettu: Alice Aalto, Mustasaaren pääkirjasto"
+
+
+def test_no_coordinator_address_means_no_message_to_the_coordinator(alice, host):
+    ContactDetails.objects.update_or_create(pk=1, defaults={"email": ""})
+
+    confirmed(alice, host)
+
+    assert set(support.sent_to("confirmed")) == {
+        "alice@seinajoki.fi",
+        "maja.mentor@korsholm.fi",
+        "eeva@seinajoki.fi",
+        "sara.sund@korsholm.fi",
+    }
+
+
+def test_the_declined_message_gives_the_reason(alice, host):
+    exchange = support.approved_at_home(alice, host)
+    approval = support.pending(exchange, "host")
+
+    workflow.decline(approval.pk, version=approval.version, reason="Vi renoverar i maj.")
+
+    to_visitor = support.email_to("alice@seinajoki.fi", "declined")
+    assert to_visitor.subject == "Vaihtohakemuksesi hylättiin"
+    assert "Vi renoverar i maj." in to_visitor.body_text
+    to_supervisor = support.email_to("eeva@seinajoki.fi", "declined")
+    assert "Mustasaaren pääkirjasto hylkäsi hyväksymäsi vaihtohakemuksen" in to_supervisor.body_text
+
+
+def test_the_dates_proposed_message_links_to_the_visitors_exchange_page(alice, host):
+    exchange = support.approved_at_home(alice, host)
+    approval = support.pending(exchange, "host")
+    first = exchange.first_day + timedelta(days=7)
+
+    workflow.propose_dates(
+        approval.pk,
+        version=approval.version,
+        first_day=first,
+        last_day=first + timedelta(days=1),
+        mentor=support.mentor(),
+        comment="Toukokuussa on hiljaisempaa.",
+    )
+
+    message = support.email_to("alice@seinajoki.fi", "dates_proposed")
+    assert emails.date_range(first, first + timedelta(days=1)) in message.body_text
+    assert "Toukokuussa on hiljaisempaa." in message.body_text
+    assert support.link_in(message) == support.url("exchange:request-detail", "fi", pk=exchange.pk)
+
+
+def test_text_parts_are_not_html_escaped_and_html_parts_are(home, host):
+    visitor = support.alice(home, name="Åsa O'Brien & <Co>")
+
+    support.submitted(visitor, host)
+
+    message = support.email_to("eeva@seinajoki.fi", "decision_request")
+    assert "Åsa O'Brien & <Co>" in message.subject
+    assert "Åsa O'Brien & <Co>" in message.body_text
+    assert "Åsa O&#x27;Brien &amp; &lt;Co&gt;" in message.body_html
+    assert "<Co>" not in message.body_html
+
+
+def test_a_message_is_written_once_per_exchange_version_role_and_address(alice, host):
+    exchange = support.submitted(alice, host)
+    approval = support.pending(exchange, "home")
+    rows = Notification.objects.count()
+
+    emails.submitted(exchange, approval)
+
+    assert Notification.objects.count() == rows
+    keys = set(Notification.objects.values_list("dedupe_key", flat=True))
+    assert keys == {
+        f"submitted:{exchange.pk}:2:visitor:alice@seinajoki.fi",
+        f"decision_request:{exchange.pk}:2:home:eeva@seinajoki.fi",
+    }
+
+
+def test_dates_are_written_the_finnish_way_in_both_languages():
+    first = date(2027, 2, 3)
+
+    assert emails.date_range(first, first + timedelta(days=2)) == "3.2.2027–5.2.2027"
+    assert emails.date_range(first, first) == "3.2.2027"
+
+
+def test_the_visitor_and_the_mentor_get_the_visit_for_their_calendar(
+    alice, host, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        exchange = confirmed(alice, host)
+
+    by_recipient = {message.to[0].split("<")[-1].rstrip(">"): message for message in mailoutbox}
+    (name, event, mimetype) = by_recipient["alice@seinajoki.fi"].attachments[0]
+    assert (name, mimetype) == ("kollega.ics", "text/calendar")
+    assert f"DTSTART;VALUE=DATE:{exchange.first_day:%Y%m%d}" in event
+    assert f"DTEND;VALUE=DATE:{exchange.last_day + timedelta(days=1):%Y%m%d}" in event
+    assert "SUMMARY:Työntekijävaihto: Alice Aalto\\, Mustasaaren pääkirjasto" in event
+    mentor_event = by_recipient["maja.mentor@korsholm.fi"].attachments[0][1]
+    assert "SUMMARY:Personalutbyte: Alice Aalto\\, Korsholms huvudbibliotek" in mentor_event
+    assert by_recipient["eeva@seinajoki.fi"].attachments == []

@@ -1,0 +1,77 @@
+"""The debug-only outbox page: every message with its links, so one browser can play each role."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings as django_settings
+
+from exchange.models import Notification
+from tests.exchange.support import alice, korsholm, seinajoki, submitted, url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(time_machine):
+    time_machine.move_to(
+        datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False
+    )
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+@pytest.fixture
+def exchange():
+    return submitted(alice(seinajoki()), korsholm())
+
+
+def test_the_outbox_is_not_there_when_debug_is_off(client, exchange, settings):
+    settings.DEBUG = False
+
+    response = client.get(url("exchange:outbox"))
+
+    assert response.status_code == 404
+    assert exchange.notifications.first().subject not in response.content.decode()
+
+
+def test_the_outbox_lists_every_message_newest_first(client, debug, exchange):
+    messages = list(Notification.objects.order_by("-created_at", "-pk"))
+
+    response = client.get(url("exchange:outbox"))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    positions = [content.index(m.subject) for m in messages]
+    assert positions == sorted(positions)
+    for message in messages:
+        assert message.recipient in content
+        assert message.kind in content
+        assert f'<span lang="{message.language}">{message.get_language_display()}</span>' in (
+            content
+        )
+    assert "Lähtevät viestit" in content
+
+
+def test_the_links_in_the_messages_can_be_clicked(client, debug, exchange):
+    decision = Notification.objects.get(kind="decision_request")
+
+    content = client.get(url("exchange:outbox")).content.decode()
+
+    links = re.findall(r'<a href="([^"]+)"', content)
+    decision_links = [link for link in links if link in decision.body_text]
+    assert decision_links
+    path = decision_links[0].removeprefix(django_settings.SITE_URL)
+    assert client.get(path).status_code == 200
+
+
+def test_the_outbox_shows_one_recipients_messages(client, debug, exchange):
+    response = client.get(url("exchange:outbox") + "?to=eeva@seinajoki.fi")
+
+    shown = list(response.context["page"])
+    assert shown
+    assert {m.recipient for m in shown} == {"eeva@seinajoki.fi"}

@@ -1,0 +1,258 @@
+"""The visitor writes a request: from a library's page, as a draft, resumed, then submitted."""
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils.translation import gettext
+
+from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification, State
+from tests.exchange.support import alice, korsholm, seinajoki, url
+from tests.factories import FocusAreaFactory, LibraryFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2027, 1, 11)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(time_machine):
+    time_machine.move_to(
+        datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False
+    )
+
+
+@pytest.fixture
+def home():
+    return seinajoki()
+
+
+@pytest.fixture
+def host():
+    return korsholm()
+
+
+@pytest.fixture
+def visitor(client, home):
+    person = alice(home)
+    client.force_login(person)
+    return person
+
+
+def complete_request(host, **changes) -> dict:
+    """Everything a visitor fills in to submit a request."""
+    data = {
+        "host_library": host.pk,
+        "first_day": "2027-02-01",
+        "last_day": "2027-02-03",
+        "alternative_dates": "Viikko 7 sopisi myös.",
+        "kind": "one_way",
+        "trip_type": "business_trip",
+        "expectations": "Haluan nähdä kaksikielisen asiakaspalvelun arkea.",
+        "language_practice": "on",
+        "cover_arrangements": "Työkaverini Pekka hoitaa vuoroni.",
+        "travel_car_km": "180",
+        "travel_public_eur": "",
+        "travel_other_eur": "",
+        "accommodation_nights": "2",
+        "accommodation_eur": "178.50",
+        "host_contact_name": "",
+        "host_contact_email": "",
+        "privacy_accepted": "on",
+        "action": "submit",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def test_starting_from_a_librarys_page_fills_in_the_host(client, visitor, host):
+    response = client.get(url("exchange:request-create") + f"?host={host.slug}")
+
+    assert response.status_code == 200
+    assert f'<option value="{host.pk}" selected>' in page(response)
+
+
+def test_the_host_list_offers_libraries_that_take_visitors_but_not_the_visitors_own(
+    client, visitor, home, host
+):
+    closed = LibraryFactory(name_fi="Suljettu kirjasto", accepts_visitors=False)
+
+    content = page(client.get(url("exchange:request-create")))
+
+    assert f'<option value="{host.pk}">' in content
+    assert f'<option value="{home.pk}">' not in content
+    assert f'<option value="{closed.pk}">' not in content
+
+
+def test_the_form_speaks_swedish_on_the_swedish_site(client, visitor):
+    response = client.get(url("exchange:request-create", "sv"))
+
+    assert "Spara utkast" in page(response)
+    assert "Bibliotek du vill besöka" in page(response)
+
+
+def test_a_draft_is_saved_with_only_the_host_chosen(client, visitor, home, host):
+    response = client.post(
+        url("exchange:request-create"), {"host_library": host.pk, "action": "draft"}
+    )
+
+    exchange = ExchangeRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("exchange:request-detail", pk=exchange.pk)
+    assert exchange.state == State.DRAFT
+    assert exchange.visitor == visitor
+    assert exchange.home_library == home
+    assert exchange.host_library == host
+    assert exchange.first_day is None
+    assert not Notification.objects.exists()
+    assert not HistoryEntry.objects.exists()
+
+
+def test_a_draft_keeps_what_was_typed_and_can_be_resumed_later(client, visitor, host):
+    area = FocusAreaFactory()
+    client.post(
+        url("exchange:request-create"),
+        complete_request(host, action="draft", focus_areas=[area.pk], privacy_accepted=None),
+    )
+    exchange = ExchangeRequest.objects.get()
+
+    response = client.get(url("exchange:request-edit", pk=exchange.pk))
+
+    content = page(response)
+    assert response.status_code == 200
+    assert 'value="2027-02-01"' in content
+    assert "Haluan nähdä kaksikielisen asiakaspalvelun arkea." in content
+    assert re.search(rf'<input[^>]*value="{area.pk}"[^>]*checked', content)
+    exchange.refresh_from_db()
+    assert exchange.state == State.DRAFT
+    assert exchange.accommodation_eur == pytest.approx(178.5)
+    assert exchange.privacy_accepted_at is None
+
+
+def test_saving_a_draft_again_changes_the_same_request(client, visitor, host):
+    client.post(url("exchange:request-create"), {"host_library": host.pk, "action": "draft"})
+    exchange = ExchangeRequest.objects.get()
+
+    client.post(
+        url("exchange:request-edit", pk=exchange.pk),
+        complete_request(host, action="draft", expectations="Kirjastoauton päivä."),
+    )
+
+    exchange.refresh_from_db()
+    assert ExchangeRequest.objects.count() == 1
+    assert exchange.expectations == "Kirjastoauton päivä."
+    assert exchange.privacy_accepted_at is not None
+    assert exchange.state == State.DRAFT
+
+
+def test_submitting_sends_the_request_to_the_visitors_supervisor(client, visitor, host):
+    response = client.post(url("exchange:request-create"), complete_request(host))
+
+    exchange = ExchangeRequest.objects.get()
+    assert response.status_code == 302
+    assert exchange.state == State.AWAITING_HOME
+    assert exchange.home_supervisor_email == "eeva@seinajoki.fi"
+    assert exchange.host_contact_email == "sara.sund@korsholm.fi"
+    assert exchange.first_day == date(2027, 2, 1)
+    assert exchange.language_practice is True
+    assert exchange.approvals.get().role == Approval.Role.HOME
+    assert [(h.from_state, h.to_state) for h in exchange.history.all()] == [
+        (State.DRAFT, State.AWAITING_HOME)
+    ]
+    assert {n.recipient for n in Notification.objects.all()} == {
+        "alice@seinajoki.fi",
+        "eeva@seinajoki.fi",
+    }
+    followed = client.get(response["Location"])
+    assert "Eeva Esihenkilö" in page(followed)
+
+
+def test_a_resumed_draft_is_submitted_from_the_form(client, visitor, host):
+    client.post(url("exchange:request-create"), complete_request(host, action="draft"))
+    exchange = ExchangeRequest.objects.get()
+
+    client.post(url("exchange:request-edit", pk=exchange.pk), complete_request(host))
+
+    exchange.refresh_from_db()
+    assert exchange.state == State.AWAITING_HOME
+    assert Notification.objects.filter(recipient="eeva@seinajoki.fi").count() == 1
+
+
+def test_a_complete_draft_is_submitted_from_its_page(client, visitor, host):
+    client.post(url("exchange:request-create"), complete_request(host, action="draft"))
+    exchange = ExchangeRequest.objects.get()
+
+    response = client.post(url("exchange:request-submit", pk=exchange.pk))
+
+    exchange.refresh_from_db()
+    assert response.status_code == 302
+    assert exchange.state == State.AWAITING_HOME
+
+
+def test_an_incomplete_draft_submitted_from_its_page_shows_what_is_missing(client, visitor, host):
+    client.post(url("exchange:request-create"), {"host_library": host.pk, "action": "draft"})
+    exchange = ExchangeRequest.objects.get()
+
+    response = client.post(url("exchange:request-submit", pk=exchange.pk))
+
+    assert response.status_code == 200
+    assert gettext("This field is required.") in page(response)
+    assert gettext("Accept the privacy notice to submit the request.") in page(response)
+    exchange.refresh_from_db()
+    assert exchange.state == State.DRAFT
+    assert not Notification.objects.exists()
+
+
+def test_the_host_contact_the_visitor_agreed_with_gets_the_request(client, visitor, host):
+    client.post(
+        url("exchange:request-create"),
+        complete_request(
+            host, host_contact_name="Kim Kontakt", host_contact_email="Kim.Kontakt@Korsholm.fi"
+        ),
+    )
+
+    exchange = ExchangeRequest.objects.get()
+    assert exchange.host_contact_name == "Kim Kontakt"
+    assert exchange.host_contact_email == "kim.kontakt@korsholm.fi"
+
+
+def test_a_submitted_request_can_no_longer_be_edited(client, visitor, host):
+    client.post(url("exchange:request-create"), complete_request(host))
+    exchange = ExchangeRequest.objects.get()
+
+    shown = client.get(url("exchange:request-edit", pk=exchange.pk))
+    posted = client.post(
+        url("exchange:request-edit", pk=exchange.pk),
+        complete_request(host, action="draft", expectations="Muutettu."),
+    )
+
+    assert shown.status_code == 302
+    assert posted.status_code == 302
+    exchange.refresh_from_db()
+    assert exchange.expectations == "Haluan nähdä kaksikielisen asiakaspalvelun arkea."
+    assert exchange.state == State.AWAITING_HOME
+
+
+def test_a_signed_out_visitor_is_asked_to_sign_in(client, host):
+    response = client.get(url("exchange:request-create"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(url("accounts:sign-in"))
+
+
+def test_a_visitor_without_a_finished_profile_completes_it_first(client, home, host):
+    person = alice(home, supervisor_email="")
+    client.force_login(person)
+
+    response = client.post(
+        url("exchange:request-create"), {"host_library": host.pk, "action": "draft"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(url("accounts:profile"))
+    assert not ExchangeRequest.objects.exists()
