@@ -21,14 +21,7 @@ gettext:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq gettext >/dev/null; fi; }
 
 messages: $(VENV)/.installed gettext
-	@for lang in fi sv; do \
-	  dir=locale/$$lang/LC_MESSAGES; mkdir -p $$dir; \
-	  parts=$$(ls locale/parts/*.$$lang.po 2>/dev/null); \
-	  if [ -n "$$parts" ]; then \
-	    msgcat --use-first $$(ls $$dir/django.po 2>/dev/null) $$parts -o var/django.$$lang.po && \
-	    msgfmt -o $$dir/django.mo var/django.$$lang.po; \
-	  elif [ -f $$dir/django.po ]; then msgfmt -o $$dir/django.mo $$dir/django.po; fi; \
-	done
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 run: messages
 	$(PY) manage.py migrate --noinput -v0
@@ -53,7 +46,7 @@ check: $(VENV)/.installed gettext
 
 # Refresh the catalogues after changing user-facing strings.
 translations: $(VENV)/.installed gettext
-	$(PY) manage.py makemessages -l fi -l sv --no-location --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l fi -l sv --no-location --ignore=.venv --ignore=var --ignore=tests
 
 clean:
 	rm -rf $(VENV) var
