@@ -21,7 +21,14 @@ gettext:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq gettext >/dev/null; fi; }
 
 messages: $(VENV)/.installed gettext
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+	@for lang in fi sv; do \
+	  dir=locale/$$lang/LC_MESSAGES; \
+	  parts=$$(ls locale/parts/*.$$lang.po 2>/dev/null); \
+	  if [ -n "$$parts" ]; then \
+	    msgcat --use-first $$dir/django.po $$parts -o var/django.$$lang.po && \
+	    msgfmt -o $$dir/django.mo var/django.$$lang.po; \
+	  else msgfmt -o $$dir/django.mo $$dir/django.po; fi; \
+	done
 
 run: messages
 	$(PY) manage.py migrate --noinput -v0

@@ -186,6 +186,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis redelivers an unacknowledged task after this long; it must outlast any retry countdown.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat: run exactly one. Each job is idempotent, so a double run changes nothing.
+CELERY_BEAT_SCHEDULE = {
+    "send-pending-notifications": {
+        "task": "exchange.tasks.send_pending_notifications",
+        "schedule": 5 * 60,
+    },
+    "complete-finished-exchanges": {
+        "task": "exchange.tasks.complete_finished_exchanges",
+        "schedule": 60 * 60,
+    },
+}
 
 # Sign-in links are valid for 15 minutes and once only.
 SIGN_IN_LINK_MAX_AGE = 15 * 60
