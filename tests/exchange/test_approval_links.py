@@ -28,21 +28,6 @@ def in_swedish(message: str) -> str:
 
 
 @pytest.fixture
-def home():
-    return support.seinajoki()
-
-
-@pytest.fixture
-def host():
-    return support.korsholm()
-
-
-@pytest.fixture
-def alice(home):
-    return support.alice(home)
-
-
-@pytest.fixture
 def awaiting_home(alice, host):
     exchange = support.submitted(
         alice,

@@ -1,8 +1,7 @@
 """Demo exchanges in every state, made through the workflow, loaded once however often asked."""
 
-from datetime import date, datetime
+from datetime import date
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,7 +11,7 @@ from libraries.management.commands.load_demo import LIBRARY_DETAILS, PEOPLE
 from libraries.models import Staff
 from tests.factories import LibraryFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 EVERY_STATE = {
     State.DRAFT,
@@ -24,13 +23,6 @@ EVERY_STATE = {
     State.DECLINED,
     State.CANCELLED,
 }
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(
-        datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False
-    )
 
 
 @pytest.fixture

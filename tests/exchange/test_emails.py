@@ -13,21 +13,6 @@ from tests.factories import LibraryFactory, MunicipalityFactory, StaffFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def home():
-    return support.seinajoki()
-
-
-@pytest.fixture
-def host():
-    return support.korsholm()
-
-
-@pytest.fixture
-def alice(home):
-    return support.alice(home)
-
-
 def confirmed(alice, host, **fields):
     exchange = support.approved_at_home(alice, host, **fields)
     approval = support.pending(exchange, "host")

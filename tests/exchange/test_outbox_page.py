@@ -1,8 +1,6 @@
 """The debug-only outbox page: every message with its links, so one browser can play each role."""
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
@@ -10,14 +8,7 @@ from django.conf import settings as django_settings
 from exchange.models import Notification
 from tests.exchange.support import alice, korsholm, seinajoki, submitted, url
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(
-        datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture

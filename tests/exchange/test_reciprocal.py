@@ -13,21 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def home():
-    return support.seinajoki()
-
-
-@pytest.fixture
-def host():
-    return support.korsholm()
-
-
-@pytest.fixture
-def alice(home):
-    return support.alice(home)
-
-
-@pytest.fixture
 def reciprocal(alice, host):
     """Alice's reciprocal request, approved by her supervisor, waiting for Korsholm."""
     return support.approved_at_home(alice, host, kind=ExchangeRequest.Kind.RECIPROCAL)

@@ -1,43 +1,18 @@
 """The visitor writes a request: from a library's page, as a draft, resumed, then submitted."""
 
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.utils.translation import gettext
 
 from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification, State
-from tests.exchange.support import alice, korsholm, seinajoki, url
+from tests.exchange.support import alice, url
 from tests.factories import FocusAreaFactory, LibraryFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 TODAY = date(2027, 1, 11)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(
-        datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False
-    )
-
-
-@pytest.fixture
-def home():
-    return seinajoki()
-
-
-@pytest.fixture
-def host():
-    return korsholm()
-
-
-@pytest.fixture
-def visitor(client, home):
-    person = alice(home)
-    client.force_login(person)
-    return person
 
 
 def complete_request(host, **changes) -> dict:

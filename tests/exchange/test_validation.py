@@ -5,8 +5,7 @@ The same rules hold in the database where a constraint can say them.
 
 import html
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -18,31 +17,7 @@ from exchange.models import ExchangeRequest, Notification, State
 from tests.exchange.support import alice, korsholm, seinajoki, url
 from tests.factories import ExchangeRequestFactory, LibraryFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(
-        datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False
-    )
-
-
-@pytest.fixture
-def home():
-    return seinajoki()
-
-
-@pytest.fixture
-def host():
-    return korsholm()
-
-
-@pytest.fixture
-def visitor(client, home):
-    person = alice(home)
-    client.force_login(person)
-    return person
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def complete_request(host, **changes) -> dict:

@@ -14,43 +14,17 @@ from tests.exchange.support import (
     approved_at_home,
     bertil,
     draft,
-    korsholm,
     link_in,
     mentor,
     pending,
-    seinajoki,
     submitted,
     url,
 )
 from tests.factories import ExchangeRequestFactory, LibraryFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 PROPOSED_FIRST_DAY = date(2027, 3, 1)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(time_machine):
-    time_machine.move_to(
-        datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False
-    )
-
-
-@pytest.fixture
-def home():
-    return seinajoki()
-
-
-@pytest.fixture
-def host():
-    return korsholm()
-
-
-@pytest.fixture
-def visitor(client, home):
-    person = alice(home)
-    client.force_login(person)
-    return person
 
 
 def dates_proposed(visitor, host) -> ExchangeRequest:

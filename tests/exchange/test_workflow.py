@@ -23,21 +23,6 @@ def in_finnish(message: str) -> str:
     return translated
 
 
-@pytest.fixture
-def home():
-    return support.seinajoki()
-
-
-@pytest.fixture
-def host():
-    return support.korsholm()
-
-
-@pytest.fixture
-def alice(home):
-    return support.alice(home)
-
-
 def test_submit_sends_the_request_to_the_visitors_own_supervisor(alice, host):
     exchange = support.draft(alice, host)
 
