@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test check messages translations demo bench clean
+.PHONY: run test check messages translations demo bench bench-reminders clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,14 +21,7 @@ gettext:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq gettext >/dev/null; fi; }
 
 messages: $(VENV)/.installed gettext
-	@for lang in fi sv; do \
-	  dir=locale/$$lang/LC_MESSAGES; \
-	  parts=$$(ls locale/parts/*.$$lang.po 2>/dev/null); \
-	  if [ -n "$$parts" ]; then \
-	    msgcat --use-first $$dir/django.po $$parts -o var/django.$$lang.po && \
-	    msgfmt -o $$dir/django.mo var/django.$$lang.po; \
-	  else msgfmt -o $$dir/django.mo $$dir/django.po; fi; \
-	done
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 run: messages
 	$(PY) manage.py migrate --noinput -v0
@@ -54,6 +47,12 @@ check: $(VENV)/.installed gettext
 # Refresh the catalogues after changing user-facing strings.
 translations: $(VENV)/.installed gettext
 	$(PY) manage.py makemessages -l fi -l sv --no-location --ignore=.venv --ignore=var --ignore=tests
+
+# The reminder sweep among 1,000 and 100,000 exchanges with the same reminders due
+# (PostgreSQL database kollega_bench, made when missing; see README). Not part of `make test`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kollega_bench
+bench-reminders: messages
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reminders
 
 clean:
 	rm -rf $(VENV) var

@@ -5,9 +5,12 @@ and mail written to files under var/mail so nothing leaves the machine.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +62,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin with Kollega's site: two-factor sign-in when OTP_ADMIN is on.
+    "config.apps.KollegaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +73,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "libraries",
     "exchange",
     "feedback",
@@ -76,14 +85,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "libraries.context_processors.language_links",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -122,6 +138,11 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "libraries.Staff"
+# django-axes first: it refuses a password sign-in while the account is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 
@@ -153,6 +174,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Receipts of expense claims: a folder no web server serves; a view checks who may see them.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(Path(MEDIA_ROOT) / "private"))
+RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=5 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -166,54 +190,226 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: by default written to files under var/mail; EMAIL_URL=smtp://... sends for real.
-vars().update(env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}"))
+_EMAIL_URL = env.str("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+vars().update(env.email_url_config(_EMAIL_URL))
+if _EMAIL_URL.startswith("filemail:"):
+    # django-environ drops the leading slash of filemail:///an/absolute/path.
+    EMAIL_FILE_PATH = urlsplit(_EMAIL_URL).path or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kollega <kollega@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering frees the worker after this many seconds; the send
+# counts as a temporary failure and is tried again later.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
-# Celery: with no broker, tasks run in-process at commit time.
+# Celery: with no broker, tasks run in-process at commit time (the embedded default).
+# Every choice below is made for email work: slow, at-least-once, made harmless to repeat
+# by the outbox row (exchange/outbox.py).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# Nobody reads a task's return value; the outbox row is the record.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-# Email work: a task is acknowledged only after it ran, so a worker that dies mid-send
-# leaves the message to be redelivered (the outbox row makes the resend harmless).
+# Late acknowledgement: a task is acknowledged only after it ran, so a worker that dies
+# mid-send leaves the message to be redelivered (the locked outbox row makes that harmless).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# One message at a time per worker process: sends are slow and should spread evenly.
+# Prefetch 1: a worker process holds one message at a time, so slow sends spread evenly
+# across workers and a dying worker takes no queue of reserved tasks with it.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis redelivers an unacknowledged task after this long; it must outlast any retry countdown.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Redis redelivers an unacknowledged task after the visibility timeout. A retry waits
+# (countdown) while reserved, so the timeout must outlast the longest countdown
+# (OUTBOX_RETRY_MAX_DELAY below), or a waiting retry would be delivered a second time.
+OUTBOX_RETRY_DELAY = env.int("OUTBOX_RETRY_DELAY", default=60)
+OUTBOX_RETRY_MAX_DELAY = 60 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * OUTBOX_RETRY_MAX_DELAY,
+    # A request that commits while Redis is down must not hang: the outbox keeps the
+    # message and the sweep sends it, so queueing gives up fast.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task still running when the broker connection drops will be redelivered anyway.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A send that hangs is cut off: EMAIL_TIMEOUT (above) ends a stuck SMTP conversation
+# first; these limits end a task that is stuck anywhere else.
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
 # Beat: run exactly one. Each job is idempotent, so a double run changes nothing.
 CELERY_BEAT_SCHEDULE = {
+    # Unsent outbox rows: the broker was down at commit, a task was lost, a worker died.
     "send-pending-notifications": {
         "task": "exchange.tasks.send_pending_notifications",
         "schedule": 5 * 60,
     },
-    "complete-finished-exchanges": {
-        "task": "exchange.tasks.complete_finished_exchanges",
+    # Reminders, visit practicalities, completing past visits, asking for feedback.
+    "send-reminders": {
+        "task": "exchange.tasks.send_reminders",
         "schedule": 60 * 60,
     },
 }
+
+# Reminders (exchange/reminders.py). A supervisor who has not answered is reminded after
+# this many working days (Finnish), twice at most; the same time again later, the visitor
+# and the coordinator hear that the request stalls.
+REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=3)
+# The visitor and the workplace mentor get the practicalities this many days before.
+PRACTICALITIES_DAYS_BEFORE = env.int("PRACTICALITIES_DAYS_BEFORE", default=3)
+# After the visit, feedback and the expense claim are asked again after this many days.
+FEEDBACK_REMINDER_DAYS = env.int("FEEDBACK_REMINDER_DAYS", default=7)
 
 # Sign-in links are valid for 15 minutes and once only.
 SIGN_IN_LINK_MAX_AGE = 15 * 60
 # Supervisor decision links.
 DECISION_LINK_MAX_AGE_DAYS = env.int("DECISION_LINK_MAX_AGE_DAYS", default=30)
 
+# Security. With DEBUG off every protection is on unless the environment turns it off;
+# `manage.py check --deploy --fail-level WARNING` passes with these defaults.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Pages behind a link token answer strict-origin themselves (exchange/link_views.py).
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The proxy's health check speaks plain HTTP on loopback.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto:https behind nginx; unset without a proxy."""
+    value = env.str("SECURE_PROXY_SSL_HEADER", default="").strip()
+    if not value:
+        return None
+    name, separator, expected = value.partition(":")
+    if not separator or not name.strip() or not expected.strip():
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER must look like X-Forwarded-Proto:https, not {value!r}."
+        )
+    return "HTTP_" + name.strip().upper().replace("-", "_"), expected.strip()
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+# The header that carries the visitor's address behind nginx (X-Real-IP), for rate limits
+# and the admin lockout. Set it only when every request comes through the proxy.
+client_ip_header = env.str("CLIENT_IP_HEADER", default="").strip()
+CLIENT_IP_HEADER = "HTTP_" + client_ip_header.upper().replace("-", "_") if client_ip_header else ""
+
+# Content Security Policy (django-csp): nothing inline, nothing from elsewhere. A template
+# that must have an inline script or style gives it nonce="{{ CSP_NONCE }}".
+admin_change_list_style = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", csp.NONCE],
+        # The admin's change list has one small <style> block when a list has no actions.
+        "style-src": ["'self'", csp.NONCE, admin_change_list_style],
+        # Bootstrap draws check boxes and select arrows with data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Browser features Kollega never uses, turned off for the page and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+
+# Rate limits (django-ratelimit) count in the cache: set CACHE_URL to Redis in production
+# so that every web process sees the same counts. "N/h" is N requests an hour per key.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_IP_META_KEY = "config.security.client_ip"
+RATELIMIT_VIEW = "config.security.rate_limited"
+RATE_LIMITS = {
+    # Sign-in requests: per address (on top of the silent cap on links per address in
+    # libraries/signin.py) and per client address.
+    "sign-in-address": "10/h",
+    "sign-in-ip": "60/h",
+    # Opening a sign-in link (the POST that signs in).
+    "sign-in-link": "60/h",
+    # Supervisors' decisions behind signed links.
+    "decision": "60/h",
+    # The directory's search form (GET).
+    "directory": "600/h",
+    # The accessibility statement's feedback form (POST).
+    "accessibility-feedback": "20/h",
+}
+RATE_LIMIT_RETRY_AFTER = 60 * 60
+
+# The admin: lockout after repeated failed passwords (django-axes). A locked-out username
+# stays locked however right the next password is, until the cool-off has passed; the
+# coordinator can lift it earlier with `manage.py axes_reset_username <email>`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_USERNAME_CALLABLE = "config.security.admin_username"
+# Successful sign-ins are not recorded: failures are enough to lock out, and less is kept.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Two-factor sign-in to the admin (django-otp, TOTP): on in production.
+OTP_ADMIN = env_bool("OTP_ADMIN", default=not DEBUG)
+OTP_TOTP_ISSUER = "Kollega"
+
+# Logs: one line per event, no personal data beyond ids. The filter blanks email
+# addresses and link tokens that Django or Celery would otherwise write (config/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "config.logs.ScrubFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["scrub"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Through the filtered handler only (Django's default adds one of its own).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        # Failed admin passwords and lockouts only (warnings), not every sign-in.
+        "axes": {"level": "WARNING"},
+    },
 }
+# Celery's worker and beat log through the configuration above, filter included.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config.health import health
 from libraries import views as library_views
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("health/", health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(

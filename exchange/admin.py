@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from feedback.admin import EXCHANGE_INLINES
+from libraries.admin import FOCUS_AREA_CHECKBOXES
 from libraries.models import Region
 
-from . import workflow
+from . import outbox, workflow
 from .forms import CancelForm
-from .models import Approval, ExchangeRequest, HistoryEntry, Notification
+from .models import Approval, ExchangeRequest, HistoryEntry, Notification, State
 
 # Set by the workflow, or copied into the request when it moves on: never edited by hand.
 WORKFLOW_FIELDS = [
@@ -101,9 +103,12 @@ class ApprovalInline(_ReadOnlyInline):
 
 
 class NotificationInline(_ReadOnlyInline):
+    """What was sent to whom and when, for one exchange."""
+
     model = Notification
-    fields = ["created_at", "kind", "recipient", "language", "status", "sent_at"]
+    fields = ["created_at", "kind", "recipient", "language", "subject", "status", "sent_at"]
     show_change_link = True
+    verbose_name_plural = _("messages sent")
 
 
 def _money(value) -> str:
@@ -191,7 +196,7 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
         "host_library__name_sv",
     ]
     readonly_fields = WORKFLOW_FIELDS
-    filter_horizontal = ["focus_areas"]
+    formfield_overrides = FOCUS_AREA_CHECKBOXES
     fieldsets = [
         (None, {"fields": ["state", "version", "visitor", "home_library", "host_library"]}),
         (
@@ -244,13 +249,33 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
         ),
         (None, {"fields": [("created_at", "submitted_at", "updated_at")]}),
     ]
-    inlines = [ApprovalInline, HistoryInline, NotificationInline]
+    inlines = [ApprovalInline, HistoryInline, NotificationInline, *EXCHANGE_INLINES]
     actions = ["cancel_with_reason", "export_selected_csv"]
     change_list_template = "exchange/admin_change_list.html"
 
     def has_add_permission(self, request) -> bool:
         # A request begins with its visitor, so that the workflow knows whom it speaks for.
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        """New dates of a confirmed visit go through the workflow, which tells everyone
+        involved and updates the visit in the visitor's and the mentor's calendars."""
+        moved = {"first_day", "last_day"} & set(form.changed_data)
+        if not (change and moved and obj.state == State.CONFIRMED):
+            super().save_model(request, obj, form, change)
+            return
+        first_day, last_day = obj.first_day, obj.last_day
+        obj.first_day, obj.last_day = form.initial["first_day"], form.initial["last_day"]
+        super().save_model(request, obj, form, change)
+        try:
+            workflow.change_dates(obj.pk, first_day=first_day, last_day=last_day, by=request.user)
+        except workflow.TransitionNotAllowed as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request, gettext("The new dates were sent to everyone involved."), messages.SUCCESS
+            )
+        obj.refresh_from_db()
 
     def get_urls(self):
         export = path(
@@ -314,11 +339,22 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "status", "recipient", "language", "subject", "sent_at"]
-    list_filter = ["kind", "status", "language", "created_at"]
+    list_display = [
+        "created_at",
+        "kind",
+        "status",
+        "recipient",
+        "language",
+        "subject",
+        "exchange",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", "language", "created_at"]
     date_hierarchy = "created_at"
-    search_fields = ["recipient", "recipient_name", "subject"]
-    list_select_related = ["exchange"]
+    search_fields = ["recipient", "recipient_name", "subject", "dedupe_key"]
+    list_select_related = ["exchange__visitor", "exchange__host_library"]
+    actions = ["resend"]
     readonly_fields = [
         "kind",
         "exchange",
@@ -329,12 +365,42 @@ class NotificationAdmin(admin.ModelAdmin):
         "subject",
         "body_text",
         "body_html",
+        "calendar",
         "status",
         "attempts",
         "error",
         "created_at",
+        "next_attempt_at",
         "sent_at",
     ]
+
+    @admin.action(description=_("Resend the selected failed messages"), permissions=["resend"])
+    def resend(self, request, queryset):
+        """A failed message goes back to the outbox and is sent again as it was written."""
+        resent = sum(
+            outbox.resend(pk)
+            for pk in queryset.filter(status=Notification.Status.FAILED).values_list(
+                "pk", flat=True
+            )
+        )
+        if resent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s message will be sent again.",
+                    "%(count)s messages will be sent again.",
+                    resent,
+                )
+                % {"count": resent},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, gettext("Only failed messages can be sent again."), messages.WARNING
+            )
+
+    def has_resend_permission(self, request) -> bool:
+        return request.user.has_perm("exchange.view_notification") and request.user.is_staff
 
     # The outbox is a record of what was sent: nobody writes or rewrites it by hand.
     def has_add_permission(self, request) -> bool:

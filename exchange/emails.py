@@ -8,6 +8,7 @@ names the exchange's version, so a retried transition cannot send the same messa
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from libraries.models import ContactDetails, Staff
 
@@ -35,17 +36,22 @@ def _send(
     role: str,
     recipient: Recipient,
     *,
-    with_calendar: bool = False,
+    calendar: str = "",
+    key: str = "",
     **context,
 ) -> None:
+    """Queue one message. `calendar` is an iCalendar method (ical.REQUEST or ical.CANCEL)
+    for a message that carries the visit's event; `key` names a reminder with its number
+    (the default names the transition by the exchange's version)."""
     if not recipient.email:
         return
     email = recipient.email.strip().lower()
+    recipient = Recipient(email=email, name=recipient.name, language=recipient.language)
     enqueue(
-        calendar=ical.visit_event(exchange, recipient.language) if with_calendar else "",
+        calendar=ical.visit_event(exchange, recipient, method=calendar) if calendar else "",
         kind=kind,
-        recipient=Recipient(email=email, name=recipient.name, language=recipient.language),
-        dedupe_key=f"{kind}:{exchange.pk}:{exchange.version}:{role}:{email}",
+        recipient=recipient,
+        dedupe_key=f"{key or f'{kind}:{exchange.pk}:{exchange.version}'}:{role}:{email}",
         context={
             "role": role,
             "dates": date_range(exchange.first_day, exchange.last_day),
@@ -57,6 +63,9 @@ def _send(
         exchange=exchange,
     )
 
+
+# Who had the visit put in their calendar with the confirmation.
+CALENDAR_ROLES = ("visitor", "mentor")
 
 # --- who gets what, in which language ------------------------------------------------
 
@@ -195,7 +204,7 @@ def confirmed(exchange: ExchangeRequest) -> None:
         exchange,
         "visitor",
         person,
-        with_calendar=True,
+        calendar=ical.REQUEST,
         link_url=links.exchange_url(exchange, person.language),
     )
     _send(
@@ -203,7 +212,7 @@ def confirmed(exchange: ExchangeRequest) -> None:
         exchange,
         "mentor",
         mentor(exchange),
-        with_calendar=True,
+        calendar=ical.REQUEST,
         link_url=links.mentor_url(exchange),
     )
     _send("confirmed", exchange, "home", home_supervisor(exchange))
@@ -211,15 +220,135 @@ def confirmed(exchange: ExchangeRequest) -> None:
     _send("confirmed", exchange, "coordinator", coordinator())
 
 
+def _had_invitation(exchange: ExchangeRequest) -> bool:
+    """Whether the visitor and the mentor were sent the visit for their calendars."""
+    return exchange.history.filter(to_state=State.CONFIRMED).exists()
+
+
 def cancelled(exchange: ExchangeRequest, *, reason: str, by: Staff) -> None:
-    """Tell everyone already involved that the visit will not happen."""
+    """Tell everyone already involved that the visit will not happen.
+
+    The visitor and the mentor, who had the visit in their calendars, get its cancellation.
+    """
     by_coordinator = by.pk != exchange.visitor_id
+    invited = _had_invitation(exchange)
     for role, recipient in _involved(exchange):
         _send(
             "cancelled",
             exchange,
             role,
             recipient,
+            calendar=ical.CANCEL if invited and role in CALENDAR_ROLES else "",
             reason=reason,
             by_coordinator=by_coordinator,
         )
+
+
+def dates_changed(exchange: ExchangeRequest, *, previous_dates: str, reason: str = "") -> None:
+    """The confirmed visit moved: everyone involved hears it; calendars get the update."""
+    for role, recipient in _involved(exchange):
+        _send(
+            "dates_changed",
+            exchange,
+            role,
+            recipient,
+            calendar=ical.REQUEST if role in CALENDAR_ROLES else "",
+            previous_dates=previous_dates,
+            reason=reason,
+        )
+
+
+# --- reminders (exchange/reminders.py): each key holds the reminder's number -----------
+
+
+def decision_reminder(exchange: ExchangeRequest, approval: Approval, number: int) -> None:
+    """Remind a supervisor who has not decided, with the decision link of the same approval."""
+    _send(
+        "decision_reminder",
+        exchange,
+        approval.role,
+        approver(approval),
+        key=f"decision_reminder:{approval.pk}:{approval.version}:{number}",
+        approval=approval,
+        number=number,
+        asked_on=timezone.localdate(approval.created_at),
+        link_url=links.approval_url(approval),
+    )
+
+
+def request_stalled(exchange: ExchangeRequest, approval: Approval) -> None:
+    """Reminders went unanswered: the visitor and the coordinator hear the request stalls."""
+    key = f"request_stalled:{approval.pk}:{approval.version}"
+    context = {"approval": approval, "asked_on": timezone.localdate(approval.created_at)}
+    person = visitor(exchange)
+    _send(
+        "request_stalled",
+        exchange,
+        "visitor",
+        person,
+        key=key,
+        link_url=links.exchange_url(exchange, person.language),
+        **context,
+    )
+    staff = coordinator()
+    _send(
+        "request_stalled",
+        exchange,
+        "coordinator",
+        staff,
+        key=key,
+        link_url=links.admin_url(exchange),
+        **context,
+    )
+
+
+def visit_near(exchange: ExchangeRequest) -> None:
+    """A few days before: the visitor and the mentor get the practicalities."""
+    key = f"visit_near:{exchange.pk}:{exchange.first_day:%Y%m%d}:1"
+    person = visitor(exchange)
+    _send(
+        "visit_near",
+        exchange,
+        "visitor",
+        person,
+        key=key,
+        link_url=links.exchange_url(exchange, person.language),
+    )
+    _send(
+        "visit_near",
+        exchange,
+        "mentor",
+        mentor(exchange),
+        key=key,
+        link_url=links.mentor_url(exchange),
+    )
+
+
+def feedback_request(exchange: ExchangeRequest) -> None:
+    """The visit is over: ask the visitor for feedback and the expense claim."""
+    person = visitor(exchange)
+    _send(
+        "feedback_request",
+        exchange,
+        "visitor",
+        person,
+        **links.after_visit_urls(exchange, person.language),
+    )
+
+
+def feedback_reminder(
+    exchange: ExchangeRequest, number: int, *, feedback_missing: bool, claim_missing: bool
+) -> None:
+    """Ask again for what is still missing after the visit."""
+    person = visitor(exchange)
+    _send(
+        "feedback_reminder",
+        exchange,
+        "visitor",
+        person,
+        key=f"feedback_reminder:{exchange.pk}:{number}",
+        number=number,
+        feedback_missing=feedback_missing,
+        claim_missing=claim_missing,
+        **links.after_visit_urls(exchange, person.language),
+    )

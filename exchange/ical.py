@@ -1,19 +1,49 @@
-"""The confirmed visit as an iCalendar event, attached to the confirmation emails."""
+"""The visit as an iCalendar event (RFC 5545), sent as an invitation (iTIP, RFC 5546).
+
+Every message about one visit describes the same event: the same UID, and as SEQUENCE the
+exchange's version, which every transition raises. So a mail program replaces the event
+it already has when the dates change, and removes it when the visit is cancelled.
+"""
 
 from datetime import timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from .models import ExchangeRequest
+from .outbox import Recipient
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
 
 
-def visit_event(exchange: ExchangeRequest, language: str) -> str:
-    """An all-day event over the visit's days, in the recipient's language."""
-    with translation.override(language):
+def event_uid(exchange: ExchangeRequest) -> str:
+    return f"exchange-{exchange.pk}@{urlsplit(settings.SITE_URL).hostname}"
+
+
+def location(exchange: ExchangeRequest) -> str:
+    """The host library's name and street address, as a calendar's map search wants it."""
+    host = exchange.host_library
+    return ", ".join(part for part in [host.name, host.address] if part)
+
+
+def _address(email: str, name: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = vText(name)
+    return address
+
+
+def visit_event(exchange: ExchangeRequest, recipient: Recipient, *, method: str = REQUEST) -> str:
+    """An all-day event over the visit's days for one recipient, in their language.
+
+    With method CANCEL the event is the cancellation of the one sent before.
+    """
+    with translation.override(recipient.language):
         summary = _("Staff exchange: %(visitor)s at %(host)s") % {
             "visitor": exchange.visitor.name or exchange.visitor.email,
             "host": exchange.host_library.name,
@@ -28,24 +58,34 @@ def visit_event(exchange: ExchangeRequest, language: str) -> str:
             _("Where to meet on the first day: %(place)s") % {"place": exchange.meeting_place},
             _("When to meet on the first day: %(time)s") % {"time": exchange.meeting_time},
         ]
-        location = ", ".join(
-            p for p in [exchange.host_library.name, exchange.host_library.address] if p
-        )
+        where = location(exchange)
 
+    sender_name, sender_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     calendar = Calendar()
     calendar.add("prodid", "-//Kollega//Staff exchange//FI")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     event = Event()
-    # The same UID with a higher SEQUENCE updates the event, e.g. after other dates.
-    event.add("uid", f"exchange-{exchange.pk}@{urlsplit(settings.SITE_URL).hostname}")
+    event.add("uid", event_uid(exchange))
     event.add("sequence", exchange.version)
     event.add("dtstamp", timezone.now())
+    # All-day dates: DTEND is the day after the last day (exclusive, RFC 5545 3.6.1).
     event.add("dtstart", exchange.first_day)
     event.add("dtend", exchange.last_day + timedelta(days=1))
     event.add("summary", summary)
-    event.add("location", location)
+    event.add("location", where)
     event.add("description", "\n".join(details))
-    event.add("transp", "OPAQUE")
+    event.add("organizer", _address(sender_email, sender_name or "Kollega"), encode=0)
+    attendee = _address(recipient.email, recipient.name)
+    attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+    # Nobody answers the invitation: the exchange is agreed in Kollega, not in a calendar.
+    attendee.params["RSVP"] = vText("FALSE")
+    event.add("attendee", attendee, encode=0)
+    if method == CANCEL:
+        event.add("status", "CANCELLED")
+        event.add("transp", "TRANSPARENT")
+    else:
+        event.add("status", "CONFIRMED")
+        event.add("transp", "OPAQUE")
     calendar.add_component(event)
     return calendar.to_ical().decode()

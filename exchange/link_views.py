@@ -15,6 +15,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.security import rate_limit
+
 from . import links, workflow
 from .link_forms import DeclineForm, HomeApproveForm, HostDecisionForm
 from .models import Approval, ExchangeRequest, State
@@ -37,7 +39,10 @@ def private_link_page(view):
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
-        response["Referrer-Policy"] = "no-referrer"
+        # Only the site's origin ever travels as a referrer, never the path with the token.
+        # Not "no-referrer": browsers then send "Origin: null" with the page's forms, and
+        # the CSRF check refuses every decision.
+        response["Referrer-Policy"] = "strict-origin"
         return response
 
     return wrapper
@@ -73,6 +78,7 @@ def _exchange_for_page(exchange_id: int) -> ExchangeRequest:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @private_link_page
+@rate_limit("decision")
 def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         data = links.read_approval_token(token)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from .models import Approval, ExchangeRequest
@@ -108,3 +108,22 @@ def exchange_url(exchange: ExchangeRequest, language: str) -> str:
     """The visitor's own page for an exchange: absolute, in the given language."""
     with translation.override(language):
         return absolute_url(exchange.get_absolute_url())
+
+
+def admin_url(exchange: ExchangeRequest) -> str:
+    """The exchange in the coordinator's admin."""
+    return absolute_url(reverse("admin:exchange_exchangerequest_change", args=[exchange.pk]))
+
+
+def after_visit_urls(exchange: ExchangeRequest, language: str) -> dict[str, str]:
+    """Where the visitor gives feedback and makes the expense claim: the feedback app's
+    forms, or the exchange page where those are not available."""
+    urls = {}
+    forms = [("feedback_url", "feedback:feedback-form"), ("claim_url", "feedback:claim-form")]
+    with translation.override(language):
+        for key, name in forms:
+            try:
+                urls[key] = absolute_url(reverse(name, args=[exchange.pk]))
+            except NoReverseMatch:
+                urls[key] = absolute_url(exchange.get_absolute_url())
+    return urls

@@ -169,6 +169,16 @@ class ExchangeRequest(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Reminders (exchange/reminders.py). The sweep finds what is due through these fields'
+    # partial indexes, so its cost follows the reminders due, not the exchanges kept.
+    practicalities_sent_at = models.DateTimeField(_("practicalities sent"), null=True, blank=True)
+    feedback_reminder_due_at = models.DateTimeField(
+        _("next feedback reminder due"), null=True, blank=True
+    )
+    feedback_reminders_sent = models.PositiveSmallIntegerField(
+        _("feedback reminders sent"), default=0
+    )
+
     objects = ExchangeQuerySet.as_manager()
 
     class Meta:
@@ -178,6 +188,17 @@ class ExchangeRequest(models.Model):
         indexes = [
             models.Index(fields=["state", "first_day"]),
             models.Index(fields=["state", "last_day"]),
+            # Confirmed visits still waiting for the practicalities, by first day.
+            models.Index(
+                fields=["first_day"],
+                condition=Q(state="confirmed", practicalities_sent_at__isnull=True),
+                name="exchange_practicalities_due",
+            ),
+            models.Index(
+                fields=["feedback_reminder_due_at"],
+                condition=Q(feedback_reminder_due_at__isnull=False),
+                name="exchange_feedback_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -287,11 +308,22 @@ class Approval(models.Model):
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # While the decision is pending: when the sweep next reminds (or, after the last
+    # reminder, tells the visitor and the coordinator that the request stalls).
+    next_reminder_at = models.DateTimeField(_("next reminder due"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
 
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
+        indexes = [
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(decision="pending"),
+                name="approval_reminder_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["exchange", "role"],
@@ -342,6 +374,10 @@ class NotificationQuerySet(models.QuerySet):
     def unsent(self) -> "NotificationQuerySet":
         return self.filter(status=Notification.Status.PENDING)
 
+    def due(self, now) -> "NotificationQuerySet":
+        """Unsent messages whose next attempt is due: what the outbox sweep sends."""
+        return self.unsent().filter(next_attempt_at__lte=now)
+
 
 class Notification(models.Model):
     """One email in the outbox, written in the transaction that caused it."""
@@ -376,6 +412,9 @@ class Notification(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When the outbox sweep may try an unsent message: a little after it was written (its
+    # own task goes first), then later after each temporary failure (backoff).
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -383,7 +422,14 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="notification_attempt_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"

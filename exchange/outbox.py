@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -57,19 +57,28 @@ def enqueue(
         subject = render_to_string(f"emails/{kind}.subject.txt", context)
         body_text = render_to_string(f"emails/{kind}.txt", context)
         body_html = render_to_string(f"emails/{kind}.html", context)
-    notification = Notification.objects.create(
-        kind=kind,
-        exchange=exchange,
-        recipient=recipient.email,
-        recipient_name=recipient.name,
-        language=recipient.language,
-        dedupe_key=dedupe_key,
-        subject=" ".join(subject.split())[:300],
-        body_text=body_text.strip() + "\n",
-        body_html=body_html,
-        calendar=calendar,
-    )
-    transaction.on_commit(lambda: _queue(notification.pk))
+    now = timezone.now()
+    try:
+        # A savepoint: a concurrent writer of the same key (two sweeps at once) costs this
+        # message, not the caller's whole transaction.
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                kind=kind,
+                exchange=exchange,
+                recipient=recipient.email,
+                recipient_name=recipient.name,
+                language=recipient.language,
+                dedupe_key=dedupe_key,
+                subject=" ".join(subject.split())[:300],
+                body_text=body_text.strip() + "\n",
+                body_html=body_html,
+                calendar=calendar,
+                created_at=now,
+                next_attempt_at=now + SWEEP_GRACE,
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: queue(notification.pk))
     return notification
 
 
@@ -81,7 +90,8 @@ def _address(name: str, email: str) -> str:
     return f'"{quoted}" <{email}>'
 
 
-def _queue(notification_id: int) -> None:
+def queue(notification_id: int) -> None:
+    """Hand one message to Celery; when the broker is down, leave it to the outbox sweep."""
     from .tasks import send_notification
 
     try:
@@ -97,11 +107,55 @@ MAX_ATTEMPTS = 5
 SWEEP_GRACE = timedelta(minutes=2)
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the given number of failed attempts: doubling, capped."""
+    seconds = settings.OUTBOX_RETRY_DELAY * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_DELAY))
+
+
+def is_permanent(exc: Exception) -> bool:
+    """A refusal that no retry can change: a 5xx reply, or recipients refused for good.
+
+    A server that refuses every recipient with 4xx (greylisting, a full mailbox) is asked
+    again later; anything 5xx, or a refusal without a code, is final.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return not codes or any(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
+def _message(notification: Notification) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        to=[_address(notification.recipient_name, notification.recipient)],
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    if notification.calendar:
+        # The method in the MIME type lets mail programs offer it as an invitation (or
+        # apply a cancellation) instead of showing a plain file.
+        method = calendar_method(notification.calendar)
+        message.attach("kollega.ics", notification.calendar, f"text/calendar; method={method}")
+    return message
+
+
+def calendar_method(calendar: str) -> str:
+    for line in calendar.splitlines():
+        if line.upper().startswith("METHOD:"):
+            return line.split(":", 1)[1].strip().upper()
+    return "PUBLISH"
+
+
 def deliver(notification_id: int) -> bool:
     """Send one pending notification once. Returns True when this call sent it.
 
     The row stays locked while the message goes out, so a task and the sweep cannot both
-    send it. A failed attempt is recorded on the row and the error re-raised for a retry.
+    send it. A permanent refusal marks the row failed at once; a temporary one is recorded
+    with the time of the next attempt and re-raised, so the task can retry.
     """
     failure: Exception | None = None
     with transaction.atomic():
@@ -113,28 +167,24 @@ def deliver(notification_id: int) -> bool:
         if notification is None:
             return False
         notification.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body_text,
-            to=[_address(notification.recipient_name, notification.recipient)],
-        )
-        if notification.body_html:
-            message.attach_alternative(notification.body_html, "text/html")
-        if notification.calendar:
-            message.attach("kollega.ics", notification.calendar, "text/calendar")
         try:
-            message.send()
+            _message(notification).send()
         except (smtplib.SMTPException, OSError) as exc:
-            failure = exc
             notification.error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= MAX_ATTEMPTS:
+            if is_permanent(exc) or notification.attempts >= MAX_ATTEMPTS:
                 notification.status = Notification.Status.FAILED
-            notification.save(update_fields=["status", "attempts", "error"])
+            else:
+                failure = exc
+                notification.next_attempt_at = timezone.now() + retry_delay(notification.attempts)
+            notification.save(update_fields=["status", "attempts", "error", "next_attempt_at"])
         else:
             notification.status = Notification.Status.SENT
             notification.sent_at = timezone.now()
             notification.error = ""
             notification.save(update_fields=["status", "sent_at", "attempts", "error"])
+    if notification.status == Notification.Status.FAILED:
+        log.error("gave up on notification %s: %s", notification_id, notification.error)
+        return False
     if failure is not None:
         log.warning("could not send notification %s: %s", notification_id, failure)
         raise failure
@@ -143,12 +193,11 @@ def deliver(notification_id: int) -> bool:
 
 
 def send_pending(limit: int = 500) -> int:
-    """Send what is still unsent (the broker was down, a task was lost). Returns how many."""
-    cutoff = timezone.now() - SWEEP_GRACE
+    """Send what is still unsent and due (the broker was down, a task was lost, a retry
+    waits). Returns how many went out."""
     ids = list(
-        Notification.objects.unsent()
-        .filter(created_at__lte=cutoff)
-        .order_by("created_at")
+        Notification.objects.due(timezone.now())
+        .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
     sent = 0
@@ -158,3 +207,15 @@ def send_pending(limit: int = 500) -> int:
         except (smtplib.SMTPException, OSError):
             continue
     return sent
+
+
+def resend(notification_id: int) -> bool:
+    """A failed message goes back to the outbox and is queued again (the coordinator's
+    Resend). Returns False when the message had not failed."""
+    with transaction.atomic():
+        updated = Notification.objects.filter(
+            pk=notification_id, status=Notification.Status.FAILED
+        ).update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+        if updated:
+            transaction.on_commit(lambda: queue(notification_id))
+    return bool(updated)

@@ -8,8 +8,9 @@ then finds the state already moved and changes nothing.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from .models import (
     State,
     visit_days_span,
 )
+from .workdays import add_working_days
 
 # Who acts when no person does (a scheduled sweep).
 SYSTEM_LABEL = "Kollega"
@@ -156,6 +158,11 @@ def _withdraw_pending(exchange: ExchangeRequest) -> None:
     )
 
 
+def _first_reminder_due() -> datetime:
+    """When a supervisor who has not answered gets the first reminder."""
+    return add_working_days(timezone.now(), settings.REMINDER_WORKING_DAYS)
+
+
 def _approver_label(approval: Approval) -> str:
     return approval.name or approval.email
 
@@ -253,7 +260,12 @@ def _submit(
         ],
     )
     approval = Approval.objects.create(
-        exchange=exchange, role=Approval.Role.HOME, name=name, email=email, language=language
+        exchange=exchange,
+        role=Approval.Role.HOME,
+        name=name,
+        email=email,
+        language=language,
+        next_reminder_at=_first_reminder_due(),
     )
     emails.submitted(exchange, approval)
     return exchange
@@ -392,6 +404,7 @@ def approve_home(approval_id: int, *, version: int, comment: str = "") -> Exchan
             name=exchange.host_contact_name,
             email=exchange.host_contact_email,
             language=exchange.host_contact_language or exchange.host_library.main_language,
+            next_reminder_at=_first_reminder_due(),
         )
         emails.approved_home(exchange, host_approval, comment)
         return exchange
@@ -528,29 +541,92 @@ def cancel(exchange_id: int, *, by: Staff, reason: str) -> ExchangeRequest:
 
 
 def complete(exchange_id: int) -> ExchangeRequest:
-    """confirmed → completed, once the last day of the visit has passed."""
+    """confirmed → completed, once the last day of the visit has passed.
+
+    The visitor is asked for feedback and the expense claim, and reminded later
+    (exchange/reminders.py) while either is missing.
+    """
     with transaction.atomic():
         exchange = _lock(exchange_id)
         _require(exchange, State.CONFIRMED)
         if exchange.last_day is None or exchange.last_day >= timezone.localdate():
             raise TransitionNotAllowed(_("The visit is not over yet."))
-        _move(exchange, State.COMPLETED)
+        exchange.feedback_reminder_due_at = timezone.now() + timedelta(
+            days=settings.FEEDBACK_REMINDER_DAYS
+        )
+        exchange.feedback_reminders_sent = 0
+        _move(
+            exchange,
+            State.COMPLETED,
+            update_fields=["feedback_reminder_due_at", "feedback_reminders_sent"],
+        )
+        emails.feedback_request(exchange)
         return exchange
 
 
-def complete_finished() -> int:
-    """Complete every confirmed visit whose last day has passed; returns how many."""
-    ids = ExchangeRequest.objects.filter(
-        state=State.CONFIRMED, last_day__lt=timezone.localdate()
-    ).values_list("pk", flat=True)
-    done = 0
-    for exchange_id in list(ids):
-        try:
-            complete(exchange_id)
-        except TransitionNotAllowed:
-            continue  # cancelled or completed meanwhile
-        done += 1
-    return done
+def change_dates(
+    exchange_id: int, *, first_day: date, last_day: date, by: Staff, reason: str = ""
+) -> ExchangeRequest:
+    """A confirmed visit moves to other days (the coordinator, as agreed with both libraries).
+
+    Everyone involved hears it, and the visitor's and the mentor's calendars get the event
+    updated: the same UID with a higher SEQUENCE.
+    """
+    with transaction.atomic():
+        exchange = _lock(exchange_id)
+        if not by.is_staff:
+            raise TransitionNotAllowed(_("Only the coordinator can change the dates."))
+        _require(exchange, State.CONFIRMED)
+        if (first_day, last_day) == (exchange.first_day, exchange.last_day):
+            return exchange
+        check_dates(first_day, last_day)
+        _check_no_overlap(exchange, first_day, last_day)
+        previous = emails.date_range(exchange.first_day, exchange.last_day)
+        exchange.first_day, exchange.last_day = first_day, last_day
+        # The practicalities go again before the new first day.
+        exchange.practicalities_sent_at = None
+        exchange.version += 1
+        exchange.save(
+            update_fields=[
+                "first_day",
+                "last_day",
+                "practicalities_sent_at",
+                "version",
+                "updated_at",
+            ]
+        )
+        HistoryEntry.objects.create(
+            exchange=exchange,
+            actor=by,
+            actor_label=str(by),
+            from_state=exchange.state,
+            to_state=exchange.state,
+            comment=(
+                _("Dates changed from %(previous)s to %(dates)s. %(reason)s")
+                % {
+                    "previous": previous,
+                    "dates": emails.date_range(first_day, last_day),
+                    "reason": reason,
+                }
+            ).strip(),
+        )
+        emails.dates_changed(exchange, previous_dates=previous, reason=reason)
+        return exchange
+
+
+def close(exchange_id: int, *, by: Staff) -> ExchangeRequest:
+    """completed → closed: the visitor's feedback closes the visit.
+
+    Called inside the transaction that saves the feedback; the feedback app writes the
+    messages the feedback causes (feedback.emails), so they share this transaction.
+    """
+    with transaction.atomic():
+        exchange = _lock(exchange_id)
+        if exchange.visitor_id != by.pk:
+            raise TransitionNotAllowed(_("Only the visitor can give feedback on this visit."))
+        _require(exchange, State.COMPLETED)
+        _move(exchange, State.CLOSED, actor=by)
+        return exchange
 
 
 def change_approver(
@@ -569,7 +645,19 @@ def change_approver(
             raise AlreadyDecided(_("This request has been decided already."))
         approval.name, approval.email, approval.language = name, email.strip().lower(), language
         approval.version += 1
-        approval.save(update_fields=["name", "email", "language", "version"])
+        # The new person gets the full time to answer, and reminders of their own.
+        approval.next_reminder_at = _first_reminder_due()
+        approval.reminders_sent = 0
+        approval.save(
+            update_fields=[
+                "name",
+                "email",
+                "language",
+                "version",
+                "next_reminder_at",
+                "reminders_sent",
+            ]
+        )
         if approval.role == Approval.Role.HOME:
             exchange.home_supervisor_name = approval.name
             exchange.home_supervisor_email = approval.email

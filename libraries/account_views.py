@@ -15,6 +15,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.security import posted_email_key, rate_limit
+
 from . import signin
 from .account_forms import ProfileForm, SignInForm
 from .models import Staff
@@ -29,7 +31,10 @@ def private_link_page(view):
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
-        response["Referrer-Policy"] = "no-referrer"
+        # Only the site's origin ever travels as a referrer, never the path with the token.
+        # Not "no-referrer": browsers then send "Origin: null" with the page's forms, and
+        # the CSRF check refuses every decision.
+        response["Referrer-Policy"] = "strict-origin"
         return response
 
     return wrapper
@@ -40,6 +45,8 @@ def _safe_next(request, url: str | None) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("sign-in-ip")
+@rate_limit("sign-in-address", key=posted_email_key)
 def sign_in(request):
     if request.method == "POST":
         form = SignInForm(request.POST)
@@ -69,6 +76,7 @@ def sign_in_sent(request):
 
 @private_link_page
 @require_http_methods(["GET", "POST"])
+@rate_limit("sign-in-link")
 def sign_in_link(request, token: str):
     # GET only looks: mail scanners open links, and opening must not sign anyone in.
     if request.method == "GET":

@@ -6,13 +6,29 @@ from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from .models import ContactDetails, FocusArea, Library, Municipality, Network, Region, Staff
+from .models import (
+    AccessibilityFeedback,
+    ContactDetails,
+    FocusArea,
+    Library,
+    Municipality,
+    Network,
+    Region,
+    Staff,
+)
 
 # A website typed without its scheme is taken to be https, as browsers do today.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+# Checkboxes, not the two-list widget: they work with a keyboard and a screen reader alike,
+# and the focus areas are few.
+FOCUS_AREA_CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(Region)
@@ -87,8 +103,7 @@ class LibraryAdmin(TranslationAdmin):
     ]
     ordering = ["name_fi"]
     prepopulated_fields = {"slug": ["name_fi"]}
-    filter_horizontal = ["focus_areas"]
-    formfield_overrides = URL_FIELDS
+    formfield_overrides = {**URL_FIELDS, **FOCUS_AREA_CHECKBOXES}
     autocomplete_fields = ["municipality"]
     readonly_fields = ["updated_at"]
     fieldsets = [
@@ -178,6 +193,13 @@ class StaffAdmin(UserAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser hands out admin access; the coordinator keeps people's details.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        return fields
+
 
 @admin.register(ContactDetails)
 class ContactDetailsAdmin(TranslationAdmin):
@@ -199,4 +221,67 @@ class ContactDetailsAdmin(TranslationAdmin):
             return HttpResponseRedirect(reverse("admin:libraries_contactdetails_add"))
         return HttpResponseRedirect(
             reverse("admin:libraries_contactdetails_change", args=[contact.pk])
+        )
+
+
+class AnswerFilter(admin.SimpleListFilter):
+    title = _("answer")
+    parameter_name = "answer"
+    OVERDUE, WAITING, ANSWERED = "overdue", "waiting", "answered"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.OVERDUE, _("overdue: not answered within 14 days")),
+            (self.WAITING, _("waiting for an answer")),
+            (self.ANSWERED, _("answered")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.OVERDUE:
+            return queryset.overdue()
+        if self.value() == self.WAITING:
+            return queryset.unanswered()
+        if self.value() == self.ANSWERED:
+            return queryset.filter(answered_at__isnull=False)
+        return queryset
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+    """Messages from the accessibility statement's form; the law expects an answer in 14 days."""
+
+    list_display = ["created_at", "short_message", "page", "email", "answer_by", "answered_at"]
+    list_filter = [AnswerFilter, "language"]
+    search_fields = ["message", "page", "name", "email"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "language", "name", "email", "page", "message"]
+    fields = ["created_at", "language", "name", "email", "page", "message"]
+    fields += ["answered_at", "answer_note"]
+    actions = ["mark_answered"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("message"))
+    def short_message(self, obj: AccessibilityFeedback) -> str:
+        return obj.message if len(obj.message) <= 80 else obj.message[:79] + "…"
+
+    @admin.display(description=_("answer by"), ordering="created_at")
+    def answer_by(self, obj: AccessibilityFeedback) -> str:
+        due = date_format(timezone.localtime(obj.answer_due), "SHORT_DATE_FORMAT")
+        if obj.is_overdue():
+            return format_html('<strong class="overdue">{} ({})</strong>', due, _("overdue"))
+        return due
+
+    @admin.action(description=_("Mark as answered"), permissions=["change"])
+    def mark_answered(self, request, queryset):
+        count = queryset.unanswered().update(answered_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext(
+                "Marked %(count)s message as answered.",
+                "Marked %(count)s messages as answered.",
+                count,
+            )
+            % {"count": count},
         )

@@ -24,6 +24,11 @@ class DirectoryFilterForm(forms.Form):
         max_length=100,
         help_text=_("Library, municipality or town, in Finnish or Swedish"),
     )
+
+    def clean_q(self) -> str:
+        # A lone surrogate can't be encoded for the database; it can't be part of a name.
+        return "".join(ch for ch in self.cleaned_data["q"] if not "\ud800" <= ch <= "\udfff")
+
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),

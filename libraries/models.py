@@ -210,6 +210,10 @@ class StaffManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, email: str) -> "Staff":
+        # An address longer than the field holds matches nobody, and SQLite refuses so long
+        # a LIKE pattern: Django's sign-in form does not enforce the length itself.
+        if len(email) > self.model._meta.get_field("email").max_length:
+            raise self.model.DoesNotExist
         return self.get(email__iexact=email)
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "Staff":
@@ -340,3 +344,53 @@ class SignInLink(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at()
+
+
+# The Act on the Provision of Digital Services (306/2019) expects an answer within two weeks.
+ACCESSIBILITY_ANSWER_WITHIN = timedelta(days=14)
+
+
+class AccessibilityFeedbackQuerySet(models.QuerySet):
+    def unanswered(self) -> "AccessibilityFeedbackQuerySet":
+        return self.filter(answered_at__isnull=True)
+
+    def overdue(self, now=None) -> "AccessibilityFeedbackQuerySet":
+        """Messages not answered within the two weeks the law expects."""
+        cutoff = (now or timezone.now()) - ACCESSIBILITY_ANSWER_WITHIN
+        return self.unanswered().filter(created_at__lte=cutoff)
+
+
+class AccessibilityFeedback(models.Model):
+    """A message sent with the accessibility statement's form, kept for the coordinator."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    message = models.TextField(_("message"), max_length=5000)
+    page = models.CharField(
+        _("page"), max_length=500, blank=True, help_text=_("The page the message is about.")
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FINNISH
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_note = models.TextField(
+        _("answer note"), blank=True, help_text=_("How and when the message was answered.")
+    )
+
+    objects = AccessibilityFeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} {self.message[:60]}"
+
+    @property
+    def answer_due(self):
+        return self.created_at + ACCESSIBILITY_ANSWER_WITHIN
+
+    def is_overdue(self, now=None) -> bool:
+        return self.answered_at is None and (now or timezone.now()) >= self.answer_due

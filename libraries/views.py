@@ -1,8 +1,14 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from config.security import rate_limit
+from feedback.models import VisitorFeedback
+
 from .forms import DirectoryFilterForm
 from .models import ContactDetails, Library, Municipality
+
+# The newest stories on a library's page; the experiences page has the rest.
+LIBRARY_STORIES = 5
 
 
 def home(request):
@@ -20,6 +26,7 @@ def home(request):
     return render(request, "libraries/home.html", context)
 
 
+@rate_limit("directory", method="GET")
 def directory(request):
     form = DirectoryFilterForm(request.GET)
     form.is_valid()  # A bad value is shown as an error; the other filters still apply.
@@ -30,4 +37,6 @@ def directory(request):
 
 def library_detail(request, slug: str):
     library = get_object_or_404(Library.objects.with_related(), slug=slug)
-    return render(request, "libraries/library_detail.html", {"library": library})
+    stories = VisitorFeedback.objects.stories().filter(exchange__host_library=library)
+    context = {"library": library, "stories": list(stories[:LIBRARY_STORIES])}
+    return render(request, "libraries/library_detail.html", context)

@@ -10,6 +10,16 @@ def reset_locale():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counts live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def shipped_libraries(db):
     """The regions' real libraries and focus areas, as `manage.py load_libraries` loads them."""

@@ -118,3 +118,31 @@ class ApprovalFactory(DjangoModelFactory):
     name = "Eeva Esihenkilö"
     email = factory.LazyAttribute(lambda o: o.exchange.visitor.supervisor_email)
     language = "fi"
+
+
+class VisitorFeedbackFactory(DjangoModelFactory):
+    """The visitor's feedback on a closed visit, with a story they allow to be published."""
+
+    class Meta:
+        model = "feedback.VisitorFeedback"
+
+    exchange = factory.SubFactory(ExchangeRequestFactory, state="closed")
+    rating = 4
+    learned = "Satutuntien rakenteen ja kirjastoauton reittisuunnittelun."
+    take_home = "Kokeilemme kaksikielisiä satutunteja."
+    would_recommend = True
+    story_consent = "named"
+    story = "Vierailu avasi silmäni: kirjastoauto on kylän olohuone."
+    story_language = "fi"
+
+
+class ExpenseClaimFactory(DjangoModelFactory):
+    class Meta:
+        model = "feedback.ExpenseClaim"
+
+    exchange = factory.SubFactory(ExchangeRequestFactory, state="closed")
+    claimant = factory.LazyAttribute(lambda o: o.exchange.visitor)
+    car_km = 120
+    km_rate = "0.55"
+    accommodation_nights = 1
+    accommodation_eur = "89.00"

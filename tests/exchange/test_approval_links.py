@@ -104,10 +104,10 @@ def test_get_and_head_show_the_request_and_change_nothing(client, awaiting_home)
     assert snapshot(awaiting_home) == before
 
 
-def test_link_pages_send_no_referrer_and_are_not_stored(client, awaiting_home):
+def test_link_pages_send_only_the_origin_as_referrer_and_are_not_stored(client, awaiting_home):
     response = client.get(home_link(awaiting_home))
 
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response["Cache-Control"]
 
 
@@ -190,7 +190,7 @@ def test_a_forged_link_gets_its_page_in_the_links_language(client, language, wor
 
     assert response.status_code == 404
     assert words in response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
 
 
 def test_a_tampered_link_changes_nothing(client, awaiting_home):

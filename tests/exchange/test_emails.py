@@ -203,7 +203,7 @@ def test_the_visitor_and_the_mentor_get_the_visit_for_their_calendar(
 
     by_recipient = {message.to[0].split("<")[-1].rstrip(">"): message for message in mailoutbox}
     (name, event, mimetype) = by_recipient["alice@seinajoki.fi"].attachments[0]
-    assert (name, mimetype) == ("kollega.ics", "text/calendar")
+    assert (name, mimetype) == ("kollega.ics", "text/calendar; method=REQUEST")
     assert f"DTSTART;VALUE=DATE:{exchange.first_day:%Y%m%d}" in event
     assert f"DTEND;VALUE=DATE:{exchange.last_day + timedelta(days=1):%Y%m%d}" in event
     assert "SUMMARY:Työntekijävaihto: Alice Aalto\\, Mustasaaren pääkirjasto" in event

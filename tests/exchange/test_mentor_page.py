@@ -64,7 +64,7 @@ def test_the_mentor_sees_the_visitor_the_goals_and_the_first_day(client, mentor_
     ]:
         assert expected in page
     assert "<form" not in page.split("<main", 1)[1]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response["Cache-Control"]
 
 

@@ -110,9 +110,11 @@ def test_a_message_that_keeps_failing_is_marked_failed(alice, exchange, settings
     notification = Notification.objects.get(kind="submitted")
     settings.EMAIL_BACKEND = "tests.exchange.test_outbox.BrokenBackend"
 
-    for _attempt in range(outbox.MAX_ATTEMPTS):
+    for _attempt in range(outbox.MAX_ATTEMPTS - 1):
         with pytest.raises(smtplib.SMTPException):
             outbox.deliver(notification.pk)
+    # The last attempt gives up: nothing left for a retry to do.
+    assert outbox.deliver(notification.pk) is False
 
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == ("failed", outbox.MAX_ATTEMPTS)

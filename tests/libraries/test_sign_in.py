@@ -284,7 +284,7 @@ def test_a_forged_link_gets_a_friendly_page_and_changes_nothing(
     assert Staff.objects.count() == 1
 
 
-def test_link_pages_are_not_cached_and_send_no_referrer(
+def test_link_pages_are_not_cached_and_send_only_the_origin_as_referrer(
     client, django_capture_on_commit_callbacks, alice
 ):
     ask_for_link(client, django_capture_on_commit_callbacks, alice.email)
@@ -298,7 +298,7 @@ def test_link_pages_are_not_cached_and_send_no_referrer(
     ]
 
     for response in responses:
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "strict-origin"
         assert "no-store" in response["Cache-Control"]
 
 

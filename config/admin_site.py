@@ -1,0 +1,49 @@
+"""The coordinator's admin site: two-factor sign-in (TOTP) when settings.OTP_ADMIN is on."""
+
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class AdminSignInForm(OTPAdminAuthenticationForm):
+    """Email, password and the one-time code, with the code's errors in the page's language."""
+
+    otp_error_messages = {
+        **OTPAdminAuthenticationForm.otp_error_messages,
+        "token_required": _("Enter the one-time code from your authenticator app."),
+        "invalid_token": _("The one-time code is not right. Check it and try again."),
+        "n_failed_attempts": ngettext_lazy(
+            "Checking codes is paused after %(failure_count)d wrong code. Try again in a moment.",
+            "Checking codes is paused after %(failure_count)d wrong codes. Try again in a moment.",
+            "failure_count",
+        ),
+        "verification_not_allowed": _("Codes cannot be checked right now. Try again in a moment."),
+        "device_required": _("Choose the device that shows your code."),
+    }
+
+
+class KollegaAdminSite(OTPAdminSite):
+    """Django's admin, asking for a one-time code from the coordinator's device in production.
+
+    Read per request, so that OTP_ADMIN can be changed without rebuilding the site; with it
+    off (the embedded default while DEBUG is on) the admin signs in with a password alone.
+    """
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+
+    @property
+    def login_form(self):
+        return AdminSignInForm if settings.OTP_ADMIN else AdminAuthenticationForm
+
+    @property
+    def login_template(self):
+        return "admin/otp_login.html" if settings.OTP_ADMIN else None
+
+    def has_permission(self, request) -> bool:
+        if settings.OTP_ADMIN:
+            return super().has_permission(request)
+        return AdminSite.has_permission(self, request)

@@ -1,0 +1,105 @@
+"""Request-level protections: client address, rate limits, lockout page, Permissions-Policy."""
+
+import ipaddress
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django_ratelimit import UNSAFE
+from django_ratelimit.decorators import ratelimit
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address the request came from.
+
+    Behind nginx, REMOTE_ADDR is the proxy's own address; settings.CLIENT_IP_HEADER then
+    names the header the proxy sets (X-Real-IP). A value that is not an IP address is
+    ignored, so a forged header cannot break the rate limits or the lockout.
+    """
+    candidates = []
+    if settings.CLIENT_IP_HEADER:
+        # The proxy overwrites this header; a list takes the address nearest the client.
+        candidates.append(request.META.get(settings.CLIENT_IP_HEADER, "").split(",")[0])
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate.strip()))
+        except ValueError:
+            continue
+    # A Unix socket without a proxy header: every request shares one address.
+    return "0.0.0.0"
+
+
+def _rate(group: str, request: HttpRequest) -> str | None:
+    """The rate of a group, read per request so that tests and deployments can change it."""
+    return settings.RATE_LIMITS.get(group)
+
+
+def _ip_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request)
+
+
+def posted_email_key(group: str, request: HttpRequest) -> str:
+    """The posted email address, written the way sign-in stores it."""
+    return request.POST.get("email", "").strip().lower()
+
+
+def rate_limit(group: str, key: str | Callable = _ip_key, method=UNSAFE):
+    """Limit a view to settings.RATE_LIMITS[group] requests per key (the client's address).
+
+    Over the limit the view does not run: the visitor gets the 429 page and nothing changes.
+    Only POSTs (and other unsafe methods) count unless ``method`` says otherwise.
+    """
+    return ratelimit(group=group, key=key, rate=_rate, method=method, block=True)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The page for a request over a rate limit, in the language of the page it came from."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(settings.RATE_LIMIT_RETRY_AFTER)
+    # The address may hold a link token (a decision page), which must not travel on.
+    response["Referrer-Policy"] = "no-referrer"
+    add_never_cache_headers(response)
+    return response
+
+
+def admin_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The email typed into the admin's sign-in form, as django-axes counts failures by it."""
+    if credentials is not None and "username" in credentials:
+        value = credentials["username"]
+    else:
+        value = request.POST.get("username")
+    if not isinstance(value, str):
+        return None
+    # Stored with each failure: no NUL (PostgreSQL refuses it) and no more than an address holds.
+    return value.replace("\x00", "").strip().lower()[:254]
+
+
+def locked_out(request: HttpRequest, original_response, credentials) -> HttpResponse:
+    """The admin sign-in page while django-axes keeps the account or address locked out."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    response = render(request, "security/locked_out.html", context, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
+
+
+class PermissionsPolicyMiddleware:
+    """Turn off browser features Kollega never uses (camera, location, payment, ...)."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.setdefault("Permissions-Policy", self.header)
+        return response

@@ -1,0 +1,364 @@
+"""The coordinator's yearly figures, each a database aggregate, and server-drawn bar charts.
+
+A visit belongs to the year of its first day. Drafts never count. The number of queries is
+the same for ten visits or ten thousand.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DurationField, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exchange.models import ExchangeRequest, HistoryEntry, State
+from libraries.models import Municipality, Region
+
+from .models import ClaimState, ExpenseClaim, VisitorFeedback, YearSettings, euros
+
+COMPLETED = [State.COMPLETED, State.CLOSED]
+# Visits that were confirmed and not (yet) cancelled: the estimate still stands.
+GOING_AHEAD = [State.CONFIRMED, State.COMPLETED, State.CLOSED]
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Split:
+    """One row of a table by region or by language: visits from there and hosted there."""
+
+    label: str
+    sent: int
+    hosted: int
+
+
+@dataclass
+class YearFigures:
+    year: int
+    requested: int
+    confirmed: int
+    completed: int
+    cancelled: int
+    declined: int
+    visit_days: int
+    persons: int
+    sending_libraries: int
+    hosting_libraries: int
+    sending_municipalities: int
+    hosting_municipalities: int
+    one_way: int
+    reciprocal: int
+    feedback_count: int
+    average_rating: Decimal | None
+    km_rate: Decimal | None
+    budget: Decimal | None
+    estimated: Decimal
+    claimed: Decimal
+    approved: Decimal
+    paid: Decimal
+    by_region: list[Split] = field(default_factory=list)
+    by_language: list[Split] = field(default_factory=list)
+
+    @property
+    def feedback_rate(self) -> Decimal | None:
+        """Share of completed visits with the visitor's feedback, in per cent."""
+        if not self.completed:
+            return None
+        return (Decimal(self.feedback_count) * 100 / self.completed).quantize(Decimal("0.1"))
+
+    @property
+    def budget_left(self) -> Decimal | None:
+        if self.budget is None:
+            return None
+        return self.budget - self.approved
+
+
+def _in_year(year: int):
+    return ExchangeRequest.objects.filter(first_day__year=year, submitted_at__isnull=False)
+
+
+def _visit_days(total: timedelta | None, visits: int) -> int:
+    # last_day - first_day is one day short of the visit's length: add one per visit.
+    return (total.days if total else 0) + visits
+
+
+def year_figures(year: int) -> YearFigures:
+    exchanges = _in_year(year)
+    completed = Q(state__in=COMPLETED)
+    going_ahead = Q(state__in=GOING_AHEAD)
+    was_confirmed = Exists(
+        HistoryEntry.objects.filter(exchange=OuterRef("pk"), to_state=State.CONFIRMED)
+    )
+    totals = exchanges.aggregate(
+        requested=Count("pk"),
+        confirmed=Count("pk", filter=going_ahead | Q(was_confirmed)),
+        completed=Count("pk", filter=completed),
+        cancelled=Count("pk", filter=Q(state=State.CANCELLED)),
+        declined=Count("pk", filter=Q(state=State.DECLINED)),
+        length=Sum(F("last_day") - F("first_day"), filter=completed, output_field=DurationField()),
+        persons=Count("visitor", distinct=True, filter=completed),
+        sending_libraries=Count("home_library", distinct=True, filter=completed),
+        hosting_libraries=Count("host_library", distinct=True, filter=completed),
+        sending_municipalities=Count("home_library__municipality", distinct=True, filter=completed),
+        hosting_municipalities=Count("host_library__municipality", distinct=True, filter=completed),
+        one_way=Count("pk", filter=completed & Q(kind=ExchangeRequest.Kind.ONE_WAY)),
+        reciprocal=Count("pk", filter=completed & Q(kind=ExchangeRequest.Kind.RECIPROCAL)),
+        car_km=Coalesce(Sum("travel_car_km", filter=going_ahead), 0),
+        public_eur=Coalesce(Sum("travel_public_eur", filter=going_ahead), ZERO),
+        other_eur=Coalesce(Sum("travel_other_eur", filter=going_ahead), ZERO),
+        accommodation_eur=Coalesce(Sum("accommodation_eur", filter=going_ahead), ZERO),
+    )
+    settings = YearSettings.objects.filter(year=year).first()
+    km_rate = settings.km_rate if settings else None
+
+    feedback = VisitorFeedback.objects.filter(exchange__in=exchanges.filter(completed)).aggregate(
+        count=Count("pk"), average=Avg("rating")
+    )
+    claims = ExpenseClaim.objects.filter(exchange__in=exchanges).aggregate(
+        claimed=Coalesce(Sum("total_eur"), ZERO),
+        approved=Coalesce(
+            Sum("total_eur", filter=Q(state__in=[ClaimState.APPROVED, ClaimState.PAID])), ZERO
+        ),
+        paid=Coalesce(Sum("total_eur", filter=Q(state=ClaimState.PAID)), ZERO),
+    )
+    estimated = euros(
+        euros(Decimal(totals["car_km"]) * (km_rate or 0))
+        + euros(totals["public_eur"])
+        + euros(totals["other_eur"])
+        + euros(totals["accommodation_eur"])
+    )
+    average = feedback["average"]
+    return YearFigures(
+        year=year,
+        requested=totals["requested"],
+        confirmed=totals["confirmed"],
+        completed=totals["completed"],
+        cancelled=totals["cancelled"],
+        declined=totals["declined"],
+        visit_days=_visit_days(totals["length"], totals["completed"]),
+        persons=totals["persons"],
+        sending_libraries=totals["sending_libraries"],
+        hosting_libraries=totals["hosting_libraries"],
+        sending_municipalities=totals["sending_municipalities"],
+        hosting_municipalities=totals["hosting_municipalities"],
+        one_way=totals["one_way"],
+        reciprocal=totals["reciprocal"],
+        feedback_count=feedback["count"],
+        average_rating=None if average is None else Decimal(str(average)).quantize(Decimal("0.1")),
+        km_rate=km_rate,
+        budget=settings.budget if settings else None,
+        estimated=estimated,
+        claimed=euros(claims["claimed"]),
+        approved=euros(claims["approved"]),
+        paid=euros(claims["paid"]),
+        by_region=_by_region(exchanges.filter(completed)),
+        by_language=_by_language(exchanges.filter(completed)),
+    )
+
+
+def _counts(visits, lookup: str) -> dict:
+    rows = visits.order_by().values(lookup).annotate(n=Count("pk"))
+    return {row[lookup]: row["n"] for row in rows}
+
+
+def _by_region(visits) -> list[Split]:
+    sent = _counts(visits, "home_library__municipality__region")
+    hosted = _counts(visits, "host_library__municipality__region")
+    return [
+        Split(label=region.name, sent=sent.get(region.pk, 0), hosted=hosted.get(region.pk, 0))
+        for region in Region.objects.all()
+    ]
+
+
+def _by_language(visits) -> list[Split]:
+    sent = _counts(visits, "home_library__municipality__language_status")
+    hosted = _counts(visits, "host_library__municipality__language_status")
+    return [
+        Split(label=str(label), sent=sent.get(value, 0), hosted=hosted.get(value, 0))
+        for value, label in Municipality.LanguageStatus.choices
+    ]
+
+
+def years_with_data() -> list[int]:
+    """Years with visits or with settings, newest first, for the year menu."""
+    visit_years = {day.year for day in _in_year_any().dates("first_day", "year")}
+    settings_years = set(YearSettings.objects.values_list("year", flat=True))
+    return sorted(visit_years | settings_years, reverse=True)
+
+
+def _in_year_any():
+    return ExchangeRequest.objects.filter(submitted_at__isnull=False, first_day__isnull=False)
+
+
+# --- the same figures as rows: for the page's tables and for the CSV export ------------------
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else number_format(value, 2, force_grouping=False)
+
+
+def _number(value) -> str:
+    return "" if value is None else number_format(value, force_grouping=False)
+
+
+EXCHANGES = gettext_lazy("Exchanges")
+VISITS = gettext_lazy("Visits that took place")
+FEEDBACK = gettext_lazy("Feedback")
+COSTS = gettext_lazy("Costs, euros")
+BY_REGION = gettext_lazy("By region")
+BY_LANGUAGE = gettext_lazy("By the libraries' language")
+
+
+def rows(figures: YearFigures) -> list[tuple[str, str, str]]:
+    """(section, figure, value) for every figure of the year, as the CSV has them."""
+    f = figures
+    table = [
+        (EXCHANGES, _("requested"), _number(f.requested)),
+        (EXCHANGES, _("confirmed"), _number(f.confirmed)),
+        (EXCHANGES, _("completed"), _number(f.completed)),
+        (EXCHANGES, _("cancelled"), _number(f.cancelled)),
+        (EXCHANGES, _("declined"), _number(f.declined)),
+        (VISITS, _("visit days"), _number(f.visit_days)),
+        (VISITS, _("persons"), _number(f.persons)),
+        (VISITS, _("sending libraries"), _number(f.sending_libraries)),
+        (VISITS, _("hosting libraries"), _number(f.hosting_libraries)),
+        (VISITS, _("sending municipalities"), _number(f.sending_municipalities)),
+        (VISITS, _("hosting municipalities"), _number(f.hosting_municipalities)),
+        (VISITS, _("one-way visits"), _number(f.one_way)),
+        (VISITS, _("visits of reciprocal exchanges"), _number(f.reciprocal)),
+        (FEEDBACK, _("feedback given"), _number(f.feedback_count)),
+        (FEEDBACK, _("feedback rate, per cent"), _number(f.feedback_rate)),
+        (FEEDBACK, _("average rating (1–5)"), _number(f.average_rating)),
+        (COSTS, _("budget"), _money(f.budget)),
+        (COSTS, _("kilometre allowance, euros per km"), _money(f.km_rate)),
+        (COSTS, _("estimated in the requests"), _money(f.estimated)),
+        (COSTS, _("claimed"), _money(f.claimed)),
+        (COSTS, _("approved"), _money(f.approved)),
+        (COSTS, _("paid"), _money(f.paid)),
+        (COSTS, _("budget left after the approved claims"), _money(f.budget_left)),
+    ]
+    for section, splits in [(BY_REGION, f.by_region), (BY_LANGUAGE, f.by_language)]:
+        for split in splits:
+            table.append(
+                (section, _("%(name)s: visitors from") % {"name": split.label}, _number(split.sent))
+            )
+            table.append(
+                (
+                    section,
+                    _("%(name)s: visits hosted") % {"name": split.label},
+                    _number(split.hosted),
+                )
+            )
+    return [(str(section), str(name), value) for section, name, value in table]
+
+
+# --- bar charts, drawn as SVG in the template -------------------------------------------------
+
+CHART_WIDTH = 640
+LABEL_WIDTH = 220
+VALUE_WIDTH = 90
+BAR_HEIGHT = 18
+ROW_GAP = 10
+# Bootstrap's blue and orange: apart for colour-blind readers as well.
+COLOURS = ["#0d6efd", "#fd7e14"]
+
+
+@dataclass
+class Bar:
+    x: str
+    y: str
+    width: str
+    height: str
+    colour: str
+    text: str
+    text_x: str
+    text_y: str
+
+
+@dataclass
+class ChartRow:
+    label: str
+    label_y: str
+    bars: list[Bar]
+
+
+@dataclass
+class Chart:
+    slug: str
+    title: str
+    height: int
+    rows: list[ChartRow]
+    series: list[tuple[str, str]]
+    width: int = CHART_WIDTH
+
+
+def _fmt(value: float) -> str:
+    # SVG coordinates: always a dot, whatever the page's language.
+    return f"{value:.1f}"
+
+
+def bar_chart(slug: str, title: str, data: list[tuple[str, list]], series: list[str], money=False):
+    """Horizontal bars, one group per row and one bar per series, scaled to the largest value."""
+    largest = max((float(v or 0) for _label, values in data for v in values), default=0) or 1
+    span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    group = BAR_HEIGHT * len(series)
+    rows, y = [], 0.0
+    for label, values in data:
+        bars = []
+        for index, value in enumerate(values):
+            top = y + index * BAR_HEIGHT
+            width = span * float(value or 0) / largest
+            bars.append(
+                Bar(
+                    x=_fmt(LABEL_WIDTH),
+                    y=_fmt(top + 2),
+                    width=_fmt(width),
+                    height=_fmt(BAR_HEIGHT - 4),
+                    colour=COLOURS[index % len(COLOURS)],
+                    text=_money(value) if money else _number(value),
+                    text_x=_fmt(LABEL_WIDTH + width + 6),
+                    text_y=_fmt(top + BAR_HEIGHT - 5),
+                )
+            )
+        rows.append(ChartRow(label=label, label_y=_fmt(y + group / 2 + 5), bars=bars))
+        y += group + ROW_GAP
+    colours = [(name, COLOURS[i % len(COLOURS)]) for i, name in enumerate(series)]
+    return Chart(slug=slug, title=title, height=int(y), rows=rows, series=colours)
+
+
+def charts(figures: YearFigures) -> list[Chart]:
+    f = figures
+    costs = [(_("estimated in the requests"), [f.estimated]), (_("claimed"), [f.claimed])]
+    costs += [(_("approved"), [f.approved]), (_("paid"), [f.paid])]
+    if f.budget is not None:
+        costs.insert(0, (_("budget"), [f.budget]))
+    sent_hosted = [_("visitors from"), _("visits hosted")]
+    return [
+        bar_chart(
+            "exchanges",
+            _("Exchanges of %(year)s") % {"year": f.year},
+            [
+                (_("requested"), [f.requested]),
+                (_("confirmed"), [f.confirmed]),
+                (_("completed"), [f.completed]),
+                (_("cancelled"), [f.cancelled]),
+                (_("declined"), [f.declined]),
+            ],
+            [_("exchanges")],
+        ),
+        bar_chart(
+            "regions",
+            _("Visits by region"),
+            [(s.label, [s.sent, s.hosted]) for s in f.by_region],
+            sent_hosted,
+        ),
+        bar_chart(
+            "languages",
+            _("Visits by the libraries' language"),
+            [(s.label, [s.sent, s.hosted]) for s in f.by_language],
+            sent_hosted,
+        ),
+        bar_chart("costs", _("Costs against the budget, euros"), costs, [_("euros")], money=True),
+    ]

@@ -1,0 +1,228 @@
+"""The accessibility statement with its feedback channel, the privacy notice, and the
+coordinator's view of accessibility feedback that waits for an answer."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from exchange.models import Notification
+from libraries.models import AccessibilityFeedback, ContactDetails, Staff
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+STATEMENT = {"fi": "/fi/saavutettavuus/", "sv": "/sv/tillganglighet/"}
+PRIVACY = {"fi": "/fi/tietosuoja/", "sv": "/sv/dataskydd/"}
+
+
+def _html(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def coordinator_contact():
+    return ContactDetails.objects.update_or_create(
+        pk=1,
+        defaults={
+            "name": "Kerttu Koordinaattori",
+            "email": "kerttu@vaasa.fi",
+            "organisation_fi": "Vaasan kaupunginkirjasto",
+            "organisation_sv": "Vasa stadsbibliotek",
+        },
+    )[0]
+
+
+@pytest.fixture
+def coordinator(client, settings):
+    settings.OTP_ADMIN = False
+    person = Staff.objects.create_superuser("kerttu@vaasa.fi", "a-long-admin-password")
+    client.force_login(person)
+    return person
+
+
+def test_statement_follows_the_finnish_model(client, coordinator_contact):
+    html = _html(client.get(STATEMENT["fi"]))
+
+    assert "<h1>Saavutettavuusseloste</h1>" in html
+    assert "(306/2019)" in html
+    assert "Digipalvelun saavutettavuuden tila" in html
+    assert "täyttää WCAG 2.1 -ohjeiden AA-tason saavutettavuusvaatimukset osittain" in html
+    assert "Ei-saavutettava sisältö" in html
+    assert "Tämä seloste on laadittu 25.11.2026." in html
+    assert "Koordinaattori vastaa 14 päivän kuluessa." in html
+    assert 'href="mailto:kerttu@vaasa.fi"' in html
+    assert "(saavutettavuusvalvonta)" in html
+    assert 'href="https://www.saavutettavuusvaatimukset.fi/"' in html
+    assert 'name="message"' in html
+
+
+def test_statement_in_swedish(client, coordinator_contact):
+    html = _html(client.get(STATEMENT["sv"]))
+
+    assert "<h1>Tillgänglighetsutlåtande</h1>" in html
+    assert "lagen om tillhandahållande av digitala tjänster (306/2019)" in html
+    assert "uppfyller delvis tillgänglighetskraven i WCAG 2.1 på nivå AA" in html
+    assert "Koordinatorn svarar inom 14 dagar." in html
+    assert "tillsynsmyndigheten för tillgänglighet" in html
+    assert "Vasa stadsbibliotek" in html
+
+
+def test_feedback_is_stored_and_emailed_to_the_coordinator(client, coordinator_contact):
+    response = client.post(
+        STATEMENT["sv"],
+        {
+            "message": "Kalendern går inte att använda med skärmläsare.",
+            "page": "Ny utbytesansökan",
+            "name": "Stina Sidvik",
+            "email": "Stina@Jakobstad.fi",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == STATEMENT["sv"] + "#feedback"
+    feedback = AccessibilityFeedback.objects.get()
+    assert (feedback.name, feedback.email, feedback.page, feedback.language) == (
+        "Stina Sidvik",
+        "stina@jakobstad.fi",
+        "Ny utbytesansökan",
+        "sv",
+    )
+    assert feedback.answered_at is None
+    message = Notification.objects.get(kind="accessibility_feedback")
+    assert message.recipient == "kerttu@vaasa.fi"
+    assert message.language == "fi"
+    assert message.subject == "Saavutettavuuspalaute Kollegasta"
+    assert "Kalendern går inte att använda med skärmläsare." in message.body_text
+    due = (feedback.created_at + timedelta(days=14)).astimezone(timezone.get_current_timezone())
+    assert f"viimeistään {due:%-d.%-m.%Y}" in message.body_text
+    assert f"/admin/libraries/accessibilityfeedback/{feedback.pk}/change/" in message.body_text
+    assert "&lt;" not in message.body_text
+    page = _html(client.get(response["Location"]))
+    assert "Tack för din respons. Koordinatorn har fått den." in page
+
+
+def test_feedback_email_is_in_the_coordinators_own_language(client, coordinator_contact):
+    StaffFactory(email="kerttu@vaasa.fi", library=None, language="sv")
+
+    client.post(STATEMENT["fi"], {"message": "Linkit ovat liian vaaleita."})
+
+    message = Notification.objects.get(kind="accessibility_feedback")
+    assert message.language == "sv"
+    assert message.subject == "Respons om Kollegas tillgänglighet"
+
+
+def test_feedback_without_a_coordinator_address_is_stored_without_an_email(client):
+    ContactDetails.objects.update_or_create(pk=1, defaults={"name": "Kerttu", "email": ""})
+
+    response = client.post(STATEMENT["fi"], {"message": "Kontrasti on heikko."})
+
+    assert response.status_code == 302
+    assert AccessibilityFeedback.objects.get().message == "Kontrasti on heikko."
+    assert not Notification.objects.exists()
+
+
+def test_feedback_needs_a_message_and_a_valid_address_if_one_is_given(client):
+    response = client.post(STATEMENT["fi"], {"message": "  ", "email": "not-an-address"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html
+    assert 'href="#id_message"' in html
+    assert "Kirjoita viestisi." in html
+    assert 'href="#id_email"' in html
+    assert not AccessibilityFeedback.objects.exists()
+
+
+def test_privacy_notice_says_what_is_kept_why_who_sees_it_and_for_how_long(
+    client, coordinator_contact
+):
+    html = _html(client.get(PRIVACY["fi"]))
+
+    assert "<h1>Tietosuojaseloste</h1>" in html
+    assert "Rekisterinpitäjä ja yhteyshenkilö" in html
+    assert "Vaasan kaupunginkirjasto" in html
+    assert "Mitä tietoja Kollega tallentaa" in html
+    assert "Miksi tietoja käsitellään" in html
+    assert "(1492/2016)" in html
+    assert "Kuka tietoja näkee" in html
+    assert "anonymisoidaan 24 kuukauden kuluttua vierailun päättymisestä" in html
+    assert "tietosuojavaltuutetun" in html
+
+
+def test_privacy_notice_in_swedish(client):
+    html = _html(client.get(PRIVACY["sv"]))
+
+    assert "<h1>Dataskyddsbeskrivning</h1>" in html
+    assert "anonymiseras 24 månader efter att besöket har avslutats" in html
+    assert "dataombudsmannens byrå" in html
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_every_page_links_to_the_statement_and_the_privacy_notice(client, language):
+    for page in [f"/{language}/", STATEMENT[language], PRIVACY[language]]:
+        html = _html(client.get(page))
+        footer = html.split("<footer", 1)[1]
+        assert f'href="{STATEMENT[language]}"' in footer
+        assert f'href="{PRIVACY[language]}"' in footer
+
+
+def test_request_form_links_its_privacy_text_to_the_privacy_notice(client):
+    visitor = StaffFactory()
+    client.force_login(visitor)
+
+    html = _html(client.get("/fi/vaihdot/uusi/"))
+
+    assert f'<a href="{PRIVACY["fi"]}">Lue koko tietosuojaseloste.</a>' in html
+
+
+def _feedback(days_ago: int, **fields) -> AccessibilityFeedback:
+    return AccessibilityFeedback.objects.create(
+        message=f"Viesti {days_ago} päivää sitten",
+        created_at=timezone.now() - timedelta(days=days_ago),
+        **fields,
+    )
+
+
+def test_overdue_means_unanswered_for_14_days():
+    late = _feedback(15)
+    _feedback(13)
+    _feedback(20, answered_at=timezone.now())
+
+    assert list(AccessibilityFeedback.objects.overdue()) == [late]
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert AccessibilityFeedback.objects.overdue().count() == 2
+
+
+def test_admin_highlights_and_filters_the_feedback_not_answered_in_14_days(client, coordinator):
+    late = _feedback(15)
+    fresh = _feedback(3)
+    answered = _feedback(30, answered_at=timezone.now(), answer_note="Vastattu sähköpostilla.")
+    base = "/fi/admin/libraries/accessibilityfeedback/"
+
+    html = _html(client.get(base))
+    assert html.count('class="overdue"') == 1
+    assert "myöhässä" in html
+
+    overdue = _html(client.get(base + "?answer=overdue"))
+    assert late.message in overdue
+    assert fresh.message not in overdue and answered.message not in overdue
+    waiting = _html(client.get(base + "?answer=waiting"))
+    assert late.message in waiting and fresh.message in waiting
+    assert answered.message not in waiting
+
+
+def test_coordinator_marks_feedback_answered(client, coordinator):
+    late = _feedback(15)
+
+    response = client.post(
+        "/fi/admin/libraries/accessibilityfeedback/",
+        {"action": "mark_answered", "_selected_action": [late.pk]},
+    )
+
+    assert response.status_code == 302
+    late.refresh_from_db()
+    assert late.answered_at is not None
+    assert not AccessibilityFeedback.objects.overdue().exists()
