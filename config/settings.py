@@ -254,7 +254,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchange.tasks.send_reminders",
         "schedule": 60 * 60,
     },
+    # Personal data past its retention period (feedback/privacy.py).
+    "anonymise-personal-data": {
+        "task": "feedback.tasks.anonymise_personal_data",
+        "schedule": 24 * 60 * 60,
+    },
 }
+
+# Personal data of a visit is anonymised this many months after the visit ends.
+PERSONAL_DATA_RETENTION_MONTHS = env.int("PERSONAL_DATA_RETENTION_MONTHS", default=24)
 
 # Reminders (exchange/reminders.py). A supervisor who has not answered is reminded after
 # this many working days (Finnish), twice at most; the same time again later, the visitor
@@ -370,6 +378,10 @@ RATE_LIMITS = {
     "accessibility-feedback": "20/h",
 }
 RATE_LIMIT_RETRY_AFTER = 60 * 60
+
+# The load benchmark's yardstick (make bench): a bare view at /bench/yardstick/ that only
+# the benchmark's own server turns on, never a deployment.
+BENCH_YARDSTICK = env_bool("BENCH_YARDSTICK", default=False)
 
 # The admin: lockout after repeated failed passwords (django-axes). A locked-out username
 # stays locked however right the next password is, until the cool-off has passed; the

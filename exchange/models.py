@@ -179,6 +179,9 @@ class ExchangeRequest(models.Model):
         _("feedback reminders sent"), default=0
     )
 
+    # When its personal data was removed (feedback/privacy.py).
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
+
     objects = ExchangeQuerySet.as_manager()
 
     class Meta:

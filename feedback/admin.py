@@ -27,7 +27,7 @@ from exchange.emails import date_range
 from exchange.models import ExchangeRequest
 from libraries.models import Region
 
-from . import statistics, workflow
+from . import privacy_admin, statistics, workflow  # noqa: F401  (registers its page)
 from .forms import RejectClaimForm
 from .models import (
     ClaimState,

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -192,6 +193,23 @@ class StaffAdmin(UserAdmin):
             },
         ),
     ]
+
+    actions = ["personal_data"]
+
+    def has_personal_data_permission(self, request) -> bool:
+        return request.user.has_perm("feedback.view_personaldata")
+
+    @admin.action(
+        description=_("Show personal data for export or erasure"), permissions=["personal_data"]
+    )
+    def personal_data(self, request, queryset):
+        """One person: their page of personal data, to download as JSON or to erase."""
+        people = list(queryset[:2])
+        if len(people) != 1:
+            self.message_user(request, _("Choose one person."), level=messages.WARNING)
+            return None
+        url = reverse("admin:feedback_personaldata_changelist")
+        return HttpResponseRedirect(f"{url}?{urlencode({'email': people[0].email})}")
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser hands out admin access; the coordinator keeps people's details.

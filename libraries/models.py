@@ -7,7 +7,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -256,6 +256,8 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # When the account's personal data was removed (feedback/privacy.py).
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = StaffManager()
 
@@ -272,6 +274,8 @@ class Staff(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
+        if self.anonymised_at:
+            return gettext("anonymised person #%(id)s") % {"id": self.pk}
         return self.name or self.email
 
     def save(self, *args, **kwargs) -> None:

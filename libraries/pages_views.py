@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -18,8 +19,6 @@ from .pages_forms import AccessibilityFeedbackForm
 
 # When the statement was last reviewed against the service; update it with the statement.
 STATEMENT_REVIEWED = date(2026, 11, 25)
-# Personal data of an exchange is anonymised this long after the visit closes.
-ANONYMISED_AFTER_MONTHS = 24
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,6 +71,6 @@ def _tell_coordinator(feedback: AccessibilityFeedback) -> None:
 def privacy(request):
     context = {
         "contact": ContactDetails.objects.first(),
-        "anonymised_after_months": ANONYMISED_AFTER_MONTHS,
+        "anonymised_after_months": settings.PERSONAL_DATA_RETENTION_MONTHS,
     }
     return render(request, "libraries/pages/privacy.html", context)

@@ -26,7 +26,7 @@ def test_a_stuck_mail_server_frees_the_worker_before_the_task_time_limit():
     assert celery_app.conf.task_soft_time_limit < celery_app.conf.task_time_limit
 
 
-def test_beat_runs_the_outbox_sweep_every_few_minutes_and_the_reminder_sweep_hourly():
+def test_beat_runs_the_outbox_sweep_often_the_reminders_hourly_and_retention_daily():
     schedule = {
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
@@ -34,6 +34,7 @@ def test_beat_runs_the_outbox_sweep_every_few_minutes_and_the_reminder_sweep_hou
     assert schedule == {
         "exchange.tasks.send_pending_notifications": 5 * 60,
         "exchange.tasks.send_reminders": 60 * 60,
+        "feedback.tasks.anonymise_personal_data": 24 * 60 * 60,
     }
     celery_app.loader.import_default_modules()
     assert set(schedule) <= set(celery_app.tasks)

@@ -1,0 +1,556 @@
+"""Privacy by design: the retention job, and one person's data exported and erased on request.
+
+One full visit is the scene: Alice Aalto of Seinäjoki visits Korsholm, approved by her
+supervisor Eeva and by Sara Sund for the host, with Maja Mentor as the workplace mentor. She
+gives feedback with a story the coordinator publishes, claims her costs with a receipt, and
+the claim is paid. A second visit of hers is declined by Eeva with a reason.
+"""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group
+from django.core import serializers
+from django.core.management import call_command
+
+from exchange import workflow
+from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification, State
+from feedback import privacy, statistics
+from feedback import workflow as after_visit
+from feedback.models import (
+    ClaimState,
+    ExpenseClaim,
+    HostFeedback,
+    Receipt,
+    StoryConsent,
+    VisitorFeedback,
+)
+from libraries.models import AccessibilityFeedback, SignInLink, Staff
+from tests.exchange import support as exchange_support
+from tests.exchange.support import url
+from tests.factories import StaffFactory
+from tests.feedback import support
+
+pytestmark = pytest.mark.django_db
+
+# What the scene writes about people: none of it may remain once the period is over.
+PERSONAL = [
+    "Alice Aalto",
+    "alice@seinajoki.fi",
+    "Eeva Esihenkilö",
+    "eeva@seinajoki.fi",
+    "Sara Sund",
+    "sara.sund@korsholm.fi",
+    "Maja Mentor",
+    "maja.mentor@korsholm.fi",
+    "040 123 4567",
+    "satutunnit",  # her expectations
+    "Kollega hoitaa",  # who covers her work
+    "bokbussen",  # what she learned, and the mentor's programme notes
+    "Kiitos lämpimästä",  # her message to the host
+    "Matkakorvausohjeet",  # her message to the coordinator
+    "Personalingången",  # where to meet
+    "hotellikuitti",  # the receipt's file name
+    "Budjetti on jo käytetty",  # Eeva's reason for declining the second visit
+    "en fantastisk gäst",  # the mentor's feedback
+]
+STORY = "Kaksi päivää Mustasaaressa opetti enemmän kuin moni koulutus."
+MONTH = timedelta(days=31)
+
+
+@pytest.fixture(autouse=True)
+def start(time_machine):
+    time_machine.move_to(support.START, tick=False)
+
+
+@pytest.fixture
+def kerttu():
+    return support.coordinator()
+
+
+@pytest.fixture
+def alice():
+    return exchange_support.alice(exchange_support.seinajoki())
+
+
+@pytest.fixture
+def scene(time_machine, client, alice, kerttu):
+    """The visit and everything after it, and the declined second visit."""
+    korsholm = exchange_support.korsholm()
+    declined = exchange_support.submitted(
+        alice, korsholm, first_day=exchange_support.weekday_ahead(60)
+    )
+    home = exchange_support.pending(declined, "home")
+    workflow.decline(home.pk, version=home.version, reason="Budjetti on jo käytetty.")
+
+    visit = support.completed_visit(time_machine, alice, korsholm)
+    client.force_login(alice)
+    response = client.post(url("feedback:feedback-form", pk=visit.pk), support.feedback_form())
+    assert response.status_code == 302
+    response = client.post(
+        url("feedback:claim-form", pk=visit.pk),
+        {**support.claim_form(), "receipts": [support.pdf()]},
+    )
+    assert response.status_code == 302
+    after_visit.give_host_feedback(
+        HostFeedback(
+            exchange=visit,
+            author_name="Maja Mentor",
+            author_email="maja.mentor@korsholm.fi",
+            language="sv",
+            how_it_went="Alice var en fantastisk gäst.",
+            would_host_again=True,
+        )
+    )
+    feedback = VisitorFeedback.objects.get(exchange=visit)
+    after_visit.publish_story(feedback.pk)
+    claim = ExpenseClaim.objects.get(exchange=visit)
+    after_visit.approve_claim(claim.pk, by=kerttu)
+    after_visit.mark_claim_paid(claim.pk, by=kerttu)
+    LogEntry.objects.log_actions(
+        user_id=kerttu.pk,
+        queryset=[visit],
+        action_flag=CHANGE,
+        change_message="Alice Aalto asked to correct the kilometres.",
+        single_object=True,
+    )
+    client.logout()
+    return visit, declined
+
+
+def _stored_text() -> str:
+    """Every row that can hold a visit's personal data, as one text."""
+    rows = []
+    for model in [
+        ExchangeRequest,
+        Approval,
+        HistoryEntry,
+        Notification,
+        VisitorFeedback,
+        HostFeedback,
+        ExpenseClaim,
+        Receipt,
+        LogEntry,
+    ]:
+        rows += list(model.objects.all())
+    rows += list(Staff.objects.exclude(is_staff=True))
+    return serializers.serialize("json", rows, ensure_ascii=False)
+
+
+def _figures():
+    return statistics.rows(statistics.year_figures(2026))
+
+
+def _receipt_files(private_media):
+    return [p for p in private_media.rglob("*") if p.is_file()]
+
+
+def test_the_scene_holds_the_personal_data_the_job_will_remove(scene, private_media):
+    text = _stored_text()
+
+    assert [word for word in PERSONAL if word not in text] == []
+    assert len(_receipt_files(private_media)) == 1
+
+
+def test_after_the_period_names_addresses_texts_and_receipts_are_gone(
+    time_machine, scene, private_media, django_capture_on_commit_callbacks
+):
+    visit, declined = scene
+    figures = _figures()
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = privacy.run()
+
+    assert report.exchanges == 2
+    assert report.accounts == 1
+    assert report.receipts == 1
+    text = _stored_text()
+    assert [word for word in PERSONAL if word in text] == []
+    assert _receipt_files(private_media) == []
+    # What the statistics count is kept: the year's figures are the same.
+    assert _figures() == figures
+    visit.refresh_from_db()
+    assert visit.state == State.CLOSED
+    assert (visit.home_library.slug, visit.host_library.slug) == ("seinajoki", "korsholm")
+    assert visit.days == 2
+    assert ExpenseClaim.objects.get(exchange=visit).total_eur > 0
+    assert VisitorFeedback.objects.get(exchange=visit).rating == 5
+    assert visit.history.last().comment == "Henkilötiedot poistettu."
+
+
+def test_a_published_story_stays_but_no_longer_names_the_visitor(time_machine, client, scene):
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+
+    privacy.run()
+
+    page = client.get(url("feedback:experiences")).content.decode()
+    assert STORY in page
+    assert "Alice" not in page
+    assert "Vierailija, joka halusi pysyä nimettömänä" in page
+    feedback = VisitorFeedback.objects.get(story=STORY)
+    assert feedback.story_consent == StoryConsent.ANONYMOUS
+
+
+def test_a_second_run_changes_nothing(time_machine, scene):
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+    privacy.run()
+    after_first = _stored_text()
+
+    time_machine.move_to(support.START + 26 * MONTH, tick=False)
+    report = privacy.run()
+
+    assert (report.exchanges, report.accounts, report.receipts, report.messages) == (0, 0, 0, 0)
+    assert _stored_text() == after_first
+
+
+def test_nothing_is_removed_before_the_period_is_over(time_machine, scene):
+    before = _stored_text()
+    time_machine.move_to(support.START + 22 * MONTH, tick=False)
+
+    report = privacy.run()
+
+    assert (report.exchanges, report.accounts) == (0, 0)
+    assert _stored_text() == before
+
+
+def test_the_period_is_a_setting(time_machine, settings, scene):
+    settings.PERSONAL_DATA_RETENTION_MONTHS = 6
+    time_machine.move_to(support.START + 7 * MONTH, tick=False)
+
+    assert privacy.run().exchanges == 2
+
+
+def test_a_visit_completed_without_feedback_counts_from_its_last_day(time_machine, alice):
+    visit = support.completed_visit(time_machine, alice, exchange_support.korsholm())
+    time_machine.move_to(support.START + 23 * MONTH, tick=False)
+    assert privacy.run().exchanges == 0
+
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+    assert privacy.run().exchange_ids == [visit.pk]
+    visit.refresh_from_db()
+    assert visit.mentor_email == "" and visit.expectations == ""
+
+
+def test_a_draft_never_sent_counts_from_when_it_was_last_saved(time_machine, alice):
+    draft = exchange_support.draft(alice, exchange_support.korsholm())
+    time_machine.move_to(support.START + 23 * MONTH, tick=False)
+    assert privacy.run().exchanges == 0
+
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+    report = privacy.run()
+
+    assert report.exchange_ids == [draft.pk]
+    assert report.accounts == 1
+    draft.refresh_from_db()
+    assert draft.expectations == "" and draft.state == State.DRAFT
+
+
+def test_an_unsettled_claim_keeps_its_visit(time_machine, client, alice):
+    visit = support.completed_visit(time_machine, alice, exchange_support.korsholm())
+    client.force_login(alice)
+    client.post(url("feedback:feedback-form", pk=visit.pk), support.feedback_form())
+    client.post(
+        url("feedback:claim-form", pk=visit.pk),
+        {**support.claim_form(), "receipts": [support.pdf()]},
+    )
+    assert ExpenseClaim.objects.get(exchange=visit).state == ClaimState.SUBMITTED
+    time_machine.move_to(support.START + 30 * MONTH, tick=False)
+
+    report = privacy.run()
+
+    assert report.exchanges == 0
+    assert Receipt.objects.count() == 1
+
+
+def test_an_account_in_use_is_kept_while_its_old_visits_are_anonymised(
+    time_machine, client, scene, alice
+):
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+    client.force_login(alice)  # she signed in again recently
+
+    report = privacy.run()
+
+    assert report.exchanges == 2
+    assert report.accounts == 0
+    alice.refresh_from_db()
+    assert alice.name == "Alice Aalto" and alice.is_active
+
+
+def test_an_anonymised_account_can_no_longer_be_used(time_machine, scene, alice):
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+
+    privacy.run()
+
+    alice.refresh_from_db()
+    assert not alice.is_active
+    assert not alice.has_usable_password()
+    assert alice.email == f"anonymised-{alice.pk}@kollega.invalid"
+    assert str(alice) == f"anonymisoitu henkilö #{alice.pk}"
+
+
+def test_old_accessibility_messages_and_sign_in_links_are_deleted(time_machine):
+    AccessibilityFeedback.objects.create(
+        name="Ville Väärä", email="ville@example.fi", message="Kontrasti on heikko."
+    )
+    SignInLink.objects.create(token_hash="x" * 64, email="ville@example.fi", language="fi")
+    time_machine.move_to(support.START + 2 * MONTH, tick=False)
+    report = privacy.run()
+    assert (report.accessibility_feedback, report.sign_in_links) == (0, 1)
+    assert AccessibilityFeedback.objects.exists()
+
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+    assert privacy.run().accessibility_feedback == 1
+    assert not AccessibilityFeedback.objects.exists()
+
+
+def test_the_command_has_a_dry_run_that_changes_nothing(time_machine, scene):
+    visit, declined = scene
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+    before = _stored_text()
+    out = io.StringIO()
+
+    call_command("anonymise_personal_data", "--dry-run", stdout=out)
+
+    assert _stored_text() == before
+    printed = out.getvalue()
+    assert "dry run" in printed
+    assert "visits anonymised                    2" in printed
+    assert "accounts anonymised                  1" in printed
+    assert "receipts deleted                     1" in printed
+    assert f"visits: {declined.pk}, {visit.pk}" in printed
+
+    call_command("anonymise_personal_data", stdout=io.StringIO())
+    assert "Alice Aalto" not in _stored_text()
+
+
+def test_beat_runs_the_job_daily(settings, time_machine, scene):
+    from feedback.tasks import anonymise_personal_data
+
+    entry = settings.CELERY_BEAT_SCHEDULE["anonymise-personal-data"]
+    assert entry["task"] == "feedback.tasks.anonymise_personal_data"
+    assert entry["schedule"] == 24 * 60 * 60
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+
+    anonymise_personal_data.delay()
+
+    assert "Alice Aalto" not in _stored_text()
+
+
+def test_the_privacy_notice_states_the_period(client, settings):
+    settings.PERSONAL_DATA_RETENTION_MONTHS = 36
+
+    finnish = client.get("/fi/tietosuoja/").content.decode()
+    swedish = client.get("/sv/dataskydd/").content.decode()
+
+    assert "36 kuukauden" in finnish or "36 kuukautta" in finnish
+    assert "36 månader" in swedish
+    assert "kuitit poistetaan samalla" in finnish
+    assert "kopia av alla uppgifter" in swedish
+
+
+# --- one person's data on request --------------------------------------------------------
+
+
+def _page(client, email: str):
+    return client.get("/fi/admin/feedback/personaldata/", {"email": email})
+
+
+def test_the_coordinator_sees_what_kollega_holds_about_a_person(client, scene, kerttu):
+    client.force_login(kerttu)
+
+    page = _page(client, "ALICE@seinajoki.fi").content.decode()
+
+    assert "alice@seinajoki.fi" in page
+    assert "Lataa kaikki JSON-tiedostona" in page
+    assert "Poista henkilötiedot" in page
+
+
+def test_the_export_holds_everything_about_the_visitor(client, scene, kerttu):
+    visit, declined = scene
+    client.force_login(kerttu)
+
+    response = client.get(
+        "/fi/admin/feedback/personaldata/export/", {"email": "alice@seinajoki.fi"}
+    )
+
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["account"]["name"] == "Alice Aalto"
+    assert "password" not in data["account"]
+    exchanges = {item["id"]: item for item in data["exchanges"]}
+    assert set(exchanges) == {visit.pk, declined.pk}
+    assert exchanges[visit.pk]["roles"] == ["visitor"]
+    assert "satutunnit" in exchanges[visit.pk]["expectations"]
+    assert exchanges[visit.pk]["feedback"]["story"] == STORY
+    assert exchanges[visit.pk]["expense_claim"]["receipts"][0]["original_name"] == (
+        "hotellikuitti.pdf"
+    )
+    assert exchanges[visit.pk]["host_feedback"]["how_it_went"] == "Alice var en fantastisk gäst."
+    assert {"submitted", "confirmed", "declined"} <= {m["kind"] for m in data["emails_sent"]}
+
+
+def test_a_supervisors_export_holds_their_part_not_the_visitors_texts(client, scene, kerttu):
+    client.force_login(kerttu)
+
+    response = client.get("/fi/admin/feedback/personaldata/export/", {"email": "eeva@seinajoki.fi"})
+
+    data = json.loads(response.content)
+    assert data["account"] is None
+    assert [item["roles"] for item in data["exchanges"]] == [["home_supervisor"]] * 2
+    assert all("expectations" not in item for item in data["exchanges"])
+    comments = [a["comment"] for item in data["exchanges"] for a in item["approvals"]]
+    assert "Budjetti on jo käytetty." in comments
+    assert data["named_as_supervisor_by"] == [
+        {"id": Staff.objects.get(email="alice@seinajoki.fi").pk, "name": "Alice Aalto"}
+    ]
+    assert {"decision_request", "confirmed"} <= {m["kind"] for m in data["emails_sent"]}
+    assert {m["recipient"] for m in data["emails_sent"]} == {"eeva@seinajoki.fi"}
+
+
+def test_erasure_needs_the_box_ticked_and_changes_nothing_without(client, scene, kerttu):
+    client.force_login(kerttu)
+    before = _stored_text()
+
+    response = client.post(
+        "/fi/admin/feedback/personaldata/erase/", {"email": "alice@seinajoki.fi"}, follow=True
+    )
+
+    assert "Vahvista poisto rastittamalla ruutu." in response.content.decode()
+    assert _stored_text() == before
+
+
+def test_erasing_the_visitor_removes_her_data_everywhere_and_keeps_the_figures(
+    client, scene, kerttu, private_media, django_capture_on_commit_callbacks
+):
+    visit, declined = scene
+    figures = _figures()
+    client.force_login(kerttu)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/fi/admin/feedback/personaldata/erase/",
+            {"email": "alice@seinajoki.fi", "confirm": "on"},
+            follow=True,
+        )
+
+    assert "Henkilötiedot poistettu" in response.content.decode()
+    text = _stored_text()
+    assert "Alice Aalto" not in text and "alice@seinajoki.fi" not in text
+    assert "satutunnit" not in text and "Matkakorvausohjeet" not in text
+    assert STORY not in text  # a published story is withdrawn on request
+    assert _receipt_files(private_media) == []
+    assert _figures() == figures
+    alice = Staff.objects.get(pk=visit.visitor_id)
+    assert not alice.is_active and alice.anonymised_at is not None
+    # The coordinator's own log says who erased, without saying whose data it was.
+    entry = LogEntry.objects.filter(user=kerttu).latest("action_time")
+    assert "Alice" not in entry.object_repr
+    assert client.get(url("feedback:experiences")).content.decode().count(STORY) == 0
+
+
+def test_erasing_a_supervisor_keeps_the_visitors_own_data(client, scene, kerttu):
+    visit, declined = scene
+    client.force_login(kerttu)
+
+    client.post(
+        "/fi/admin/feedback/personaldata/erase/",
+        {"email": "eeva@seinajoki.fi", "confirm": "on"},
+    )
+
+    text = _stored_text()
+    assert "eeva@seinajoki.fi" not in text
+    assert "Eeva Esihenkilö" not in text
+    assert "Budjetti on jo käytetty" not in text
+    visit.refresh_from_db()
+    assert visit.home_supervisor_email == ""
+    assert "satutunnit" in visit.expectations
+    assert visit.visitor.name == "Alice Aalto"
+    assert Staff.objects.get(email="alice@seinajoki.fi").supervisor_email == ""
+
+
+def test_erasure_waits_while_an_exchange_is_in_progress(client, alice, kerttu):
+    exchange = exchange_support.submitted(alice, exchange_support.korsholm())
+    client.force_login(kerttu)
+    before = _stored_text()
+
+    response = client.post(
+        "/fi/admin/feedback/personaldata/erase/",
+        {"email": "alice@seinajoki.fi", "confirm": "on"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert f"#{exchange.pk}" in page
+    assert "Vie ne loppuun tai peru ne ensin." in page
+    assert _stored_text() == before
+
+
+def test_a_librarys_contact_is_not_erased_before_another_is_named(client, kerttu):
+    exchange_support.korsholm()
+    client.force_login(kerttu)
+
+    page = _page(client, "sara.sund@korsholm.fi").content.decode()
+
+    assert "Mustasaaren pääkirjasto" in page
+    assert "nimeä ensin toinen yhteyshenkilö" in page
+    assert "Poista henkilötiedot" not in page
+
+
+def test_the_staff_list_action_opens_the_persons_page(client, scene, kerttu):
+    alice = Staff.objects.get(email="alice@seinajoki.fi")
+    client.force_login(kerttu)
+
+    response = client.post(
+        "/fi/admin/libraries/staff/",
+        {"action": "personal_data", "_selected_action": [alice.pk]},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(
+        "/fi/admin/feedback/personaldata/?email=alice%40seinajoki.fi"
+    )
+
+
+def test_only_those_allowed_see_or_erase_personal_data(client, scene):
+    helper = StaffFactory(is_staff=True, library=None, supervisor_email="")
+    client.force_login(helper)
+
+    assert _page(client, "alice@seinajoki.fi").status_code == 403
+    response = client.post(
+        "/fi/admin/feedback/personaldata/erase/",
+        {"email": "alice@seinajoki.fi", "confirm": "on"},
+    )
+    assert response.status_code == 403
+    assert Staff.objects.get(email="alice@seinajoki.fi").is_active
+
+
+def test_the_coordinator_group_may_answer_requests_and_accessibility_feedback():
+    codenames = set(
+        Group.objects.get(name="Coordinator").permissions.values_list("codename", flat=True)
+    )
+
+    assert {"view_personaldata", "erase_personaldata"} <= codenames
+    assert {"view_accessibilityfeedback", "change_accessibilityfeedback"} <= codenames
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["not-an-address", "alice@seinajoki.fi\x00", "a" * 100_000 + "@seinajoki.fi", ""],
+)
+def test_a_bad_address_gets_a_clear_answer_and_erases_nothing(client, scene, kerttu, email):
+    client.force_login(kerttu)
+    before = _stored_text()
+
+    response = client.post(
+        "/fi/admin/feedback/personaldata/erase/", {"email": email, "confirm": "on"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Syötä kelvollinen sähköpostiosoite." in response.content.decode() or not email
+    assert _stored_text() == before
+    assert _page(client, email).status_code == 200
