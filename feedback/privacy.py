@@ -9,6 +9,8 @@ or cancelled; a visit completed without feedback ends on its last day, and a dra
 when it was last saved. What the yearly
 statistics count stays: libraries, dates, states, ratings and sums. A person's account goes
 the same way once all their visits have, and they have not signed in for the same time.
+Expired sessions, sign-in links after a day and failed admin sign-ins after their cool-off
+go as well.
 
 On request (`export` and `erase`, from the admin's personal data page): everything Kollega
 holds about one email address, as JSON; and erasure of it, refused while it is still needed
@@ -18,9 +20,11 @@ for an exchange in progress, an unpaid claim or a library's contact details.
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -162,6 +166,8 @@ class Report:
     messages: int = 0
     sign_in_links: int = 0
     accessibility_feedback: int = 0
+    sessions: int = 0
+    failed_admin_sign_ins: int = 0
     dry_run: bool = False
     exchange_ids: list[int] = field(default_factory=list)
     account_ids: list[int] = field(default_factory=list)
@@ -181,6 +187,9 @@ def run(*, dry_run: bool = False, now: datetime | None = None) -> Report:
     ).exclude(recipient="")
     old_links = SignInLink.objects.filter(created_at__lt=now - KEEP_LINKS_FOR)
     old_accessibility = AccessibilityFeedback.objects.filter(created_at__lt=cutoff)
+    old_sessions = Session.objects.filter(expire_date__lt=now)
+    # Failed admin sign-ins (address and IP) are needed only while they can lock someone out.
+    old_attempts = AccessAttempt.objects.filter(attempt_time__lt=now - settings.AXES_COOLOFF_TIME)
     if dry_run:
         report.exchanges = len(report.exchange_ids)
         report.receipts = Receipt.objects.filter(claim__exchange_id__in=report.exchange_ids).count()
@@ -189,6 +198,8 @@ def run(*, dry_run: bool = False, now: datetime | None = None) -> Report:
         report.messages = old_messages.count()
         report.sign_in_links = old_links.count()
         report.accessibility_feedback = old_accessibility.count()
+        report.sessions = old_sessions.count()
+        report.failed_admin_sign_ins = old_attempts.count()
         return report
 
     for exchange_id in report.exchange_ids:
@@ -202,6 +213,8 @@ def run(*, dry_run: bool = False, now: datetime | None = None) -> Report:
         report.messages = _blank_messages(old_messages)
         report.sign_in_links = old_links.delete()[0]
         report.accessibility_feedback = old_accessibility.delete()[0]
+        report.sessions = old_sessions.delete()[0]
+        report.failed_admin_sign_ins = old_attempts.delete()[0]
     return report
 
 
@@ -288,7 +301,9 @@ def anonymise_exchange(
         if claim is not None:
             _blank(claim, CLAIM_TEXTS)
             claim.save(update_fields=CLAIM_TEXTS)
-            receipts = _delete_receipts(Receipt.objects.filter(claim=claim))
+            receipt_ids = list(claim.receipts.values_list("pk", flat=True))
+            receipts = _delete_receipts(Receipt.objects.filter(pk__in=receipt_ids))
+            _blank_log_entries(Receipt, receipt_ids)
 
         _blank_log_entries(ExchangeRequest, [exchange.pk])
         _blank_log_entries(Approval, [a.pk for a in approvals])

@@ -12,6 +12,8 @@ LABELS = {
     "messages": "other emails blanked",
     "sign_in_links": "old sign-in links deleted",
     "accessibility_feedback": "accessibility messages deleted",
+    "sessions": "expired sessions deleted",
+    "failed_admin_sign_ins": "old failed admin sign-ins deleted",
 }
 
 
