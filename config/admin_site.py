@@ -8,6 +8,33 @@ from django.utils.translation import ngettext_lazy
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 
+class WrittenByKollega:
+    """For a model admin whose rows only Kollega writes: records, or a page standing in for
+    a list. Nobody adds, changes or deletes them by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ShownOnly:
+    """For an inline shown on its parent's page, read only: nothing is added or changed there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class AdminSignInForm(OTPAdminAuthenticationForm):
     """Email, password and the one-time code, with the code's errors in the page's language."""
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_site import ShownOnly, WrittenByKollega
 from feedback.admin import EXCHANGE_INLINES
 from libraries.admin import FOCUS_AREA_CHECKBOXES
 from libraries.models import Region
@@ -81,15 +82,8 @@ class HostRegionFilter(_RegionFilter):
     side = "host"
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+class _ReadOnlyInline(ShownOnly, admin.TabularInline):
+    pass
 
 
 class HistoryInline(_ReadOnlyInline):
@@ -338,7 +332,9 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
+    """The outbox is a record of what was sent: nobody writes or rewrites it by hand."""
+
     list_display = [
         "created_at",
         "kind",
@@ -401,13 +397,3 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_resend_permission(self, request) -> bool:
         return request.user.has_perm("exchange.view_notification") and request.user.is_staff
-
-    # The outbox is a record of what was sent: nobody writes or rewrites it by hand.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

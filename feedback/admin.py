@@ -23,6 +23,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from config.admin_site import ShownOnly, WrittenByKollega
 from exchange.emails import date_range
 from exchange.models import ExchangeRequest
 from libraries.models import Region
@@ -383,18 +384,10 @@ class HostFeedbackAdmin(admin.ModelAdmin):
 # --- expense claims --------------------------------------------------------------------------
 
 
-class ReceiptInline(admin.TabularInline):
+class ReceiptInline(ShownOnly, admin.TabularInline):
     model = Receipt
-    extra = 0
-    can_delete = False
     fields = ["open_link", "content_type", "size", "uploaded_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("file"))
     def open_link(self, obj: Receipt) -> str:
@@ -702,17 +695,8 @@ class YearSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(YearStatistics)
-class YearStatisticsAdmin(admin.ModelAdmin):
+class YearStatisticsAdmin(WrittenByKollega, admin.ModelAdmin):
     """The statistics page stands in for the list of this proxy model."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         csv_url = path(
@@ -761,17 +745,9 @@ class YearStatisticsAdmin(admin.ModelAdmin):
 # --- on the exchange's own page in the admin ----------------------------------------------------
 
 
-class _ExchangeInline(admin.StackedInline):
-    extra = 0
+class _ExchangeInline(ShownOnly, admin.StackedInline):
     max_num = 1
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class VisitorFeedbackInline(_ExchangeInline):

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_site import WrittenByKollega
 from libraries.models import Staff
 
 from . import privacy
@@ -50,17 +51,8 @@ def page_url(email: str = "") -> str:
 
 
 @admin.register(PersonalData)
-class PersonalDataAdmin(admin.ModelAdmin):
+class PersonalDataAdmin(WrittenByKollega, admin.ModelAdmin):
     """The page stands in for the list of this proxy model: look up, export, erase."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_erase_permission(self, request) -> bool:
         return request.user.has_perm("feedback.erase_personaldata")

@@ -317,6 +317,11 @@ def page_types(scene: Scene, language: str) -> dict[str, list[PageType]]:
                 admin("libraries_accessibilityfeedback_changelist"),
                 COORDINATOR,
             ),
+            PageType(
+                "admin-personal-data",
+                admin("feedback_personaldata_changelist") + f"?email={scene.visitor.email}",
+                COORDINATOR,
+            ),
         ],
     }
 
