@@ -85,7 +85,12 @@ def _can_cancel(exchange: ExchangeRequest) -> bool:
 
 @profile_required
 def my_exchanges(request):
-    exchanges = list(ExchangeRequest.objects.for_visitor(request.user).with_related())
+    # Only what the list shows: a narrower join than the detail page's is cheaper to plan.
+    exchanges = list(
+        ExchangeRequest.objects.for_visitor(request.user).select_related(
+            "visitor", "host_library__municipality"
+        )
+    )
     rows = [(exchange, next_step(exchange)) for exchange in exchanges]
     return render(request, "exchange/my_exchanges.html", {"rows": rows})
 

@@ -1,7 +1,36 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+# What the public pages show (libraries/public_pages.py).
+PUBLIC_CONTENT = [
+    "libraries.Region",
+    "libraries.Municipality",
+    "libraries.Network",
+    "libraries.FocusArea",
+    "libraries.Library",
+    "libraries.ContactDetails",
+    "feedback.VisitorFeedback",
+]
 
 
 class LibrariesConfig(AppConfig):
     name = "libraries"
     verbose_name = _("Libraries and people")
+
+    def ready(self) -> None:
+        from . import public_pages
+        from .models import Library
+
+        for model in PUBLIC_CONTENT:
+            for event, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    public_pages.content_changed,
+                    sender=model,
+                    dispatch_uid=f"public-pages:{event}:{model}",
+                )
+        m2m_changed.connect(
+            public_pages.content_changed,
+            sender=Library.focus_areas.through,
+            dispatch_uid="public-pages:library-focus-areas",
+        )

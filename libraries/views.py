@@ -1,9 +1,12 @@
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from config.security import rate_limit
 from feedback.models import VisitorFeedback
 
+from . import public_pages
 from .forms import DirectoryFilterForm
 from .models import ContactDetails, Library, Municipality
 
@@ -11,32 +14,61 @@ from .models import ContactDetails, Library, Municipality
 LIBRARY_STORIES = 5
 
 
-def home(request):
+def _home_figures() -> dict:
     municipalities = Municipality.objects.aggregate(
         total=Count("pk"),
         bilingual=Count("pk", filter=~Q(language_status=Municipality.LanguageStatus.FINNISH)),
     )
-    context = {
+    return {
         # Only read here: the row comes from the admin (or the demo data), never from a GET.
         "contact": ContactDetails.objects.first(),
         "library_count": Library.objects.count(),
         "municipality_count": municipalities["total"],
         "bilingual_count": municipalities["bilingual"],
     }
+
+
+def home(request):
+    context = public_pages.cached("home", None, _home_figures)
     return render(request, "libraries/home.html", context)
 
 
 @rate_limit("directory", method="GET")
 def directory(request):
     form = DirectoryFilterForm(request.GET)
-    form.is_valid()  # A bad value is shown as an error; the other filters still apply.
-    libraries = list(form.filter(Library.objects.with_related()).in_name_order())
-    context = {"form": form, "libraries": libraries, "count": len(libraries)}
-    return render(request, "libraries/directory.html", context)
+    # Only the filters count: other parameters change nothing but the "Clear filters" link.
+    filters = sorted((name, request.GET.getlist(name)) for name in form.fields)
+
+    def results() -> str:
+        form.is_valid()  # A bad value is shown as an error; the other filters still apply.
+        libraries = list(form.filter(Library.objects.with_related()).in_name_order())
+        context = {
+            "form": form,
+            "libraries": libraries,
+            "count": len(libraries),
+            "filtered": bool(request.GET),
+        }
+        return render_to_string("libraries/_directory_results.html", context)
+
+    body = public_pages.cached("directory", (filters, bool(request.GET)), results)
+    return render(request, "libraries/directory.html", {"body": body})
+
+
+def _library_page(slug: str) -> dict | None:
+    library = Library.objects.with_related().filter(slug=slug).first()
+    if library is None:
+        return None
+    stories = VisitorFeedback.objects.stories().filter(exchange__host_library=library)
+    context = {"library": library, "stories": list(stories[:LIBRARY_STORIES])}
+    return {
+        "name": str(library.name),
+        "body": render_to_string("libraries/_library.html", context),
+    }
 
 
 def library_detail(request, slug: str):
-    library = get_object_or_404(Library.objects.with_related(), slug=slug)
-    stories = VisitorFeedback.objects.stories().filter(exchange__host_library=library)
-    context = {"library": library, "stories": list(stories[:LIBRARY_STORIES])}
-    return render(request, "libraries/library_detail.html", context)
+    # A slug that names no library is not kept: the next try asks the database again.
+    page = public_pages.cached("library", slug, lambda: _library_page(slug))
+    if page is None:
+        raise Http404
+    return render(request, "libraries/library_detail.html", page)

@@ -1,0 +1,49 @@
+"""The public pages' content from the cache: the home page's figures, the directory, library pages.
+
+These pages change only when the coordinator edits libraries, municipalities, networks, focus
+areas or the programme's contact, or a story is published, withdrawn or anonymised. Every such
+save moves the content version on (`content_changed`, connected in apps.py), and a cached piece
+belongs to one version: an edit shows at once on every web machine that shares the cache
+(Redis in production), and pieces of an older version simply expire. Nothing personal to the
+reader is cached: the header with the signed-in person is drawn for each request.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+VERSION_KEY = "public-pages:version"
+# A piece is kept this long at the most, so that what no signal reports (a visitor renaming
+# themselves under a published story) shows after a while too.
+TIMEOUT = 10 * 60
+
+
+def version() -> str:
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        current = cache.get(VERSION_KEY)
+    return current
+
+
+def content_changed(**kwargs) -> None:
+    """A signal receiver: what the public pages show has changed."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def cached(name: str, parts: Any, build: Callable[[], Any]) -> Any:
+    """The piece `name` for these parts in the current language, built when missing.
+
+    A build that finds nothing (None) is not kept: the next request builds again."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"public-pages:{version()}:{name}:{get_language()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(key, value, TIMEOUT)
+    return value
