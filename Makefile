@@ -54,5 +54,15 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kollega_bench
 bench-reminders: messages
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reminders
 
+# Load benchmark of the pages: gunicorn on PostgreSQL (database kollega_bench_web, made when
+# missing) and Redis (db 14), driven by locust; see README. Not part of `make test`.
+BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kollega_bench_web
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: messages $(VENV)/.bench-installed
+	BENCH_WEB_DATABASE_URL=$(BENCH_WEB_DATABASE_URL) $(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) var

@@ -21,6 +21,11 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
 )
 
+if settings.BENCH_YARDSTICK:
+    from config.yardstick import yardstick
+
+    urlpatterns.append(path("bench/yardstick/", yardstick))
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -55,3 +55,15 @@ def test_database_url_selects_postgresql_with_persistent_connections():
 def test_a_bad_debug_value_is_refused(value):
     result = _run_settings({"DEBUG": value}, "pass")
     assert result.returncode != 0
+
+
+@pytest.mark.parametrize("value, served", [("", "no"), ("true", "yes")])
+def test_the_load_benchmarks_yardstick_is_mounted_only_when_asked_for(value, served):
+    result = _run_settings(
+        {"BENCH_YARDSTICK": value},
+        "from django.urls import Resolver404, resolve\n"
+        "try:\n    resolve('/bench/yardstick/')\nexcept Resolver404:\n    print('no')\n"
+        "else:\n    print('yes')",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [served]

@@ -1,0 +1,1 @@
+"""The load benchmark of the web pages: `make bench` (bench/run.py)."""

@@ -1,0 +1,215 @@
+"""Prepare the load benchmark's database and write what the load generator needs.
+
+    python -m bench.data OUTPUT.json     # run by bench/run.py with the benchmark's settings
+
+It empties the people and exchange tables of the database it runs on, so it refuses any
+database that is not PostgreSQL or whose name does not contain "bench". It creates the
+database when missing, migrates it, loads the regions' libraries, collects the static files,
+and makes:
+
+- `users` visitors with a few exchanges each (closed, cancelled, confirmed, a draft and one
+  awaiting the home supervisor), each signed in with a session of its own, for the visitor's
+  list; the exchanges awaiting a supervisor give the supervisor link pages;
+- `users` more visitors, signed in, with nothing yet, for the submit-and-approve flow.
+"""
+
+import json
+import os
+import sys
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import django
+
+
+def main(output: Path, users: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.exceptions import InconsistentMigrationHistory
+
+    database = connection.settings_dict
+    if connection.vendor != "postgresql" or "bench" not in database["NAME"]:
+        sys.exit(
+            "The load benchmark empties the people and exchange tables: give it a PostgreSQL "
+            "database whose name contains 'bench' (BENCH_WEB_DATABASE_URL)."
+        )
+    _create_database(database)
+    try:
+        call_command("migrate", verbosity=0)
+    except InconsistentMigrationHistory:
+        # The migrations changed under a database only the benchmark uses: start it afresh.
+        connection.close()
+        _create_database(database, drop=True)
+        call_command("migrate", verbosity=0)
+    call_command("load_libraries", stdout=StringIO())
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _empty()
+    output.write_text(json.dumps(_build(users), indent=1))
+
+
+def _create_database(database: dict, drop: bool = False) -> None:
+    import psycopg
+
+    params = {
+        "dbname": "postgres",
+        "host": database["HOST"] or None,
+        "port": database["PORT"] or None,
+        "user": database["USER"] or None,
+        "password": database["PASSWORD"] or None,
+    }
+    with psycopg.connect(**params, autocommit=True) as admin:
+        if drop:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database["NAME"]}"')
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]]
+        ).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{database["NAME"]}"')
+
+
+def _empty() -> None:
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+
+    from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification
+    from libraries.models import Staff
+
+    models = (Notification, HistoryEntry, Approval, ExchangeRequest, Staff, Session)
+    tables = ", ".join(model._meta.db_table for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+def _signed_in(staff) -> str:
+    """A session of the staff member's own, as signing in makes it; its key is the cookie."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(staff.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def _build(users: int) -> dict:
+    from django.db import connection
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from exchange import links
+    from exchange.models import Approval, ExchangeRequest, State
+    from libraries.models import FocusArea, Library, Staff
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    libraries = [
+        library
+        for library in Library.objects.filter(accepts_visitors=True)
+        .select_related("municipality")
+        .order_by("pk")
+        if library.domain_list
+    ]
+    if len(libraries) < 2:
+        sys.exit("The load benchmark needs the regions' libraries (manage.py load_libraries).")
+
+    def staff(prefix: str, number: int) -> Staff:
+        library = libraries[number % len(libraries)]
+        domain = library.domain_list[0]
+        return Staff(
+            email=f"{prefix}{number}@{domain}",
+            name=f"Vierailija {prefix} {number}",
+            library=library,
+            language="fi",
+            supervisor_name=f"Esihenkilö {number}",
+            supervisor_email=f"esihenkilo.{prefix}{number}@{domain}",
+        )
+
+    readers = Staff.objects.bulk_create(staff("lukija", number) for number in range(users))
+    flow_visitors = Staff.objects.bulk_create(staff("vaihto", number) for number in range(users))
+
+    def exchange(visitor: Staff, number: int, state: str, first_day, **fields):
+        host = libraries[(libraries.index(visitor.library) + 1 + number) % len(libraries)]
+        host_domain = host.domain_list[0]
+        return ExchangeRequest(
+            visitor=visitor,
+            home_library=visitor.library,
+            host_library=host,
+            state=state,
+            first_day=first_day,
+            last_day=first_day + timedelta(days=1),
+            expectations="Haluan nähdä, miten lasten ja nuorten palvelut on järjestetty.",
+            cover_arrangements="Kollega hoitaa asiakaspalvelun.",
+            home_supervisor_name=visitor.supervisor_name,
+            home_supervisor_email=visitor.supervisor_email,
+            home_supervisor_language="fi",
+            host_contact_name="Yhteyshenkilö",
+            host_contact_email=f"yhteys@{host_domain}",
+            host_contact_language="fi",
+            submitted_at=None if state == State.DRAFT else now - timedelta(days=3),
+            **fields,
+        )
+
+    mentor = {
+        "mentor_name": "Työpaikkaohjaaja",
+        "mentor_phone": "040 123 4567",
+        "mentor_language": "fi",
+        "meeting_place": "Henkilökunnan sisäänkäynti",
+        "meeting_time": "9.00",
+    }
+    exchanges, waiting = [], []
+    for number, reader in enumerate(readers):
+        exchanges += [
+            exchange(reader, 0, State.CLOSED, today - timedelta(days=400 + number), **mentor),
+            exchange(reader, 1, State.CANCELLED, today - timedelta(days=200 + number)),
+            exchange(reader, 2, State.CONFIRMED, today + timedelta(days=20 + number), **mentor),
+            exchange(reader, 3, State.AWAITING_HOME, today + timedelta(days=60 + number)),
+            exchange(reader, 4, State.DRAFT, today + timedelta(days=90 + number)),
+        ]
+        waiting.append(len(exchanges) - 2)
+    exchanges = ExchangeRequest.objects.bulk_create(exchanges)
+    approvals = Approval.objects.bulk_create(
+        Approval(
+            exchange=exchanges[index],
+            role=Approval.Role.HOME,
+            name=exchanges[index].home_supervisor_name,
+            email=exchanges[index].home_supervisor_email,
+            language="fi",
+            next_reminder_at=now + timedelta(days=3),
+        )
+        for index in waiting
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    hosts = [
+        {"pk": library.pk, "contact": f"yhteys@{library.domain_list[0]}"} for library in libraries
+    ]
+    with translation.override("fi"):
+        return {
+            "yardstick": "/bench/yardstick/",
+            "home": reverse("home"),
+            "directory": reverse("libraries:directory"),
+            "libraries": [
+                reverse("libraries:library-detail", args=[library.slug]) for library in libraries
+            ],
+            "approval_links": [urlsplit(links.approval_url(a)).path for a in approvals],
+            "my_exchanges": reverse("exchange:my-exchanges"),
+            "readers": [_signed_in(reader) for reader in readers],
+            "request_form": reverse("exchange:request-create"),
+            "flow_visitors": [
+                {"pk": visitor.pk, "session": _signed_in(visitor), "home": visitor.library_id}
+                for visitor in flow_visitors
+            ],
+            "hosts": hosts,
+            "focus_areas": list(FocusArea.objects.order_by("pk").values_list("pk", flat=True)[:2]),
+        }
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    main(Path(sys.argv[1]), int(os.environ.get("BENCH_USERS", "20")))

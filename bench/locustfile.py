@@ -1,0 +1,262 @@
+"""The load benchmark's users (locust): one class per page measured, and the whole flow.
+
+bench/run.py starts locust with one class at a time, then with all the page classes
+together. Every user asks again as soon as it has its answer (no wait time). A page counts
+as failed unless it answers 200 (a redirect to the sign-in page is a failure too).
+
+BENCH_WEB_DATA names the JSON file bench/data.py wrote: the pages' addresses, the
+supervisor links and the visitors' session keys.
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+from datetime import timedelta
+from http.cookiejar import Cookie
+from urllib.parse import urlencode
+
+import django
+from locust import FastHttpUser, task
+from locust.contrib.fasthttp import FastHttpSession
+
+# The flow makes the supervisors' links as the app does (the same database and key). Set
+# up here, before any user starts, so that loading Django costs no measured time.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+DATA = json.loads(open(os.environ["BENCH_WEB_DATA"], encoding="utf-8").read())
+FLOW = "submit-and-approve flow"
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+_readers = itertools.count()
+_flow_visitors = itertools.count()
+
+
+class StepFailed(Exception):
+    pass
+
+
+def _session_cookie(session: FastHttpSession, key: str) -> None:
+    """Sign the client in: the session cookie the sign-in link would have set."""
+    session.cookiejar.set_cookie(
+        Cookie(
+            version=0,
+            name="sessionid",
+            value=key,
+            port=None,
+            port_specified=False,
+            domain="127.0.0.1",
+            domain_specified=False,
+            domain_initial_dot=False,
+            path="/",
+            path_specified=True,
+            secure=False,
+            expires=None,
+            discard=True,
+            comment=None,
+            comment_url=None,
+            rest={"HttpOnly": None},
+        )
+    )
+
+
+def _get(session: FastHttpSession, url: str, name: str) -> None:
+    with session.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+        if response.status_code != 200:
+            response.failure(f"status {response.status_code}")
+
+
+class Yardstick(FastHttpUser):
+    @task
+    def page(self):
+        _get(self.client, DATA["yardstick"], "yardstick (bare view)")
+
+
+class Home(FastHttpUser):
+    @task
+    def page(self):
+        _get(self.client, DATA["home"], "home page")
+
+
+class Directory(FastHttpUser):
+    @task
+    def page(self):
+        _get(self.client, DATA["directory"], "directory")
+
+
+class LibraryPage(FastHttpUser):
+    @task
+    def page(self):
+        _get(self.client, random.choice(DATA["libraries"]), "library page")
+
+
+class SupervisorLink(FastHttpUser):
+    @task
+    def page(self):
+        _get(self.client, random.choice(DATA["approval_links"]), "supervisor link page")
+
+
+class VisitorList(FastHttpUser):
+    def on_start(self):
+        readers = DATA["readers"]
+        _session_cookie(self.client, readers[next(_readers) % len(readers)])
+
+    @task
+    def page(self):
+        _get(self.client, DATA["my_exchanges"], "visitor's list")
+
+
+class Flow(FastHttpUser):
+    """A visitor submits a request, the home supervisor approves it, the host approves it
+    and names the mentor: nine requests, timed together as one.
+
+    The links reach the supervisors by email; here they are made from the database, as the
+    email would carry them (exchange.links), outside the flow's time.
+    """
+
+    def on_start(self):
+        from django.db.models import Max
+        from django.utils import timezone
+
+        from exchange.models import ExchangeRequest
+
+        visitors = DATA["flow_visitors"]
+        self.visitor = visitors[next(_flow_visitors) % len(visitors)]
+        _session_cookie(self.client, self.visitor["session"])
+        self.supervisor = FastHttpSession(
+            self.host, request_event=self.environment.events.request, user=self
+        )
+        # Each request takes a day of its own, after the visitor's last one.
+        last = ExchangeRequest.objects.filter(visitor_id=self.visitor["pk"]).aggregate(
+            last=Max("last_day")
+        )["last"]
+        self.day = max(last or timezone.localdate(), timezone.localdate() + timedelta(days=7))
+
+    @task
+    def flow(self):
+        self.elapsed = 0.0
+        self.supervisor.cookiejar.clear()
+        self.day += timedelta(days=1)
+        started = time.time()
+        try:
+            exchange_id = self._submit()
+            self._decide(_approval_path(exchange_id, "home"), {"approve-comment": ""})
+            self._decide(_approval_path(exchange_id, "host"), self._host_decision())
+            state = _state(exchange_id)
+            if state != "confirmed":
+                raise StepFailed(f"exchange {exchange_id} ended {state}, not confirmed")
+        except StepFailed as problem:
+            exception = problem
+        else:
+            exception = None
+        self.environment.events.request.fire(
+            request_type="FLOW",
+            name=FLOW,
+            response_time=self.elapsed * 1000,
+            response_length=0,
+            exception=exception,
+            context={},
+            start_time=started,
+            url=None,
+        )
+
+    def _step(self, session, method: str, url: str, name: str, expect: int, data=None):
+        headers = {}
+        if data is not None:
+            # As a browser sends a form: a field with several values repeats.
+            data = urlencode(data, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        begun = time.perf_counter()
+        with session.request(
+            method,
+            url,
+            name=name,
+            data=data,
+            headers=headers,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            self.elapsed += time.perf_counter() - begun
+            if response.status_code != expect:
+                response.failure(f"status {response.status_code}")
+                raise StepFailed(f"{name}: status {response.status_code}")
+            return response
+
+    def _form(self, session, url: str, name: str) -> str:
+        response = self._step(session, "GET", url, name, 200)
+        match = CSRF.search(response.content)
+        if match is None:
+            raise StepFailed(f"{name}: no CSRF token")
+        return match.group(1).decode()
+
+    def _submit(self) -> int:
+        form = DATA["request_form"]
+        token = self._form(self.client, form, "flow 1: request form")
+        host = random.choice([h for h in DATA["hosts"] if h["pk"] != self.visitor["home"]])
+        day = self.day.isoformat()
+        data = {
+            "csrfmiddlewaretoken": token,
+            "host_library": host["pk"],
+            "first_day": day,
+            "last_day": day,
+            "kind": "one_way",
+            "trip_type": "training_day",
+            "expectations": "Haluan nähdä, miten lasten ja nuorten palvelut on järjestetty.",
+            "focus_areas": DATA["focus_areas"],
+            "cover_arrangements": "Kollega hoitaa asiakaspalvelun.",
+            "travel_car_km": "120",
+            "host_contact_name": "Yhteyshenkilö",
+            "host_contact_email": host["contact"],
+            "privacy_accepted": "on",
+            "action": "submit",
+        }
+        response = self._step(self.client, "POST", form, "flow 2: submit request", 302, data=data)
+        location = response.headers.get("Location", "")
+        match = re.search(r"/(\d+)/$", location)
+        if match is None:
+            raise StepFailed(f"submit: redirected to {location!r}")
+        self._step(self.client, "GET", location, "flow 3: visitor's request page", 200)
+        return int(match.group(1))
+
+    def _decide(self, path: str, fields: dict) -> None:
+        role = "host" if "approve-mentor_name" in fields else "home"
+        number = 6 if role == "host" else 4
+        token = self._form(self.supervisor, path, f"flow {number}: {role} link page")
+        data = {"csrfmiddlewaretoken": token, "action": "approve", **fields}
+        self._step(self.supervisor, "POST", path, f"flow {number}: {role} approves", 302, data=data)
+        self._step(self.supervisor, "GET", path, f"flow {number}: {role} thank-you page", 200)
+
+    def _host_decision(self) -> dict:
+        return {
+            "approve-dates": "approve",
+            "approve-mentor_name": "Työpaikkaohjaaja",
+            "approve-mentor_email": "ohjaaja@example.fi",
+            "approve-mentor_phone": "040 123 4567",
+            "approve-mentor_language": "fi",
+            "approve-meeting_place": "Henkilökunnan sisäänkäynti",
+            "approve-meeting_time": "9.00",
+            "approve-programme_notes": "Tutustuminen lasten ja nuorten palveluihin.",
+            "approve-comment": "",
+        }
+
+
+def _approval_path(exchange_id: int, role: str) -> str:
+    from urllib.parse import urlsplit
+
+    from exchange import links
+    from exchange.models import Approval
+
+    approval = Approval.objects.filter(
+        exchange_id=exchange_id, role=role, decision=Approval.Decision.PENDING
+    ).first()
+    if approval is None:
+        raise StepFailed(f"exchange {exchange_id} has no pending {role} approval")
+    return urlsplit(links.approval_url(approval)).path
+
+
+def _state(exchange_id: int) -> str:
+    from exchange.models import ExchangeRequest
+
+    return ExchangeRequest.objects.filter(pk=exchange_id).values_list("state", flat=True).first()
