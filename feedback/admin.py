@@ -164,8 +164,49 @@ class VisitorFeedbackAdminForm(forms.ModelForm):
         return feedback
 
 
+class _OfOneVisit:
+    """Admin of what the visitor or the host gave on one visit: it comes only through their
+    own forms, and only a superuser deletes it."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    @admin.display(description=_("visit"), ordering="exchange__first_day")
+    def visit(self, obj) -> str:
+        return str(obj.exchange)
+
+    @admin.display(description=_("dates"), ordering="exchange__first_day")
+    def visit_dates(self, obj) -> str:
+        return _dates(obj.exchange)
+
+    @admin.display(description=_("exchange request"))
+    def exchange_link(self, obj) -> str:
+        return _exchange_link(obj.exchange)
+
+
+class _Reviewed(_OfOneVisit):
+    """Feedback the coordinator marks as reviewed."""
+
+    @admin.display(description=_("reviewed"), boolean=True, ordering="reviewed_at")
+    def is_reviewed(self, obj) -> bool:
+        return obj.reviewed_at is not None
+
+    @admin.action(description=_("Mark as reviewed"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        count = queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("Marked %(count)s as reviewed.", "Marked %(count)s as reviewed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(VisitorFeedback)
-class VisitorFeedbackAdmin(admin.ModelAdmin):
+class VisitorFeedbackAdmin(_Reviewed, admin.ModelAdmin):
     form = VisitorFeedbackAdminForm
     list_display = [
         "visit",
@@ -241,42 +282,9 @@ class VisitorFeedbackAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def has_add_permission(self, request) -> bool:
-        # Feedback is the visitor's own; it comes only through their form.
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    @admin.display(description=_("visit"), ordering="exchange__first_day")
-    def visit(self, obj: VisitorFeedback) -> str:
-        return str(obj.exchange)
-
-    @admin.display(description=_("dates"), ordering="exchange__first_day")
-    def visit_dates(self, obj: VisitorFeedback) -> str:
-        return _dates(obj.exchange)
-
     @admin.display(description=_("published"), boolean=True, ordering="published_at")
     def is_published(self, obj: VisitorFeedback) -> bool:
         return obj.published_at is not None
-
-    @admin.display(description=_("reviewed"), boolean=True, ordering="reviewed_at")
-    def is_reviewed(self, obj: VisitorFeedback) -> bool:
-        return obj.reviewed_at is not None
-
-    @admin.display(description=_("exchange request"))
-    def exchange_link(self, obj: VisitorFeedback) -> str:
-        return _exchange_link(obj.exchange)
-
-    @admin.action(description=_("Mark as reviewed"), permissions=["change"])
-    def mark_reviewed(self, request, queryset):
-        count = queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now())
-        self.message_user(
-            request,
-            ngettext("Marked %(count)s as reviewed.", "Marked %(count)s as reviewed.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
 
     @admin.action(description=_("Publish the stories"), permissions=["change"])
     def publish_stories(self, request, queryset):
@@ -319,7 +327,7 @@ class VisitorFeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(HostFeedback)
-class HostFeedbackAdmin(admin.ModelAdmin):
+class HostFeedbackAdmin(_Reviewed, admin.ModelAdmin):
     list_display = [
         "visit",
         "author_name",
@@ -351,34 +359,6 @@ class HostFeedbackAdmin(admin.ModelAdmin):
         "reviewed_at",
     ]
     actions = ["mark_reviewed"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    @admin.display(description=_("visit"), ordering="exchange__first_day")
-    def visit(self, obj: HostFeedback) -> str:
-        return str(obj.exchange)
-
-    @admin.display(description=_("reviewed"), boolean=True, ordering="reviewed_at")
-    def is_reviewed(self, obj: HostFeedback) -> bool:
-        return obj.reviewed_at is not None
-
-    @admin.display(description=_("exchange request"))
-    def exchange_link(self, obj: HostFeedback) -> str:
-        return _exchange_link(obj.exchange)
-
-    @admin.action(description=_("Mark as reviewed"), permissions=["change"])
-    def mark_reviewed(self, request, queryset):
-        count = queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now())
-        self.message_user(
-            request,
-            ngettext("Marked %(count)s as reviewed.", "Marked %(count)s as reviewed.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
 
 
 # --- expense claims --------------------------------------------------------------------------
@@ -431,7 +411,7 @@ def claims_csv(claims) -> HttpResponse:
 
 
 @admin.register(ExpenseClaim)
-class ExpenseClaimAdmin(admin.ModelAdmin):
+class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
     list_display = [
         "visit",
         "visit_dates",
@@ -481,27 +461,9 @@ class ExpenseClaimAdmin(admin.ModelAdmin):
         "paid_at",
     ]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    @admin.display(description=_("visit"), ordering="exchange__first_day")
-    def visit(self, obj: ExpenseClaim) -> str:
-        return str(obj.exchange)
-
-    @admin.display(description=_("dates"), ordering="exchange__first_day")
-    def visit_dates(self, obj: ExpenseClaim) -> str:
-        return _dates(obj.exchange)
-
     @admin.display(description=_("estimate, euros"))
     def estimate(self, obj: ExpenseClaim):
         return estimate_eur(obj.exchange, obj.km_rate)
-
-    @admin.display(description=_("exchange request"))
-    def exchange_link(self, obj: ExpenseClaim) -> str:
-        return _exchange_link(obj.exchange)
 
     @admin.display(description=_("costs"))
     def comparison(self, obj: ExpenseClaim) -> str:
