@@ -436,18 +436,15 @@ def approve_host(
 ) -> ExchangeRequest:
     """awaiting_host → confirmed: the host approves and names the workplace mentor."""
     with transaction.atomic():
-        approval, exchange = _lock_approval(approval_id, version)
-        if approval.role != Approval.Role.HOST:
-            raise TransitionNotAllowed(_("This link is not valid."))
-        _require(exchange, State.AWAITING_HOST)
-        fields = _set_mentor(exchange, mentor) + _set_return_visit(exchange, return_visit)
-        _decide(approval, Approval.Decision.APPROVED, comment)
-        _move(
+        approval, exchange = _lock_host_approval(approval_id, version)
+        _host_decides(
+            approval,
             exchange,
+            Approval.Decision.APPROVED,
             State.CONFIRMED,
-            actor_label=_approver_label(approval),
+            mentor=mentor,
+            return_visit=return_visit,
             comment=comment,
-            update_fields=fields,
         )
         _confirm_extras(exchange, approval)
         return exchange
@@ -465,24 +462,53 @@ def propose_dates(
 ) -> ExchangeRequest:
     """awaiting_host → dates_proposed: the host suggests other days and names the mentor."""
     with transaction.atomic():
-        approval, exchange = _lock_approval(approval_id, version)
-        if approval.role != Approval.Role.HOST:
-            raise TransitionNotAllowed(_("This link is not valid."))
-        _require(exchange, State.AWAITING_HOST)
+        approval, exchange = _lock_host_approval(approval_id, version)
         check_dates(first_day, last_day)
         exchange.proposed_first_day = first_day
         exchange.proposed_last_day = last_day
-        fields = _set_mentor(exchange, mentor) + _set_return_visit(exchange, return_visit)
-        _decide(approval, Approval.Decision.DATES_PROPOSED, comment)
-        _move(
+        _host_decides(
+            approval,
             exchange,
+            Approval.Decision.DATES_PROPOSED,
             State.DATES_PROPOSED,
-            actor_label=_approver_label(approval),
+            mentor=mentor,
+            return_visit=return_visit,
             comment=comment,
-            update_fields=["proposed_first_day", "proposed_last_day", *fields],
+            fields=["proposed_first_day", "proposed_last_day"],
         )
         emails.dates_proposed(exchange, comment)
         return exchange
+
+
+def _lock_host_approval(approval_id: int, version: int) -> tuple[Approval, ExchangeRequest]:
+    approval, exchange = _lock_approval(approval_id, version)
+    if approval.role != Approval.Role.HOST:
+        raise TransitionNotAllowed(_("This link is not valid."))
+    _require(exchange, State.AWAITING_HOST)
+    return approval, exchange
+
+
+def _host_decides(
+    approval: Approval,
+    exchange: ExchangeRequest,
+    decision: str,
+    to_state: str,
+    *,
+    mentor: MentorDetails,
+    return_visit: ReturnVisit | None,
+    comment: str,
+    fields: Sequence[str] = (),
+) -> None:
+    """The host's answer: the mentor (and who comes back) recorded, the decision, the move."""
+    fields = [*fields, *_set_mentor(exchange, mentor), *_set_return_visit(exchange, return_visit)]
+    _decide(approval, decision, comment)
+    _move(
+        exchange,
+        to_state,
+        actor_label=_approver_label(approval),
+        comment=comment,
+        update_fields=fields,
+    )
 
 
 def accept_dates(exchange_id: int, *, by: Staff) -> ExchangeRequest:

@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from exchange.models import ExchangeRequest
+from libraries.forms import slug_choice
 from libraries.models import Language, Library, Region
 
 from .models import ExpenseClaim, HostFeedback, Receipt, StoryConsent, VisitorFeedback
@@ -323,20 +324,8 @@ class RejectClaimForm(forms.Form):
 
 
 class ExperienceFilterForm(forms.Form):
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All regions"),
-    )
-    library = forms.ModelChoiceField(
-        label=_("Library"),
-        queryset=Library.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All libraries"),
-    )
+    region = slug_choice(_("Region"), Region.objects.all(), _("All regions"))
+    library = slug_choice(_("Library"), Library.objects.none(), _("All libraries"))
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)

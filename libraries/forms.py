@@ -7,6 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from .models import FocusArea, Library, LibraryQuerySet, Municipality, Network, Region
 
 
+def slug_choice(label, queryset, empty_label) -> forms.ModelChoiceField:
+    """An optional filter that names its choice by slug in the address (?region=pohjanmaa)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=queryset,
+        to_field_name="slug",
+        required=False,
+        empty_label=empty_label,
+    )
+
+
 class DirectoryFilterForm(forms.Form):
     """The library directory's filters, sent with GET; every field is optional."""
 
@@ -29,35 +40,13 @@ class DirectoryFilterForm(forms.Form):
         # A lone surrogate can't be encoded for the database; it can't be part of a name.
         return "".join(ch for ch in self.cleaned_data["q"] if not "\ud800" <= ch <= "\udfff")
 
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All regions"),
+    region = slug_choice(_("Region"), Region.objects.all(), _("All regions"))
+    municipality = slug_choice(
+        _("Municipality"), Municipality.objects.all(), _("All municipalities")
     )
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"),
-        queryset=Municipality.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All municipalities"),
-    )
-    network = forms.ModelChoiceField(
-        label=_("Library network"),
-        queryset=Network.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All networks"),
-    )
+    network = slug_choice(_("Library network"), Network.objects.all(), _("All networks"))
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
-    focus_area = forms.ModelChoiceField(
-        label=_("What you can learn"),
-        queryset=FocusArea.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Anything"),
-    )
+    focus_area = slug_choice(_("What you can learn"), FocusArea.objects.all(), _("Anything"))
     kind = forms.ChoiceField(
         label=_("Kind of library"),
         choices=[
