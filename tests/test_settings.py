@@ -67,3 +67,17 @@ def test_the_load_benchmarks_yardstick_is_mounted_only_when_asked_for(value, ser
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [served]
+
+
+@pytest.mark.parametrize("value, expected", [("", ["True", "5"]), ("false", ["None", "None"])])
+def test_postgresql_plans_a_repeated_query_once_unless_behind_a_pooler(value, expected):
+    result = _run_settings(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/kollega",
+            "DATABASE_PREPARED_STATEMENTS": value,
+        },
+        "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected
