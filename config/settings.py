@@ -287,6 +287,9 @@ DECISION_LINK_MAX_AGE_DAYS = env.int("DECISION_LINK_MAX_AGE_DAYS", default=30)
 
 # Security. With DEBUG off every protection is on unless the environment turns it off;
 # `manage.py check --deploy --fail-level WARNING` passes with these defaults.
+# Sessions are kept in the database and read through the cache (Redis in production), so a
+# signed-in page does not ask the database for the session each time.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
