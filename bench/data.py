@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 import django
 
+from bench.postgres import create_database
+
 
 def main(output: Path, users: int) -> None:
     from django.core.management import call_command
@@ -35,38 +37,18 @@ def main(output: Path, users: int) -> None:
             "The load benchmark empties the people and exchange tables: give it a PostgreSQL "
             "database whose name contains 'bench' (BENCH_WEB_DATABASE_URL)."
         )
-    _create_database(database)
+    create_database(database)
     try:
         call_command("migrate", verbosity=0)
     except InconsistentMigrationHistory:
         # The migrations changed under a database only the benchmark uses: start it afresh.
         connection.close()
-        _create_database(database, drop=True)
+        create_database(database, drop=True)
         call_command("migrate", verbosity=0)
     call_command("load_libraries", stdout=StringIO())
     call_command("collectstatic", interactive=False, verbosity=0)
     _empty()
     output.write_text(json.dumps(_build(users), indent=1))
-
-
-def _create_database(database: dict, drop: bool = False) -> None:
-    import psycopg
-
-    params = {
-        "dbname": "postgres",
-        "host": database["HOST"] or None,
-        "port": database["PORT"] or None,
-        "user": database["USER"] or None,
-        "password": database["PASSWORD"] or None,
-    }
-    with psycopg.connect(**params, autocommit=True) as admin:
-        if drop:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database["NAME"]}"')
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]]
-        ).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{database["NAME"]}"')
 
 
 def _empty() -> None:

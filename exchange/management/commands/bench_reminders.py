@@ -15,7 +15,6 @@ import statistics
 import time
 from datetime import date, timedelta
 
-import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +22,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from bench.postgres import create_database
 from config.celery import app as celery_app
 from exchange import reminders
 from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification, State
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 "This benchmark empties the exchange tables: run it on a PostgreSQL database "
                 "whose name contains 'bench' (make bench-reminders)."
             )
-        _create_database(database)
+        create_database(database)
         call_command("migrate", verbosity=0, skip_checks=True)
         # Nothing leaves the process: no broker, no mail server.
         celery_app.conf.task_always_eager = True
@@ -85,22 +85,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name}:")
             for line in plan.splitlines():
                 self.stdout.write(f"    {line}")
-
-
-def _create_database(database: dict) -> None:
-    params = {
-        "dbname": "postgres",
-        "host": database["HOST"] or None,
-        "port": database["PORT"] or None,
-        "user": database["USER"] or None,
-        "password": database["PASSWORD"] or None,
-    }
-    with psycopg.connect(**params, autocommit=True) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]]
-        ).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{database["NAME"]}"')
 
 
 def _empty() -> None:
