@@ -69,7 +69,12 @@ class PersonalDataAdmin(WrittenByKollega, admin.ModelAdmin):
                 self.admin_site.admin_view(self.erase_view),
                 name="feedback_personaldata_erase",
             ),
-            *super().get_urls(),
+            # Only the page: no per-person change, history or delete pages of the accounts.
+            path(
+                "",
+                self.admin_site.admin_view(self.changelist_view),
+                name="feedback_personaldata_changelist",
+            ),
         ]
 
     def _context(self, request, **extra) -> dict:

@@ -576,3 +576,12 @@ def test_a_bad_address_gets_a_clear_answer_and_erases_nothing(client, scene, ker
     assert '<li class="error">' in response.content.decode()
     assert _stored_text() == before
     assert _page(client, email).status_code == 200
+
+
+def test_the_page_opens_no_account_of_its_own(client, scene, kerttu):
+    alice = Staff.objects.get(email="alice@seinajoki.fi")
+    client.force_login(kerttu)
+
+    for path in ["change", "history", "delete"]:
+        response = client.get(f"/fi/admin/feedback/personaldata/{alice.pk}/{path}/")
+        assert response.status_code == 404, path
