@@ -32,7 +32,7 @@ def test_a_swedish_speaking_supervisor_gets_the_request_in_swedish(home, host):
     message = support.email_to("eeva@seinajoki.fi", "decision_request")
     assert message.language == "sv"
     assert message.subject == "Utbytesansökan från Alice Aalto väntar på ditt godkännande"
-    assert message.body_text.startswith("Hej Eeva Esihenkilö,")
+    assert message.body_text.startswith("Hej Eeva Esihenkilö!")
     assert "godkänn eller avslå ansökan" in message.body_text
     assert f"{settings.SITE_URL}/sv/beslut/" in message.body_text
     assert '<html lang="sv">' in message.body_html

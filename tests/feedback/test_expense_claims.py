@@ -84,7 +84,7 @@ def test_a_claim_without_the_years_rate_gets_a_clear_error(client, alice, claim_
     response = _claim(client, claim_path)
 
     assert (
-        "Vuoden 2026 kilometrikorvausta ei ole vielä asetettu. Kysy koordinaattorilta"
+        "Vuoden 2026 kilometrikorvausta ei ole vielä vahvistettu. Kysy koordinaattorilta"
         in response.content.decode()
     )
     assert not ExpenseClaim.objects.exists()
