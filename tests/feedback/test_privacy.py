@@ -8,6 +8,7 @@ the claim is paid. A second visit of hers is declined by Eeva with a reason.
 
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -340,9 +341,9 @@ def test_the_command_has_a_dry_run_that_changes_nothing(time_machine, scene):
     assert _stored_text() == before
     printed = out.getvalue()
     assert "dry run" in printed
-    assert "visits anonymised                    2" in printed
-    assert "accounts anonymised                  1" in printed
-    assert "receipts deleted                     1" in printed
+    assert re.search(r"visits anonymised +2\n", printed)
+    assert re.search(r"accounts anonymised +1\n", printed)
+    assert re.search(r"receipts deleted +1\n", printed)
     assert f"visits: {declined.pk}, {visit.pk}" in printed
 
     call_command("anonymise_personal_data", stdout=io.StringIO())

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             heading += " (dry run: nothing changed)"
         self.stdout.write(heading)
         for key, label in LABELS.items():
-            self.stdout.write(f"  {label:<32} {summary[key]:>5}")
+            self.stdout.write(f"  {label:<34} {summary[key]:>5}")
         if dry_run and report.exchange_ids:
             ids = ", ".join(str(pk) for pk in report.exchange_ids)
             self.stdout.write(f"  visits: {ids}")
