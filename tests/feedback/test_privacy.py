@@ -539,6 +539,32 @@ def test_the_staff_list_action_opens_the_persons_page(client, scene, kerttu):
     )
 
 
+def test_the_staff_list_action_downloads_one_persons_data(client, scene, kerttu):
+    alice = Staff.objects.get(email="alice@seinajoki.fi")
+    client.force_login(kerttu)
+
+    response = client.post(
+        "/fi/admin/libraries/staff/",
+        {"action": "export_personal_data", "_selected_action": [alice.pk]},
+    )
+
+    assert response["Content-Type"].startswith("application/json")
+    assert json.loads(response.content)["account"]["email"] == "alice@seinajoki.fi"
+
+
+def test_the_staff_list_actions_want_exactly_one_person(client, scene, kerttu):
+    people = Staff.objects.filter(is_staff=False).values_list("pk", flat=True)
+    client.force_login(kerttu)
+
+    response = client.post(
+        "/fi/admin/libraries/staff/",
+        {"action": "export_personal_data", "_selected_action": list(people) + [kerttu.pk]},
+        follow=True,
+    )
+
+    assert "Valitse yksi henkilö." in response.content.decode()
+
+
 def test_only_those_allowed_see_or_erase_personal_data(client, scene):
     helper = StaffFactory(is_staff=True, library=None, supervisor_email="")
     client.force_login(helper)
