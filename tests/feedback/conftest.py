@@ -1,5 +1,8 @@
 import pytest
 
+from tests.exchange import support as exchange_support
+from tests.feedback import support
+
 
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
@@ -7,3 +10,20 @@ def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     return tmp_path / "private"
+
+
+@pytest.fixture
+def at_start(time_machine):
+    """Today is support.START, a Monday in March 2026."""
+    time_machine.move_to(support.START, tick=False)
+
+
+@pytest.fixture
+def alice():
+    return exchange_support.alice(exchange_support.seinajoki())
+
+
+@pytest.fixture
+def visit(at_start, time_machine, alice):
+    """Alice's visit to Korsholm, confirmed through the workflow and completed."""
+    return support.completed_visit(time_machine, alice, exchange_support.korsholm())

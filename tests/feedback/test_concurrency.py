@@ -11,24 +11,11 @@ import pytest
 from exchange.models import HistoryEntry, State
 from feedback import workflow
 from feedback.models import ClaimState, ExpenseClaim, VisitorFeedback
-from tests.exchange import support as exchange_support
 from tests.exchange.support import notifications
 from tests.exchange.test_concurrency import at_once
 from tests.factories import ExpenseClaimFactory, StaffFactory
-from tests.feedback import support
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def alice():
-    return exchange_support.alice(exchange_support.seinajoki())
-
-
-@pytest.fixture
-def visit(time_machine, alice):
-    time_machine.move_to(support.START, tick=False)
-    return support.completed_visit(time_machine, alice, exchange_support.korsholm())
 
 
 def test_two_feedback_submissions_at_once_close_the_visit_once(alice, visit):

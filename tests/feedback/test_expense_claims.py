@@ -11,17 +11,7 @@ from tests.exchange.support import assert_both_parts, email_to, notifications, u
 from tests.factories import StaffFactory
 from tests.feedback import support
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def start(time_machine):
-    time_machine.move_to(support.START, tick=False)
-
-
-@pytest.fixture
-def alice():
-    return exchange_support.alice(exchange_support.seinajoki())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_start")]
 
 
 @pytest.fixture

@@ -9,22 +9,7 @@ from tests.exchange import support as exchange_support
 from tests.exchange.support import email_to, link_in, url
 from tests.feedback import support
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def start(time_machine):
-    time_machine.move_to(support.START, tick=False)
-
-
-@pytest.fixture
-def alice():
-    return exchange_support.alice(exchange_support.seinajoki())
-
-
-@pytest.fixture
-def visit(time_machine, alice):
-    return support.completed_visit(time_machine, alice, exchange_support.korsholm())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_start")]
 
 
 def _mentor_page(exchange) -> str:

@@ -37,7 +37,7 @@ from tests.exchange.support import url
 from tests.factories import StaffFactory
 from tests.feedback import support
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_start")]
 
 # What the scene writes about people: none of it may remain once the period is over.
 PERSONAL = [
@@ -64,19 +64,9 @@ STORY = "Kaksi päivää Mustasaaressa opetti enemmän kuin moni koulutus."
 MONTH = timedelta(days=31)
 
 
-@pytest.fixture(autouse=True)
-def start(time_machine):
-    time_machine.move_to(support.START, tick=False)
-
-
 @pytest.fixture
 def kerttu():
     return support.coordinator()
-
-
-@pytest.fixture
-def alice():
-    return exchange_support.alice(exchange_support.seinajoki())
 
 
 @pytest.fixture
