@@ -22,11 +22,6 @@ def monday_morning(time_machine):
 
 
 @pytest.fixture
-def alice():
-    return support.alice(support.seinajoki())
-
-
-@pytest.fixture
 def coordinator():
     return StaffFactory(email="kaisa@ake.example.fi", name="Kaisa Koordinaattori", is_staff=True)
 

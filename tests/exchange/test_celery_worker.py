@@ -122,16 +122,6 @@ def read_mail(directory: Path) -> list:
     return messages
 
 
-@pytest.fixture
-def alice():
-    return support.alice(support.seinajoki())
-
-
-@pytest.fixture
-def host():
-    return support.korsholm()
-
-
 def test_a_real_worker_sends_the_emails_of_a_request_once_even_when_a_task_comes_twice(
     tmp_path, alice, host
 ):

@@ -40,11 +40,6 @@ def at_once(*calls) -> list:
 
 
 @pytest.fixture
-def alice():
-    return support.alice(support.seinajoki())
-
-
-@pytest.fixture
 def awaiting_home(alice):
     return support.submitted(alice, support.korsholm())
 

@@ -38,16 +38,6 @@ def mail_server(settings):
         yield server.handler
 
 
-@pytest.fixture
-def alice():
-    return support.alice(support.seinajoki())
-
-
-@pytest.fixture
-def host():
-    return support.korsholm()
-
-
 @contextmanager
 def broker(url: str):
     """Send tasks to the broker at `url` (not in-process) while inside."""

@@ -22,11 +22,6 @@ class BrokenBackend(BaseEmailBackend):
 
 
 @pytest.fixture
-def alice():
-    return support.alice(support.seinajoki())
-
-
-@pytest.fixture
 def exchange(alice):
     return support.draft(alice, support.korsholm())
 

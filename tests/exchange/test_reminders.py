@@ -23,16 +23,6 @@ def at(*args) -> datetime:
     return datetime(*args, tzinfo=FINNISH_TIME)
 
 
-@pytest.fixture
-def alice():
-    return support.alice(support.seinajoki())
-
-
-@pytest.fixture
-def host():
-    return support.korsholm()
-
-
 @pytest.fixture(autouse=True)
 def coordinator():
     contact = ContactDetails.load()
