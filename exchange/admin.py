@@ -303,8 +303,9 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("Cancel with a reason"),
             "opts": self.model._meta,
-            "exchanges": queryset.select_related("visitor", "host_library"),
+            "objects": queryset.select_related("visitor", "host_library"),
             "form": form,
+            "action": "cancel_with_reason",
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "exchange/admin_cancel.html", context)

@@ -591,7 +591,7 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("Reject with a reason"),
             "opts": self.model._meta,
-            "claims": claims.select_related("claimant", "exchange__host_library"),
+            "objects": claims.select_related("claimant", "exchange__host_library"),
             "form": form,
             "action": action,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
