@@ -386,9 +386,8 @@ def export(email: str) -> dict:
     email = email.strip().lower()
     person = Staff.objects.filter(email__iexact=email).first()
     exchanges = []
-    for exchange in _involved_exchanges(email, person).select_related(
-        "home_library", "host_library"
-    ):
+    involved = _involved_exchanges(email, person).select_related("home_library", "host_library")
+    for exchange in involved.prefetch_related("approvals", "history"):
         roles = []
         if person is not None and exchange.visitor_id == person.pk:
             roles.append("visitor")

@@ -93,11 +93,11 @@ class PersonalDataAdmin(WrittenByKollega, admin.ModelAdmin):
         context = {"form": form}
         if form.is_valid():
             email = form.cleaned_data["email"].lower()
-            data = privacy.export(email)
+            summary = _summary(privacy.export(email))
             context.update(
                 email=email,
-                summary=_summary(data),
-                found=any(value for _label, value in _summary(data)),
+                summary=summary,
+                found=any(count for _label, count in summary),
                 obstacles=privacy.erasure_obstacles(email),
                 erasure_form=ErasureForm(initial={"email": email}),
                 can_erase=self.has_erase_permission(request),
