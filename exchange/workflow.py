@@ -121,6 +121,21 @@ def _require(exchange: ExchangeRequest, *states: str) -> None:
         )
 
 
+def record(
+    exchange: ExchangeRequest, comment: str, *, by: Staff | None = None, at=None
+) -> HistoryEntry:
+    """A history row for something done to the exchange that does not move its state."""
+    return HistoryEntry.objects.create(
+        exchange=exchange,
+        at=at or timezone.now(),
+        actor=by,
+        actor_label=str(by) if by else SYSTEM_LABEL,
+        from_state=exchange.state,
+        to_state=exchange.state,
+        comment=comment,
+    )
+
+
 def _move(
     exchange: ExchangeRequest,
     to_state: str,
@@ -621,13 +636,9 @@ def change_dates(
                 "updated_at",
             ]
         )
-        HistoryEntry.objects.create(
-            exchange=exchange,
-            actor=by,
-            actor_label=str(by),
-            from_state=exchange.state,
-            to_state=exchange.state,
-            comment=(
+        record(
+            exchange,
+            (
                 _("Dates changed from %(previous)s to %(dates)s. %(reason)s")
                 % {
                     "previous": previous,
@@ -635,6 +646,7 @@ def change_dates(
                     "reason": reason,
                 }
             ).strip(),
+            by=by,
         )
         emails.dates_changed(exchange, previous_dates=previous, reason=reason)
         return exchange
@@ -696,13 +708,6 @@ def change_approver(
             fields = ["host_contact_name", "host_contact_email", "host_contact_language"]
         exchange.version += 1
         exchange.save(update_fields=["version", "updated_at", *fields])
-        HistoryEntry.objects.create(
-            exchange=exchange,
-            actor=by,
-            actor_label=str(by),
-            from_state=exchange.state,
-            to_state=exchange.state,
-            comment=_("Decision link sent to %(email)s.") % {"email": approval.email},
-        )
+        record(exchange, _("Decision link sent to %(email)s.") % {"email": approval.email}, by=by)
         emails.decision_request(exchange, approval)
         return exchange

@@ -30,6 +30,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchange import workflow
 from exchange.models import (
     OPEN_STATES,
     Approval,
@@ -314,14 +315,7 @@ def anonymise_exchange(
         ]:
             if obj is not None:
                 _blank_log_entries(model, [obj.pk])
-        HistoryEntry.objects.create(
-            exchange=exchange,
-            at=now,
-            actor_label=SYSTEM_LABEL,
-            from_state=exchange.state,
-            to_state=exchange.state,
-            comment=_("Personal data removed."),
-        )
+        workflow.record(exchange, _("Personal data removed."), at=now)
         return 1, receipts
 
 
