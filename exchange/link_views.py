@@ -48,7 +48,8 @@ def private_link_page(view):
     return wrapper
 
 
-def _problem(request: HttpRequest, problem: str, **context) -> HttpResponse:
+def link_problem(request: HttpRequest, problem: str, **context) -> HttpResponse:
+    """The friendly page of a link that is not valid, has expired, was replaced or is done."""
     return render(
         request,
         "exchange/links/problem.html",
@@ -83,15 +84,15 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         data = links.read_approval_token(token)
     except links.LinkExpired:
-        return _problem(request, EXPIRED)
+        return link_problem(request, EXPIRED)
     except links.LinkInvalid:
-        return _problem(request, INVALID)
+        return link_problem(request, INVALID)
 
     approval = Approval.objects.filter(pk=data.approval_id).first()
     if approval is None:
-        return _problem(request, INVALID)
+        return link_problem(request, INVALID)
     if approval.version != data.version:
-        return _problem(request, REPLACED)
+        return link_problem(request, REPLACED)
     exchange = _exchange_for_page(approval.exchange_id)
     if not approval.is_pending:
         return _decided(request, approval, exchange)
@@ -136,7 +137,7 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
                     )
                     return redirect(request.path)
         except workflow.LinkReplaced:
-            return _problem(request, REPLACED)
+            return link_problem(request, REPLACED)
         except workflow.AlreadyDecided:
             approval.refresh_from_db()
             return _decided(request, approval, _exchange_for_page(approval.exchange_id))
@@ -185,8 +186,8 @@ def _host_decides(approval: Approval, version: int, form: HostDecisionForm) -> N
 
 def _decided(request: HttpRequest, approval: Approval, exchange: ExchangeRequest) -> HttpResponse:
     if approval.decision == Approval.Decision.WITHDRAWN:
-        return _problem(request, CANCELLED, exchange=exchange)
-    return _problem(request, DECIDED, approval=approval, exchange=exchange)
+        return link_problem(request, CANCELLED, exchange=exchange)
+    return link_problem(request, DECIDED, approval=approval, exchange=exchange)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -195,13 +196,13 @@ def mentor_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         data = links.read_mentor_token(token)
     except links.LinkInvalid:
-        return _problem(request, INVALID)
+        return link_problem(request, INVALID)
     exchange = ExchangeRequest.objects.filter(pk=data.exchange_id).first()
     if exchange is None or exchange.mentor_email != data.mentor_email:
-        return _problem(request, REPLACED if exchange else INVALID)
+        return link_problem(request, REPLACED if exchange else INVALID)
     if links.mentor_link_expired(exchange):
-        return _problem(request, EXPIRED)
+        return link_problem(request, EXPIRED)
     if exchange.state in (State.CANCELLED, State.DECLINED):
-        return _problem(request, CANCELLED, exchange=exchange)
+        return link_problem(request, CANCELLED, exchange=exchange)
     exchange = _exchange_for_page(exchange.pk)
     return render(request, "exchange/links/mentor.html", {"exchange": exchange})

@@ -15,7 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from config.security import rate_limit
 from exchange import links
-from exchange.link_views import CANCELLED, EXPIRED, INVALID, REPLACED, private_link_page
+from exchange.link_views import (
+    CANCELLED,
+    EXPIRED,
+    INVALID,
+    REPLACED,
+    link_problem,
+    private_link_page,
+)
 from exchange.models import ExchangeRequest, State
 from libraries.decorators import profile_required
 from libraries.models import Library
@@ -40,7 +47,6 @@ from .models import (
 
 STORIES_PER_PAGE = 20
 # The mentor's link problems, with the statuses the mentor's own page gives them.
-LINK_PROBLEM_STATUS = {INVALID: 404, EXPIRED: 410, REPLACED: 410, CANCELLED: 410}
 
 
 def _get_exchange_for_user(request, pk: int) -> ExchangeRequest:
@@ -195,15 +201,6 @@ def receipt_file(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the mentor's host feedback ------------------------------------------------------------
 
 
-def _link_problem(request: HttpRequest, problem: str, **context) -> HttpResponse:
-    return render(
-        request,
-        "exchange/links/problem.html",
-        {"problem": problem, **context},
-        status=LINK_PROBLEM_STATUS[problem],
-    )
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @private_link_page
 @rate_limit("decision")
@@ -212,14 +209,14 @@ def host_feedback(request: HttpRequest, token: str) -> HttpResponse:
     try:
         data = links.read_mentor_token(token)
     except links.LinkInvalid:
-        return _link_problem(request, INVALID)
+        return link_problem(request, INVALID)
     exchange = ExchangeRequest.objects.with_related().filter(pk=data.exchange_id).first()
     if exchange is None or exchange.mentor_email != data.mentor_email:
-        return _link_problem(request, REPLACED if exchange else INVALID)
+        return link_problem(request, REPLACED if exchange else INVALID)
     if links.mentor_link_expired(exchange):
-        return _link_problem(request, EXPIRED)
+        return link_problem(request, EXPIRED)
     if exchange.state in (State.CANCELLED, State.DECLINED):
-        return _link_problem(request, CANCELLED, exchange=exchange)
+        return link_problem(request, CANCELLED, exchange=exchange)
 
     context = {"exchange": exchange, "token": token}
     given = HostFeedback.objects.filter(exchange=exchange).first()
