@@ -55,8 +55,9 @@ def _empty() -> None:
     from django.contrib.sessions.models import Session
     from django.db import connection
 
-    from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification
+    from exchange.models import Approval, ExchangeRequest, HistoryEntry
     from libraries.models import Staff
+    from mail.models import Notification
 
     models = (Notification, HistoryEntry, Approval, ExchangeRequest, Staff, Session)
     tables = ", ".join(model._meta.db_table for model in models)

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -78,14 +79,17 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Kollega's apps, bottom layer first: each imports only those above it in this list.
+    "mail",
     "libraries",
     "exchange",
     "feedback",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.security.PermissionsPolicyMiddleware",
+    "web.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -210,7 +214,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Celery: with no broker, tasks run in-process at commit time (the embedded default).
 # Every choice below is made for email work: slow, at-least-once, made harmless to repeat
-# by the outbox row (exchange/outbox.py).
+# by the outbox row (mail/outbox.py).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -253,7 +257,7 @@ CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_BEAT_SCHEDULE = {
     # Unsent outbox rows: the broker was down at commit, a task was lost, a worker died.
     "send-pending-notifications": {
-        "task": "exchange.tasks.send_pending_notifications",
+        "task": "mail.tasks.send_pending_notifications",
         "schedule": 5 * 60,
     },
     # Reminders, visit practicalities, completing past visits, asking for feedback.
@@ -261,10 +265,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchange.tasks.send_reminders",
         "schedule": 60 * 60,
     },
-    # Personal data past its retention period (feedback/privacy.py).
+    # Personal data past its retention period (privacy/retention.py), at night.
     "anonymise-personal-data": {
-        "task": "feedback.tasks.anonymise_personal_data",
-        "schedule": 24 * 60 * 60,
+        "task": "privacy.tasks.anonymise_personal_data",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 
@@ -371,8 +375,8 @@ PERMISSIONS_POLICY = {
 # Rate limits (django-ratelimit) count in the cache: set CACHE_URL to Redis in production
 # so that every web process sees the same counts. "N/h" is N requests an hour per key.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
-RATELIMIT_IP_META_KEY = "config.security.client_ip"
-RATELIMIT_VIEW = "config.security.rate_limited"
+RATELIMIT_IP_META_KEY = "web.security.client_ip"
+RATELIMIT_VIEW = "web.security.rate_limited"
 RATE_LIMITS = {
     # Sign-in requests: per address (on top of the silent cap on links per address in
     # libraries/signin.py) and per client address.
@@ -400,9 +404,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.security.locked_out"
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
-AXES_USERNAME_CALLABLE = "config.security.admin_username"
+AXES_LOCKOUT_CALLABLE = "web.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "web.security.client_ip"
+AXES_USERNAME_CALLABLE = "web.security.admin_username"
 # Successful sign-ins are not recorded: failures are enough to lock out, and less is kept.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

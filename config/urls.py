@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("libraries.account_urls")),
     path("", include("exchange.urls")),
     path("", include("feedback.urls")),
+    path("", include("mail.urls")),
     path("admin/", admin.site.urls),
 )
 

@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_site import ShownOnly, WrittenByKollega
-from feedback.admin import EXCHANGE_INLINES
 from libraries.admin import FOCUS_AREA_CHECKBOXES
 from libraries.models import Region
+from mail.admin import NotificationInline
+from web.admin_site import ShownOnly
 
-from . import outbox, workflow
+from . import workflow
 from .forms import CancelForm
-from .models import Approval, ExchangeRequest, HistoryEntry, Notification, State
+from .models import Approval, ExchangeRequest, HistoryEntry, State
 
 # Set by the workflow, or copied into the request when it moves on: never edited by hand.
 WORKFLOW_FIELDS = [
@@ -94,15 +94,6 @@ class HistoryInline(_ReadOnlyInline):
 class ApprovalInline(_ReadOnlyInline):
     model = Approval
     fields = ["role", "name", "email", "language", "decision", "comment", "decided_at"]
-
-
-class NotificationInline(_ReadOnlyInline):
-    """What was sent to whom and when, for one exchange."""
-
-    model = Notification
-    fields = ["created_at", "kind", "recipient", "language", "subject", "status", "sent_at"]
-    show_change_link = True
-    verbose_name_plural = _("messages sent")
 
 
 def _money(value) -> str:
@@ -243,7 +234,7 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
         ),
         (None, {"fields": [("created_at", "submitted_at", "updated_at")]}),
     ]
-    inlines = [ApprovalInline, HistoryInline, NotificationInline, *EXCHANGE_INLINES]
+    inlines = [ApprovalInline, HistoryInline, NotificationInline]
     actions = ["cancel_with_reason", "export_selected_csv"]
     change_list_template = "exchange/admin_change_list.html"
 
@@ -330,71 +321,3 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
                 % {"count": cancelled},
                 messages.SUCCESS,
             )
-
-
-@admin.register(Notification)
-class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
-    """The outbox is a record of what was sent: nobody writes or rewrites it by hand."""
-
-    list_display = [
-        "created_at",
-        "kind",
-        "status",
-        "recipient",
-        "language",
-        "subject",
-        "exchange",
-        "attempts",
-        "sent_at",
-    ]
-    list_filter = ["status", "kind", "language", "created_at"]
-    date_hierarchy = "created_at"
-    search_fields = ["recipient", "recipient_name", "subject", "dedupe_key"]
-    list_select_related = ["exchange__visitor", "exchange__host_library"]
-    actions = ["resend"]
-    readonly_fields = [
-        "kind",
-        "exchange",
-        "recipient",
-        "recipient_name",
-        "language",
-        "dedupe_key",
-        "subject",
-        "body_text",
-        "body_html",
-        "calendar",
-        "status",
-        "attempts",
-        "error",
-        "created_at",
-        "next_attempt_at",
-        "sent_at",
-    ]
-
-    @admin.action(description=_("Resend the selected failed messages"), permissions=["resend"])
-    def resend(self, request, queryset):
-        """A failed message goes back to the outbox and is sent again as it was written."""
-        resent = sum(
-            outbox.resend(pk)
-            for pk in queryset.filter(status=Notification.Status.FAILED).values_list(
-                "pk", flat=True
-            )
-        )
-        if resent:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)s message will be sent again.",
-                    "%(count)s messages will be sent again.",
-                    resent,
-                )
-                % {"count": resent},
-                messages.SUCCESS,
-            )
-        else:
-            self.message_user(
-                request, gettext("Only failed messages can be sent again."), messages.WARNING
-            )
-
-    def has_resend_permission(self, request) -> bool:
-        return request.user.has_perm("exchange.view_notification") and request.user.is_staff

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from libraries.models import ContactDetails, Staff
+from mail.outbox import Recipient, enqueue
 
 from . import ical, links
 from .models import Approval, ExchangeRequest, State
-from .outbox import Recipient, enqueue
 
 
 def date_range(first_day: date | None, last_day: date | None) -> str:
@@ -53,6 +53,7 @@ def _send(
         recipient=recipient,
         dedupe_key=f"{key or f'{kind}:{exchange.pk}:{exchange.version}'}:{role}:{email}",
         context={
+            "exchange": exchange,
             "role": role,
             "dates": date_range(exchange.first_day, exchange.last_day),
             "proposed_dates": date_range(exchange.proposed_first_day, exchange.proposed_last_day),
@@ -60,7 +61,7 @@ def _send(
             "max_age_days": settings.DECISION_LINK_MAX_AGE_DAYS,
             **context,
         },
-        exchange=exchange,
+        about=exchange,
     )
 
 

@@ -14,8 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from mail.outbox import Recipient
+
 from .models import ExchangeRequest
-from .outbox import Recipient
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"

@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.security import rate_limit
+from web.security import rate_limit
 
 from . import links, workflow
 from .link_forms import DeclineForm, HomeApproveForm, HostDecisionForm

@@ -13,8 +13,9 @@ from django.core import signing
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
+from mail.outbox import absolute_url
+
 from .models import Approval, ExchangeRequest
-from .outbox import absolute_url
 
 APPROVAL_SALT = "exchange.approval-link"
 MENTOR_SALT = "exchange.mentor-link"

@@ -1,6 +1,8 @@
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -33,6 +35,17 @@ OPEN_STATES = [
 ]
 # States in which the visitor or the coordinator may still cancel.
 CANCELLABLE_STATES = OPEN_STATES
+
+
+@dataclass
+class ReturnVisit:
+    """Who comes back in a reciprocal exchange, and when (named by the host)."""
+
+    name: str
+    email: str
+    language: str
+    first_day: date
+    last_day: date
 
 
 class ExchangeQuerySet(models.QuerySet):
@@ -179,6 +192,14 @@ class ExchangeRequest(models.Model):
         _("feedback reminders sent"), default=0
     )
 
+    # The emails written about it (the outbox's rows refer to it).
+    notifications = GenericRelation(
+        "mail.Notification",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="exchange",
+    )
+
     # When its personal data was removed (feedback/privacy.py).
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
@@ -259,9 +280,7 @@ class ExchangeRequest(models.Model):
         """A reciprocal visit whose host names who comes back (the return visit itself doesn't)."""
         return self.kind == self.Kind.RECIPROCAL and self.return_of_id is None
 
-    def return_details(self):
-        from .workflow import ReturnVisit
-
+    def return_details(self) -> "ReturnVisit":
         return ReturnVisit(
             name=self.return_visitor_name,
             email=self.return_visitor_email,
@@ -371,68 +390,3 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state}"
-
-
-class NotificationQuerySet(models.QuerySet):
-    def unsent(self) -> "NotificationQuerySet":
-        return self.filter(status=Notification.Status.PENDING)
-
-    def due(self, now) -> "NotificationQuerySet":
-        """Unsent messages whose next attempt is due: what the outbox sweep sends."""
-        return self.unsent().filter(next_attempt_at__lte=now)
-
-
-class Notification(models.Model):
-    """One email in the outbox, written in the transaction that caused it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    kind = models.CharField(_("kind"), max_length=50, db_index=True)
-    exchange = models.ForeignKey(
-        ExchangeRequest,
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-        verbose_name=_("exchange request"),
-    )
-    recipient = models.EmailField(_("recipient"))
-    recipient_name = models.CharField(_("recipient's name"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
-    subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField(_("text"))
-    body_html = models.TextField(_("HTML"), blank=True)
-    # An iCalendar event sent along, e.g. the confirmed visit for the recipient's calendar.
-    calendar = models.TextField(_("calendar event"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    # When the outbox sweep may try an unsent message: a little after it was written (its
-    # own task goes first), then later after each temporary failure (backoff).
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [
-            models.Index(fields=["status", "created_at"]),
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="pending"),
-                name="notification_attempt_due",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient}"

@@ -11,13 +11,13 @@ reason has gone (the supervisor answered, the visit was cancelled) is not sent.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -247,23 +247,39 @@ def remind_feedback(exchange_id: int, now: datetime) -> bool:
 # --- what the visitor has done after the visit ----------------------------------------
 
 
+@dataclass(frozen=True)
+class AfterTheVisit:
+    """What the app that keeps the visitor's feedback and expense claim tells the sweep."""
+
+    has_feedback: Callable[[int], bool]
+    has_expense_claim: Callable[[int], bool]
+
+
+_after_the_visit: AfterTheVisit | None = None
+
+
+def provide_after_the_visit(answers: AfterTheVisit) -> None:
+    """Set by the feedback app when it is ready."""
+    global _after_the_visit
+    _after_the_visit = answers
+
+
+def _answers() -> AfterTheVisit:
+    if _after_the_visit is None:
+        # Without the answers every visitor would be reminded of what they may have done.
+        raise ImproperlyConfigured(
+            "The reminder sweep needs to know whether feedback and an expense claim exist: "
+            "install the feedback app, which provides it."
+        )
+    return _after_the_visit
+
+
 def has_feedback(exchange: ExchangeRequest) -> bool:
     """The visitor's feedback closes the visit; the feedback app also keeps the row."""
     if exchange.state == State.CLOSED:
         return True
-    return _feedback_app_says("has_feedback", exchange)
+    return _answers().has_feedback(exchange.pk)
 
 
 def has_expense_claim(exchange: ExchangeRequest) -> bool:
-    return _feedback_app_says("has_expense_claim", exchange)
-
-
-def _feedback_app_says(question: str, exchange: ExchangeRequest) -> bool:
-    """Ask the feedback app (feedback.models.has_feedback / has_expense_claim)."""
-    if not apps.is_installed("feedback"):
-        return False
-    try:
-        check = getattr(apps.get_app_config("feedback").models_module, question)
-    except (LookupError, AttributeError):
-        return False
-    return bool(check(exchange.pk))
+    return _answers().has_expense_claim(exchange.pk)

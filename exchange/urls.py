@@ -16,8 +16,6 @@ urlpatterns += [
     path(_("exchanges/<int:pk>/cancel/"), views.request_cancel, name="request-cancel"),
     path(_("exchanges/<int:pk>/accept-dates/"), views.dates_accept, name="dates-accept"),
     path(_("exchanges/<int:pk>/refuse-dates/"), views.dates_refuse, name="dates-refuse"),
-    # Every message written, with its links: only while developing (DEBUG).
-    path(_("outbox/"), views.outbox, name="outbox"),
 ]
 
 # Pages behind signed links, for people without an account.

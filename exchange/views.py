@@ -3,12 +3,9 @@
 Every state change goes through exchange.workflow; a GET never changes anything.
 """
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,7 +17,7 @@ from libraries.models import Library
 
 from . import workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
-from .models import CANCELLABLE_STATES, ExchangeRequest, HistoryEntry, Notification, State
+from .models import CANCELLABLE_STATES, ExchangeRequest, HistoryEntry, State
 
 
 def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> ExchangeRequest:
@@ -273,15 +270,3 @@ def dates_refuse(request, pk: int):
     else:
         messages.success(request, _("You refused the dates. The request has been cancelled."))
     return redirect(exchange)
-
-
-def outbox(request):
-    """Every message Kollega has written, newest first: only while developing (DEBUG)."""
-    if not settings.DEBUG:
-        raise Http404
-    notifications = Notification.objects.order_by("-created_at", "-pk")
-    recipient = request.GET.get("to", "").strip()
-    if recipient:
-        notifications = notifications.filter(recipient__iexact=recipient)
-    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
-    return render(request, "exchange/outbox.html", {"page": page, "recipient": recipient})

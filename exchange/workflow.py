@@ -23,6 +23,7 @@ from .models import (
     Approval,
     ExchangeRequest,
     HistoryEntry,
+    ReturnVisit,
     State,
     visit_days_span,
 )
@@ -70,17 +71,6 @@ class MentorDetails:
     meeting_place: str = ""
     meeting_time: str = ""
     programme_notes: str = ""
-
-
-@dataclass
-class ReturnVisit:
-    """Who comes back in a reciprocal exchange, and when."""
-
-    name: str
-    email: str
-    language: str
-    first_day: date
-    last_day: date
 
 
 # --- helpers -------------------------------------------------------------------------

@@ -23,12 +23,13 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from config.admin_site import ShownOnly, WrittenByKollega
+from exchange.admin import ExchangeRequestAdmin
 from exchange.emails import date_range
 from exchange.models import ExchangeRequest
 from libraries.models import Region
+from web.admin_site import ShownOnly, WrittenByKollega
 
-from . import privacy_admin, statistics, workflow  # noqa: F401  (registers its page)
+from . import statistics, workflow
 from .forms import RejectClaimForm
 from .models import (
     ClaimState,
@@ -732,3 +733,11 @@ class ExpenseClaimInline(_ExchangeInline):
 
 
 EXCHANGE_INLINES = [VisitorFeedbackInline, HostFeedbackInline, ExpenseClaimInline]
+
+# An exchange's page shows what came after the visit too: this app adds it from above.
+admin.site.unregister(ExchangeRequest)
+
+
+@admin.register(ExchangeRequest)
+class ExchangeWithAfterVisitAdmin(ExchangeRequestAdmin):
+    inlines = [*ExchangeRequestAdmin.inlines, *EXCHANGE_INLINES]

@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self) -> None:
+        from web import personal_data
+
+        from .personal_data import AfterTheVisit
+
+        personal_data.register(AfterTheVisit())
+
+        from exchange import reminders
+        from libraries import public_pages
+
+        from . import models
+        from .views import library_stories
+
+        # Published stories show on their host library's page.
+        public_pages.watch("feedback.VisitorFeedback")
+        public_pages.add_library_section(library_stories)
+        # The reminder sweep asks whether the visitor has given feedback and claimed costs.
+        reminders.provide_after_the_visit(
+            reminders.AfterTheVisit(
+                has_feedback=models.has_feedback, has_expense_claim=models.has_expense_claim
+            )
+        )

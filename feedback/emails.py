@@ -11,7 +11,7 @@ from django.utils import translation
 from exchange import emails as exchange_emails
 from exchange import links
 from exchange.emails import date_range
-from exchange.outbox import Recipient, absolute_url, enqueue
+from mail.outbox import Recipient, absolute_url, enqueue
 
 from .models import ExpenseClaim, HostFeedback, VisitorFeedback
 
@@ -51,6 +51,7 @@ def message_to_host(feedback: VisitorFeedback) -> None:
             recipient=Recipient(email=email, name=person.name, language=person.language),
             dedupe_key=f"feedback_message_to_host:{exchange.pk}:{email}",
             context={
+                "exchange": exchange,
                 "role": role,
                 "feedback": feedback,
                 "dates": date_range(exchange.first_day, exchange.last_day),
@@ -58,7 +59,7 @@ def message_to_host(feedback: VisitorFeedback) -> None:
                     host_feedback_url(exchange) if role == "mentor" and ask_mentor else ""
                 ),
             },
-            exchange=exchange,
+            about=exchange,
         )
 
 
@@ -69,11 +70,12 @@ def _to_claimant(kind: str, claim: ExpenseClaim) -> None:
         recipient=Recipient(email=person.email, name=person.name, language=person.language),
         dedupe_key=f"{kind}:{claim.pk}:{claim.version}",
         context={
+            "exchange": claim.exchange,
             "claim": claim,
             "dates": date_range(claim.exchange.first_day, claim.exchange.last_day),
             "link_url": claim_url(claim, person.language),
         },
-        exchange=claim.exchange,
+        about=claim.exchange,
     )
 
 

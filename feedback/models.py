@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exchange.models import ExchangeRequest
-from libraries.models import Language, Staff
+from libraries.models import Language
 
 CENT = Decimal("0.01")
 
@@ -79,17 +79,6 @@ class YearStatistics(YearSettings):
         proxy = True
         verbose_name = _("yearly statistics")
         verbose_name_plural = _("yearly statistics")
-
-
-class PersonalData(Staff):
-    """The admin's personal data page (export and erasure); a proxy for its permissions."""
-
-    class Meta:
-        proxy = True
-        verbose_name = _("personal data request")
-        verbose_name_plural = _("personal data requests")
-        default_permissions = ("view",)
-        permissions = [("erase_personaldata", "Can erase a person's data on request")]
 
 
 class StoryConsent(models.TextChoices):

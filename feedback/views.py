@@ -9,11 +9,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.security import rate_limit
 from exchange import links
 from exchange.link_views import (
     CANCELLED,
@@ -26,6 +26,7 @@ from exchange.link_views import (
 from exchange.models import ExchangeRequest, State
 from libraries.decorators import profile_required
 from libraries.models import Library
+from web.security import rate_limit
 
 from . import workflow
 from .forms import (
@@ -258,3 +259,17 @@ def experiences(request):
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     return render(request, "feedback/experiences.html", context)
+
+
+# The newest stories on a library's page; the experiences page has the rest.
+LIBRARY_STORIES = 5
+
+
+def library_stories(library: Library) -> str:
+    """The library page's part on visitors' experiences there (empty without a story)."""
+    stories = VisitorFeedback.objects.stories().filter(exchange__host_library=library)
+    stories = list(stories[:LIBRARY_STORIES])
+    if not stories:
+        return ""
+    context = {"library": library, "stories": stories}
+    return render_to_string("feedback/_library_stories.html", context)

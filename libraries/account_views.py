@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.security import posted_email_key, rate_limit
+from web.security import posted_email_key, rate_limit
 
 from . import signin
 from .account_forms import ProfileForm, SignInForm

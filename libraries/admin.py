@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -193,38 +192,6 @@ class StaffAdmin(UserAdmin):
             },
         ),
     ]
-
-    actions = ["export_personal_data", "personal_data"]
-
-    def has_personal_data_permission(self, request) -> bool:
-        return request.user.has_perm("feedback.view_personaldata")
-
-    def _one_person(self, request, queryset) -> Staff | None:
-        people = list(queryset[:2])
-        if len(people) != 1:
-            self.message_user(request, _("Choose one person."), level=messages.WARNING)
-            return None
-        return people[0]
-
-    @admin.action(
-        description=_("Export everything about the person (JSON)"), permissions=["personal_data"]
-    )
-    def export_personal_data(self, request, queryset):
-        from feedback.privacy_admin import export_response
-
-        person = self._one_person(request, queryset)
-        return export_response(person.email) if person else None
-
-    @admin.action(
-        description=_("Show personal data for export or erasure"), permissions=["personal_data"]
-    )
-    def personal_data(self, request, queryset):
-        """One person: their page of personal data, to download as JSON or to erase."""
-        person = self._one_person(request, queryset)
-        if person is None:
-            return None
-        url = reverse("admin:feedback_personaldata_changelist")
-        return HttpResponseRedirect(f"{url}?{urlencode({'email': person.email})}")
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser hands out admin access; the coordinator keeps people's details.

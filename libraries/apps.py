@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 from django.utils.translation import gettext_lazy as _
 
 # What the public pages show (libraries/public_pages.py).
@@ -10,7 +10,6 @@ PUBLIC_CONTENT = [
     "libraries.FocusArea",
     "libraries.Library",
     "libraries.ContactDetails",
-    "feedback.VisitorFeedback",
 ]
 
 
@@ -19,16 +18,17 @@ class LibrariesConfig(AppConfig):
     verbose_name = _("Libraries and people")
 
     def ready(self) -> None:
+        from web import personal_data
+
+        from .personal_data import Directory
+
+        personal_data.register(Directory())
+
         from . import public_pages
         from .models import Library
 
         for model in PUBLIC_CONTENT:
-            for event, signal in (("save", post_save), ("delete", post_delete)):
-                signal.connect(
-                    public_pages.content_changed,
-                    sender=model,
-                    dispatch_uid=f"public-pages:{event}:{model}",
-                )
+            public_pages.watch(model)
         m2m_changed.connect(
             public_pages.content_changed,
             sender=Library.focus_areas.through,

@@ -11,8 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.security import rate_limit
-from exchange import outbox
+from mail import outbox
+from web.security import rate_limit
 
 from .models import ACCESSIBILITY_ANSWER_WITHIN, AccessibilityFeedback, ContactDetails, Staff
 from .pages_forms import AccessibilityFeedbackForm

@@ -1,8 +1,9 @@
 """The public pages' content from the cache: the home page's figures, the directory, library pages.
 
 These pages change only when the coordinator edits libraries, municipalities, networks, focus
-areas or the programme's contact, or a story is published, withdrawn or anonymised. Every such
-save moves the content version on (`content_changed`, connected in apps.py), and a cached piece
+areas or the programme's contact, or what an app above adds to a library's page changes (a
+story published, withdrawn or anonymised). Every such save moves the content version on
+(`content_changed`, connected by `watch`), and a cached piece
 belongs to one version: an edit shows at once on every web machine that shares the cache
 (Redis in production), and pieces of an older version simply expire. Nothing personal to the
 reader is cached: the header with the signed-in person is drawn for each request.
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
 VERSION_KEY = "public-pages:version"
@@ -47,3 +49,24 @@ def cached(name: str, parts: Any, build: Callable[[], Any]) -> Any:
         if value is not None:
             cache.set(key, value, TIMEOUT)
     return value
+
+
+def watch(model: str) -> None:
+    """Every save or deletion of this model ("app.Model") changes the public pages."""
+    for event, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(content_changed, sender=model, dispatch_uid=f"public-pages:{event}:{model}")
+
+
+# What apps above the directory add to a library's page, in order: each draws its part of
+# the page for one library (HTML, or "" when it has nothing to show).
+_library_sections: list[Callable[[Any], str]] = []
+
+
+def add_library_section(draw: Callable[[Any], str]) -> None:
+    """Add a part to every library's page (from the adding app's AppConfig.ready)."""
+    if draw not in _library_sections:
+        _library_sections.append(draw)
+
+
+def library_sections(library) -> list[str]:
+    return [html for draw in _library_sections if (html := draw(library))]

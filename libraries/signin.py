@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from exchange import outbox
+from mail import outbox
 
 from .models import Library, SignInLink, Staff
 

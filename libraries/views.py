@@ -3,15 +3,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from config.security import rate_limit
-from feedback.models import VisitorFeedback
+from web.security import rate_limit
 
 from . import public_pages
 from .forms import DirectoryFilterForm
 from .models import ContactDetails, Library, Municipality
-
-# The newest stories on a library's page; the experiences page has the rest.
-LIBRARY_STORIES = 5
 
 
 def _home_figures() -> dict:
@@ -58,8 +54,7 @@ def _library_page(slug: str) -> dict | None:
     library = Library.objects.with_related().filter(slug=slug).first()
     if library is None:
         return None
-    stories = VisitorFeedback.objects.stories().filter(exchange__host_library=library)
-    context = {"library": library, "stories": list(stories[:LIBRARY_STORIES])}
+    context = {"library": library, "sections": public_pages.library_sections(library)}
     return {
         "name": str(library.name),
         "body": render_to_string("libraries/_library.html", context),

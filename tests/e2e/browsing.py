@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from exchange.models import Notification
+from mail.models import Notification
 
 # The WCAG 2.0 and 2.1 rules of levels A and AA: the level the law asks of public services.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

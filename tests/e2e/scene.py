@@ -319,7 +319,7 @@ def page_types(scene: Scene, language: str) -> dict[str, list[PageType]]:
             ),
             PageType(
                 "admin-personal-data",
-                admin("feedback_personaldata_changelist") + f"?email={scene.visitor.email}",
+                admin("privacy_personaldata_changelist") + f"?email={scene.visitor.email}",
                 COORDINATOR,
             ),
         ],

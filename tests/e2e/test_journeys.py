@@ -7,9 +7,10 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from exchange.models import Notification, State
+from exchange.models import State
 from feedback.models import ClaimState, ExpenseClaim, VisitorFeedback
 from libraries.models import Staff
+from mail.models import Notification
 from tests.exchange.support import weekday_ahead
 
 from .journeys import Journey, Mentor, Person

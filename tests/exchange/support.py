@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from exchange import workflow
-from exchange.models import Approval, ExchangeRequest, Notification
+from exchange.models import Approval, ExchangeRequest
 from libraries.models import Municipality
+from mail.models import Notification
 from tests.factories import (
     ExchangeRequestFactory,
     LibraryFactory,

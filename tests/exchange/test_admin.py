@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from exchange.models import ExchangeRequest, Notification, State
+from exchange.models import ExchangeRequest, State
 from libraries.models import Municipality
+from mail.models import Notification
 from tests.exchange.support import (
     alice,
     approved_at_home,
@@ -77,9 +78,9 @@ def exchanges():
     }
 
 
-def admin_url(name: str, *args, query: str = "") -> str:
+def admin_url(name: str, *args, query: str = "", app: str = "exchange") -> str:
     with translation.override("fi"):
-        path = reverse(f"admin:exchange_{name}", args=args)
+        path = reverse(f"admin:{app}_{name}", args=args)
     return f"{path}?{query}" if query else path
 
 
@@ -274,8 +275,10 @@ def test_a_librarian_cannot_export(client, exchanges):
 def test_the_notifications_list_filters_and_shows_each_read_only(client, coordinator, exchanges):
     submitted_mail = Notification.objects.filter(kind="submitted").first()
 
-    changelist = client.get(admin_url("notification_changelist", query="kind=submitted"))
-    change = client.get(admin_url("notification_change", submitted_mail.pk))
+    changelist = client.get(
+        admin_url("notification_changelist", query="kind=submitted", app="mail")
+    )
+    change = client.get(admin_url("notification_change", submitted_mail.pk, app="mail"))
 
     assert changelist.status_code == 200
     kinds = {n.kind for n in changelist.context["cl"].result_list}
@@ -283,22 +286,24 @@ def test_the_notifications_list_filters_and_shows_each_read_only(client, coordin
     assert change.status_code == 200
     assert 'name="subject"' not in change.content.decode()
     assert submitted_mail.subject in change.content.decode()
-    assert client.get(admin_url("notification_add")).status_code == 403
+    assert client.get(admin_url("notification_add", app="mail")).status_code == 403
 
 
 def test_notifications_filter_by_status_and_date(client, coordinator, exchanges):
     Notification.objects.filter(kind="submitted").update(status=Notification.Status.SENT)
-    by_status = client.get(admin_url("notification_changelist", query="status=sent"))
+    by_status = client.get(admin_url("notification_changelist", query="status=sent", app="mail"))
     by_day = client.get(
         admin_url(
             "notification_changelist",
             query="created_at__year=2027&created_at__month=1&created_at__day=11",
+            app="mail",
         )
     )
     by_other_day = client.get(
         admin_url(
             "notification_changelist",
             query="created_at__year=2027&created_at__month=1&created_at__day=12",
+            app="mail",
         )
     )
 

@@ -8,7 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from exchange import links, workflow
-from exchange.models import Approval, HistoryEntry, Notification, State
+from exchange.models import Approval, HistoryEntry, State
+from mail.models import Notification
 from tests.exchange import support
 from tests.factories import ExchangeRequestFactory, FocusAreaFactory, LibraryFactory
 

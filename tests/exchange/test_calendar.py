@@ -8,8 +8,9 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from exchange import reminders, workflow
-from exchange.models import Notification, State
+from exchange.models import State
 from exchange.workdays import FINNISH_TIME
+from mail.models import Notification
 from tests.exchange import support
 from tests.factories import StaffFactory
 

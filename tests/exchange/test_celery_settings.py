@@ -1,9 +1,10 @@
 """Celery is set up for email work, and beat runs both sweeps (config/settings.py)."""
 
+from celery.schedules import crontab
 from django.conf import settings
 
 from config.celery import app as celery_app
-from exchange import outbox
+from mail import outbox
 
 
 def test_a_task_is_acknowledged_after_it_ran_and_a_worker_holds_one_at_a_time():
@@ -26,15 +27,15 @@ def test_a_stuck_mail_server_frees_the_worker_before_the_task_time_limit():
     assert celery_app.conf.task_soft_time_limit < celery_app.conf.task_time_limit
 
 
-def test_beat_runs_the_outbox_sweep_often_the_reminders_hourly_and_retention_daily():
+def test_beat_runs_the_outbox_sweep_often_the_reminders_hourly_and_retention_nightly():
     schedule = {
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
 
     assert schedule == {
-        "exchange.tasks.send_pending_notifications": 5 * 60,
+        "mail.tasks.send_pending_notifications": 5 * 60,
         "exchange.tasks.send_reminders": 60 * 60,
-        "feedback.tasks.anonymise_personal_data": 24 * 60 * 60,
+        "privacy.tasks.anonymise_personal_data": crontab(hour=3, minute=15),
     }
     celery_app.loader.import_default_modules()
     assert set(schedule) <= set(celery_app.tasks)

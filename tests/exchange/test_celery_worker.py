@@ -18,8 +18,9 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from exchange import tasks, workflow
-from exchange.models import Notification
+from exchange import workflow
+from mail import tasks
+from mail.models import Notification
 from tests.exchange import support
 from tests.exchange.mailserver import MailServer
 from tests.exchange.test_delivery import broker

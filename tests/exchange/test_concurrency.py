@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client
 
 from exchange import workflow
-from exchange.models import Approval, HistoryEntry, Notification, State
+from exchange.models import Approval, HistoryEntry, State
+from mail.models import Notification
 from tests.exchange import support
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from config.celery import app as celery_app
-from exchange import outbox, tasks
-from exchange.models import ExchangeRequest, Notification, State
+from exchange.models import ExchangeRequest, State
 from exchange.workdays import FINNISH_TIME
+from mail import outbox, tasks
+from mail.models import Notification
 from tests.exchange import support
 from tests.exchange.mailserver import MailServer
 from tests.factories import StaffFactory
@@ -148,7 +149,7 @@ def test_the_coordinator_sees_a_failed_message_in_the_admin_and_resends_it(
     with django_capture_on_commit_callbacks(execute=True):
         exchange = support.submitted(alice, host)
     failed = Notification.objects.get(status="failed")
-    changelist = reverse("admin:exchange_notification_changelist")
+    changelist = reverse("admin:mail_notification_changelist")
 
     page = client.get(changelist, {"status__exact": "failed"})
     assert page.status_code == 200

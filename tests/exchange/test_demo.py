@@ -6,9 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from exchange.models import ExchangeRequest, HistoryEntry, Notification, State
+from exchange.models import ExchangeRequest, HistoryEntry, State
 from libraries.management.commands.load_demo import LIBRARY_DETAILS, PEOPLE
 from libraries.models import Staff
+from mail.models import Notification
 from tests.factories import LibraryFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

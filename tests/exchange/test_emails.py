@@ -5,8 +5,8 @@ import pytest
 from django.conf import settings
 
 from exchange import emails, workflow
-from exchange.models import Notification
 from libraries.models import ContactDetails, Municipality
+from mail.models import Notification
 from tests.exchange import support
 from tests.factories import LibraryFactory, MunicipalityFactory, StaffFactory
 

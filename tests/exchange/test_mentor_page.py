@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from exchange import workflow
-from exchange.models import Notification
+from mail.models import Notification
 from tests.exchange import support
 from tests.factories import FocusAreaFactory
 

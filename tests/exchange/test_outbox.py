@@ -6,9 +6,10 @@ import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-from exchange import outbox, tasks, workflow
-from exchange.models import Notification
-from exchange.outbox import Recipient
+from exchange import workflow
+from mail import outbox, tasks
+from mail.models import Notification
+from mail.outbox import Recipient
 from tests.exchange import support
 
 pytestmark = pytest.mark.django_db
@@ -62,17 +63,18 @@ def test_the_send_task_run_twice_sends_once(alice, exchange, mailoutbox):
 
 def test_a_message_with_a_used_dedupe_key_is_not_written_again(exchange):
     recipient = Recipient(email="alice@seinajoki.fi", name="Alice Aalto", language="fi")
-    context = {"link_url": "http://127.0.0.1:8000/fi/"}
+    context = {"link_url": "http://127.0.0.1:8000/fi/", "exchange": exchange}
 
     first = outbox.enqueue(
-        kind="submitted", recipient=recipient, dedupe_key="k:1", context=context, exchange=exchange
+        kind="submitted", recipient=recipient, dedupe_key="k:1", context=context, about=exchange
     )
     second = outbox.enqueue(
-        kind="submitted", recipient=recipient, dedupe_key="k:1", context=context, exchange=exchange
+        kind="submitted", recipient=recipient, dedupe_key="k:1", context=context, about=exchange
     )
 
     assert first is not None
     assert second is None
+    assert list(exchange.notifications.all()) == [first]
     assert Notification.objects.count() == 1
 
 

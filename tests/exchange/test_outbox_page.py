@@ -5,7 +5,7 @@ import re
 import pytest
 from django.conf import settings as django_settings
 
-from exchange.models import Notification
+from mail.models import Notification
 from tests.exchange.support import alice, korsholm, seinajoki, submitted, url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -24,7 +24,7 @@ def exchange():
 def test_the_outbox_is_not_there_when_debug_is_off(client, exchange, settings):
     settings.DEBUG = False
 
-    response = client.get(url("exchange:outbox"))
+    response = client.get(url("mail:outbox"))
 
     assert response.status_code == 404
     assert exchange.notifications.first().subject not in response.content.decode()
@@ -33,7 +33,7 @@ def test_the_outbox_is_not_there_when_debug_is_off(client, exchange, settings):
 def test_the_outbox_lists_every_message_newest_first(client, debug, exchange):
     messages = list(Notification.objects.order_by("-created_at", "-pk"))
 
-    response = client.get(url("exchange:outbox"))
+    response = client.get(url("mail:outbox"))
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -51,7 +51,7 @@ def test_the_outbox_lists_every_message_newest_first(client, debug, exchange):
 def test_the_links_in_the_messages_can_be_clicked(client, debug, exchange):
     decision = Notification.objects.get(kind="decision_request")
 
-    content = client.get(url("exchange:outbox")).content.decode()
+    content = client.get(url("mail:outbox")).content.decode()
 
     links = re.findall(r'<a href="([^"]+)"', content)
     decision_links = [link for link in links if link in decision.body_text]
@@ -61,7 +61,7 @@ def test_the_links_in_the_messages_can_be_clicked(client, debug, exchange):
 
 
 def test_the_outbox_shows_one_recipients_messages(client, debug, exchange):
-    response = client.get(url("exchange:outbox") + "?to=eeva@seinajoki.fi")
+    response = client.get(url("mail:outbox") + "?to=eeva@seinajoki.fi")
 
     shown = list(response.context["page"])
     assert shown

@@ -5,8 +5,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from exchange import workflow
-from exchange.models import Approval, ExchangeRequest, Notification, State
+from exchange.models import Approval, ExchangeRequest, State
 from libraries.models import Staff
+from mail.models import Notification
 from tests.exchange import support
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ from django.apps import apps
 from django.core.management import call_command
 
 from exchange import links, reminders, workflow
-from exchange.models import Approval, ExchangeRequest, Notification, State
+from exchange.models import Approval, ExchangeRequest, State
 from exchange.workdays import FINNISH_TIME
 from libraries.models import ContactDetails
+from mail.models import Notification
 from tests.exchange import support
 from tests.factories import StaffFactory
 

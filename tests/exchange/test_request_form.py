@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.utils.translation import gettext
 
-from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification, State
+from exchange.models import Approval, ExchangeRequest, HistoryEntry, State
+from mail.models import Notification
 from tests.exchange.support import alice, url
 from tests.factories import FocusAreaFactory, LibraryFactory
 

@@ -13,7 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from exchange import workflow
-from exchange.models import ExchangeRequest, Notification, State
+from exchange.models import ExchangeRequest, State
+from mail.models import Notification
 from tests.exchange.support import alice, korsholm, seinajoki, url
 from tests.factories import ExchangeRequestFactory, LibraryFactory
 

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exchange import workflow
-from exchange.models import ExchangeRequest, HistoryEntry, Notification, State
+from exchange.models import ExchangeRequest, HistoryEntry, State
+from mail.models import Notification
 from tests.exchange.support import (
     alice,
     approved_at_home,

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-from exchange.models import ExchangeRequest, Notification, State
+from exchange.models import ExchangeRequest, State
 from libraries.models import ContactDetails
+from mail.models import Notification
 from tests.exchange import support
 
 pytestmark = pytest.mark.django_db

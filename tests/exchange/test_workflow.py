@@ -7,8 +7,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from exchange import tasks, workflow
-from exchange.models import Approval, HistoryEntry, Notification, State
+from exchange.models import Approval, HistoryEntry, State
 from libraries.models import ContactDetails
+from mail.models import Notification
 from tests.exchange import support
 from tests.factories import StaffFactory
 

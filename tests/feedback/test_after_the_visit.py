@@ -13,8 +13,9 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from exchange.models import HistoryEntry, Notification, State
+from exchange.models import HistoryEntry, State
 from feedback.models import ClaimState, ExpenseClaim, VisitorFeedback
+from mail.models import Notification
 from tests.exchange import support as exchange_support
 from tests.exchange.support import assert_both_parts, email_to, link_in, sent_to, url
 from tests.feedback import support

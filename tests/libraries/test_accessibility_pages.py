@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from exchange.models import Notification
 from libraries.models import AccessibilityFeedback, ContactDetails, Staff
+from mail.models import Notification
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

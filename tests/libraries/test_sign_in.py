@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from exchange.models import Notification
 from libraries.models import SignInLink, Staff
+from mail.models import Notification
 from tests.factories import LibraryFactory, MunicipalityFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

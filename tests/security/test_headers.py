@@ -92,7 +92,7 @@ def test_link_pages_obey_the_policy_and_keep_their_token_out_of_referrers(client
 
 def test_the_outbox_page_obeys_the_policy(client, people, settings):
     settings.DEBUG = True
-    response = client.get(reverse("exchange:outbox"))
+    response = client.get(reverse("mail:outbox"))
     assert response.status_code == 200
     assert "outbox-body" in response.content.decode()
     assert_strict_policy(response)

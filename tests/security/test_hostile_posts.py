@@ -20,9 +20,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from exchange import links, workflow
-from exchange.models import ExchangeRequest, Notification
+from exchange.models import ExchangeRequest
 from libraries import signin
 from libraries.models import SignInLink, Staff
+from mail.models import Notification
 from tests.exchange import support
 from tests.factories import ExchangeRequestFactory
 

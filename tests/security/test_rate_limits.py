@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from exchange import links
-from exchange.models import Approval, HistoryEntry, Notification
+from exchange.models import Approval, HistoryEntry
 from libraries.models import SignInLink
+from mail.models import Notification
 from tests.exchange import support
 
 pytestmark = pytest.mark.django_db

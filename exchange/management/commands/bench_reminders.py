@@ -15,6 +15,7 @@ import statistics
 import time
 from datetime import date, timedelta
 
+from celery import current_app as celery_app
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -23,10 +24,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from bench.postgres import create_database
-from config.celery import app as celery_app
 from exchange import reminders
-from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification, State
+from exchange.models import Approval, ExchangeRequest, HistoryEntry, State
 from libraries.models import ContactDetails, Library, Municipality, Region, Staff
+from mail.models import Notification
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
-"""Anonymise personal data past its retention period: the same job that beat runs daily."""
+"""Anonymise personal data past its retention period: the same job that beat runs nightly."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from feedback import privacy
+from privacy import retention
 
 LABELS = {
     "exchanges": "visits anonymised",
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool = False, **options):
-        report = privacy.run(dry_run=dry_run)
+        report = retention.run(dry_run=dry_run)
         summary = report.as_dict()
         months = settings.PERSONAL_DATA_RETENTION_MONTHS
         heading = f"Personal data older than {months} months"

@@ -1,4 +1,8 @@
-"""The admin's personal data page: what Kollega holds about one person, exported or erased."""
+"""The admin's personal data page: what Kollega holds about one person, exported or erased.
+
+The people list gets two actions leading there: this app composes the admin of the
+directory's accounts, so that the directory knows nothing of the privacy pages.
+"""
 
 import json
 
@@ -8,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,10 +20,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_site import WrittenByKollega
+from libraries.admin import StaffAdmin
 from libraries.models import Staff
+from web.admin_site import WrittenByKollega
 
-from . import privacy
+from . import requests
 from .models import PersonalData
 
 
@@ -36,7 +41,7 @@ class ErasureForm(PersonLookupForm):
 
 
 def export_response(email: str) -> HttpResponse:
-    data = privacy.export(email)
+    data = requests.export(email)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -46,7 +51,7 @@ def export_response(email: str) -> HttpResponse:
 
 
 def page_url(email: str = "") -> str:
-    url = reverse("admin:feedback_personaldata_changelist")
+    url = reverse("admin:privacy_personaldata_changelist")
     return f"{url}?{urlencode({'email': email})}" if email else url
 
 
@@ -55,25 +60,25 @@ class PersonalDataAdmin(WrittenByKollega, admin.ModelAdmin):
     """The page stands in for the list of this proxy model: look up, export, erase."""
 
     def has_erase_permission(self, request) -> bool:
-        return request.user.has_perm("feedback.erase_personaldata")
+        return request.user.has_perm("privacy.erase_personaldata")
 
     def get_urls(self):
         return [
             path(
                 "export/",
                 self.admin_site.admin_view(self.export_view),
-                name="feedback_personaldata_export",
+                name="privacy_personaldata_export",
             ),
             path(
                 "erase/",
                 self.admin_site.admin_view(self.erase_view),
-                name="feedback_personaldata_erase",
+                name="privacy_personaldata_erase",
             ),
             # Only the page: no per-person change, history or delete pages of the accounts.
             path(
                 "",
                 self.admin_site.admin_view(self.changelist_view),
-                name="feedback_personaldata_changelist",
+                name="privacy_personaldata_changelist",
             ),
         ]
 
@@ -93,17 +98,17 @@ class PersonalDataAdmin(WrittenByKollega, admin.ModelAdmin):
         context = {"form": form}
         if form.is_valid():
             email = form.cleaned_data["email"].lower()
-            summary = _summary(privacy.export(email))
+            summary = _summary(requests.export(email))
             context.update(
                 email=email,
                 summary=summary,
                 found=any(count for _label, count in summary),
-                obstacles=privacy.erasure_obstacles(email),
+                obstacles=requests.erasure_obstacles(email),
                 erasure_form=ErasureForm(initial={"email": email}),
                 can_erase=self.has_erase_permission(request),
             )
         return TemplateResponse(
-            request, "feedback/admin/personal_data.html", self._context(request, **context)
+            request, "privacy/admin/personal_data.html", self._context(request, **context)
         )
 
     def export_view(self, request):
@@ -129,8 +134,8 @@ class PersonalDataAdmin(WrittenByKollega, admin.ModelAdmin):
         email = form.cleaned_data["email"].lower()
         person = Staff.objects.filter(email__iexact=email).first()
         try:
-            result = privacy.erase(email)
-        except privacy.ErasureRefused as refusal:
+            result = requests.erase(email)
+        except requests.ErasureRefused as refusal:
             messages.error(request, str(refusal))
             return redirect(page_url(email))
         if person is not None:
@@ -165,3 +170,40 @@ def _summary(data: dict) -> list[tuple[str, int]]:
         (gettext("Sign-in links"), len(data["sign_in_links"])),
         (gettext("Accessibility feedback"), len(data["accessibility_feedback"])),
     ]
+
+
+admin.site.unregister(Staff)
+
+
+@admin.register(Staff)
+class StaffWithPersonalDataAdmin(StaffAdmin):
+    """The people list, with one person's data to export, or to look at before erasing."""
+
+    actions = ["export_personal_data", "personal_data"]
+
+    def has_personal_data_permission(self, request) -> bool:
+        return request.user.has_perm("privacy.view_personaldata")
+
+    def _one_person(self, request, queryset) -> Staff | None:
+        people = list(queryset[:2])
+        if len(people) != 1:
+            self.message_user(request, _("Choose one person."), level=messages.WARNING)
+            return None
+        return people[0]
+
+    @admin.action(
+        description=_("Export everything about the person (JSON)"), permissions=["personal_data"]
+    )
+    def export_personal_data(self, request, queryset):
+        person = self._one_person(request, queryset)
+        return export_response(person.email) if person else None
+
+    @admin.action(
+        description=_("Show personal data for export or erasure"), permissions=["personal_data"]
+    )
+    def personal_data(self, request, queryset):
+        """One person: their page of personal data, to download as JSON or to erase."""
+        person = self._one_person(request, queryset)
+        if person is None:
+            return None
+        return HttpResponseRedirect(page_url(person.email))

@@ -1,7 +1,9 @@
 """The outbox: every email is a Notification row written in the caller's transaction.
 
 Sending is queued with transaction.on_commit, so a rolled-back transition sends nothing,
-and the Celery task takes only the row's id.
+and the Celery task takes only the row's id. Each app composes its own messages
+(templates/emails/<kind>.*) and hands them to `enqueue`; this module only renders, stores,
+sends and retries.
 """
 
 import logging
@@ -10,12 +12,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import ExchangeRequest, Notification
+from .models import Notification
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +41,19 @@ def enqueue(
     recipient: Recipient,
     dedupe_key: str,
     context: dict,
-    exchange: ExchangeRequest | None = None,
+    about: models.Model | None = None,
     calendar: str = "",
 ) -> Notification | None:
     """Render emails/<kind>.{subject.txt,txt,html} in the recipient's language and queue it.
 
-    Returns None when a message with the same dedupe key exists already.
+    `about` is the object the message is about, if any; `calendar` an iCalendar text sent
+    along. Returns None when a message with the same dedupe key exists already.
     """
     if Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     context = {
         **context,
         "recipient": recipient,
-        "exchange": exchange,
         "site_url": settings.SITE_URL,
     }
     with translation.override(recipient.language):
@@ -64,7 +67,8 @@ def enqueue(
         with transaction.atomic():
             notification = Notification.objects.create(
                 kind=kind,
-                exchange=exchange,
+                about_type=ContentType.objects.get_for_model(about) if about else None,
+                about_id=about.pk if about else None,
                 recipient=recipient.email,
                 recipient_name=recipient.name,
                 language=recipient.language,

@@ -20,8 +20,8 @@ from django.core import serializers
 from django.core.management import call_command
 
 from exchange import workflow
-from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification, State
-from feedback import privacy, statistics
+from exchange.models import Approval, ExchangeRequest, HistoryEntry, State
+from feedback import statistics
 from feedback import workflow as after_visit
 from feedback.models import (
     ClaimState,
@@ -32,6 +32,8 @@ from feedback.models import (
     VisitorFeedback,
 )
 from libraries.models import AccessibilityFeedback, SignInLink, Staff
+from mail.models import Notification
+from privacy import retention
 from tests.exchange import support as exchange_support
 from tests.exchange.support import url
 from tests.factories import StaffFactory
@@ -162,7 +164,7 @@ def test_after_the_period_names_addresses_texts_and_receipts_are_gone(
     time_machine.move_to(support.START + 25 * MONTH, tick=False)
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = privacy.run()
+        report = retention.run()
 
     assert report.exchanges == 2
     assert report.accounts == 1
@@ -184,7 +186,7 @@ def test_after_the_period_names_addresses_texts_and_receipts_are_gone(
 def test_a_published_story_stays_but_no_longer_names_the_visitor(time_machine, client, scene):
     time_machine.move_to(support.START + 25 * MONTH, tick=False)
 
-    privacy.run()
+    retention.run()
 
     page = client.get(url("feedback:experiences")).content.decode()
     assert STORY in page
@@ -196,11 +198,11 @@ def test_a_published_story_stays_but_no_longer_names_the_visitor(time_machine, c
 
 def test_a_second_run_changes_nothing(time_machine, scene):
     time_machine.move_to(support.START + 25 * MONTH, tick=False)
-    privacy.run()
+    retention.run()
     after_first = _stored_text()
 
     time_machine.move_to(support.START + 26 * MONTH, tick=False)
-    report = privacy.run()
+    report = retention.run()
 
     assert (report.exchanges, report.accounts, report.receipts, report.messages) == (0, 0, 0, 0)
     assert _stored_text() == after_first
@@ -210,7 +212,7 @@ def test_nothing_is_removed_before_the_period_is_over(time_machine, scene):
     before = _stored_text()
     time_machine.move_to(support.START + 22 * MONTH, tick=False)
 
-    report = privacy.run()
+    report = retention.run()
 
     assert (report.exchanges, report.accounts) == (0, 0)
     assert _stored_text() == before
@@ -220,16 +222,16 @@ def test_the_period_is_a_setting(time_machine, settings, scene):
     settings.PERSONAL_DATA_RETENTION_MONTHS = 6
     time_machine.move_to(support.START + 7 * MONTH, tick=False)
 
-    assert privacy.run().exchanges == 2
+    assert retention.run().exchanges == 2
 
 
 def test_a_visit_completed_without_feedback_counts_from_its_last_day(time_machine, alice):
     visit = support.completed_visit(time_machine, alice, exchange_support.korsholm())
     time_machine.move_to(support.START + 23 * MONTH, tick=False)
-    assert privacy.run().exchanges == 0
+    assert retention.run().exchanges == 0
 
     time_machine.move_to(support.START + 25 * MONTH, tick=False)
-    assert privacy.run().exchange_ids == [visit.pk]
+    assert retention.run().exchange_ids == [visit.pk]
     visit.refresh_from_db()
     assert visit.mentor_email == "" and visit.expectations == ""
 
@@ -237,10 +239,10 @@ def test_a_visit_completed_without_feedback_counts_from_its_last_day(time_machin
 def test_a_draft_never_sent_counts_from_when_it_was_last_saved(time_machine, alice):
     draft = exchange_support.draft(alice, exchange_support.korsholm())
     time_machine.move_to(support.START + 23 * MONTH, tick=False)
-    assert privacy.run().exchanges == 0
+    assert retention.run().exchanges == 0
 
     time_machine.move_to(support.START + 25 * MONTH, tick=False)
-    report = privacy.run()
+    report = retention.run()
 
     assert report.exchange_ids == [draft.pk]
     assert report.accounts == 1
@@ -259,7 +261,7 @@ def test_an_unsettled_claim_keeps_its_visit(time_machine, client, alice):
     assert ExpenseClaim.objects.get(exchange=visit).state == ClaimState.SUBMITTED
     time_machine.move_to(support.START + 30 * MONTH, tick=False)
 
-    report = privacy.run()
+    report = retention.run()
 
     assert report.exchanges == 0
     assert Receipt.objects.count() == 1
@@ -271,7 +273,7 @@ def test_an_account_in_use_is_kept_while_its_old_visits_are_anonymised(
     time_machine.move_to(support.START + 25 * MONTH, tick=False)
     client.force_login(alice)  # she signed in again recently
 
-    report = privacy.run()
+    report = retention.run()
 
     assert report.exchanges == 2
     assert report.accounts == 0
@@ -282,7 +284,7 @@ def test_an_account_in_use_is_kept_while_its_old_visits_are_anonymised(
 def test_an_anonymised_account_can_no_longer_be_used(time_machine, scene, alice):
     time_machine.move_to(support.START + 25 * MONTH, tick=False)
 
-    privacy.run()
+    retention.run()
 
     alice.refresh_from_db()
     assert not alice.is_active
@@ -297,12 +299,12 @@ def test_old_accessibility_messages_and_sign_in_links_are_deleted(time_machine):
     )
     SignInLink.objects.create(token_hash="x" * 64, email="ville@example.fi", language="fi")
     time_machine.move_to(support.START + 2 * MONTH, tick=False)
-    report = privacy.run()
+    report = retention.run()
     assert (report.accessibility_feedback, report.sign_in_links) == (0, 1)
     assert AccessibilityFeedback.objects.exists()
 
     time_machine.move_to(support.START + 25 * MONTH, tick=False)
-    assert privacy.run().accessibility_feedback == 1
+    assert retention.run().accessibility_feedback == 1
     assert not AccessibilityFeedback.objects.exists()
 
 
@@ -311,10 +313,10 @@ def test_expired_sessions_and_old_failed_admin_sign_ins_are_deleted(time_machine
     AccessAttempt.objects.create(
         username="kerttu@vaasa.fi", ip_address="192.0.2.1", user_agent="", failures_since_start=1
     )
-    assert privacy.run().failed_admin_sign_ins == 0
+    assert retention.run().failed_admin_sign_ins == 0
 
     time_machine.move_to(support.START + 3 * MONTH, tick=False)
-    report = privacy.run()
+    report = retention.run()
 
     assert (report.sessions, report.failed_admin_sign_ins) == (1, 1)
     assert not Session.objects.exists() and not AccessAttempt.objects.exists()
@@ -340,12 +342,15 @@ def test_the_command_has_a_dry_run_that_changes_nothing(time_machine, scene):
     assert "Alice Aalto" not in _stored_text()
 
 
-def test_beat_runs_the_job_daily(settings, time_machine, scene):
-    from feedback.tasks import anonymise_personal_data
+def test_beat_runs_the_job_every_night(settings, time_machine, scene):
+    from privacy.tasks import anonymise_personal_data
 
     entry = settings.CELERY_BEAT_SCHEDULE["anonymise-personal-data"]
-    assert entry["task"] == "feedback.tasks.anonymise_personal_data"
-    assert entry["schedule"] == 24 * 60 * 60
+    assert entry["task"] == "privacy.tasks.anonymise_personal_data"
+    # Once a day, in the small hours of Finnish time, whenever beat was started.
+    assert entry["schedule"].hour == {3}
+    assert len(entry["schedule"].minute) == 1
+    assert settings.CELERY_TIMEZONE == "Europe/Helsinki"
     time_machine.move_to(support.START + 25 * MONTH, tick=False)
 
     anonymise_personal_data.delay()
@@ -369,7 +374,7 @@ def test_the_privacy_notice_states_the_period(client, settings):
 
 
 def _page(client, email: str):
-    return client.get("/fi/admin/feedback/personaldata/", {"email": email})
+    return client.get("/fi/admin/privacy/personaldata/", {"email": email})
 
 
 def test_the_coordinator_sees_what_kollega_holds_about_a_person(client, scene, kerttu):
@@ -386,9 +391,7 @@ def test_the_export_holds_everything_about_the_visitor(client, scene, kerttu):
     visit, declined = scene
     client.force_login(kerttu)
 
-    response = client.get(
-        "/fi/admin/feedback/personaldata/export/", {"email": "alice@seinajoki.fi"}
-    )
+    response = client.get("/fi/admin/privacy/personaldata/export/", {"email": "alice@seinajoki.fi"})
 
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -410,7 +413,7 @@ def test_the_export_holds_everything_about_the_visitor(client, scene, kerttu):
 def test_a_supervisors_export_holds_their_part_not_the_visitors_texts(client, scene, kerttu):
     client.force_login(kerttu)
 
-    response = client.get("/fi/admin/feedback/personaldata/export/", {"email": "eeva@seinajoki.fi"})
+    response = client.get("/fi/admin/privacy/personaldata/export/", {"email": "eeva@seinajoki.fi"})
 
     data = json.loads(response.content)
     assert data["account"] is None
@@ -430,7 +433,7 @@ def test_erasure_needs_the_box_ticked_and_changes_nothing_without(client, scene,
     before = _stored_text()
 
     response = client.post(
-        "/fi/admin/feedback/personaldata/erase/", {"email": "alice@seinajoki.fi"}, follow=True
+        "/fi/admin/privacy/personaldata/erase/", {"email": "alice@seinajoki.fi"}, follow=True
     )
 
     assert "Vahvista poisto rastittamalla ruutu." in response.content.decode()
@@ -446,7 +449,7 @@ def test_erasing_the_visitor_removes_her_data_everywhere_and_keeps_the_figures(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/fi/admin/feedback/personaldata/erase/",
+            "/fi/admin/privacy/personaldata/erase/",
             {"email": "alice@seinajoki.fi", "confirm": "on"},
             follow=True,
         )
@@ -471,7 +474,7 @@ def test_erasing_a_supervisor_keeps_the_visitors_own_data(client, scene, kerttu)
     client.force_login(kerttu)
 
     client.post(
-        "/fi/admin/feedback/personaldata/erase/",
+        "/fi/admin/privacy/personaldata/erase/",
         {"email": "eeva@seinajoki.fi", "confirm": "on"},
     )
 
@@ -492,7 +495,7 @@ def test_erasure_waits_while_an_exchange_is_in_progress(client, alice, kerttu):
     before = _stored_text()
 
     response = client.post(
-        "/fi/admin/feedback/personaldata/erase/",
+        "/fi/admin/privacy/personaldata/erase/",
         {"email": "alice@seinajoki.fi", "confirm": "on"},
         follow=True,
     )
@@ -525,7 +528,7 @@ def test_the_staff_list_action_opens_the_persons_page(client, scene, kerttu):
 
     assert response.status_code == 302
     assert response["Location"].endswith(
-        "/fi/admin/feedback/personaldata/?email=alice%40seinajoki.fi"
+        "/fi/admin/privacy/personaldata/?email=alice%40seinajoki.fi"
     )
 
 
@@ -561,7 +564,7 @@ def test_only_those_allowed_see_or_erase_personal_data(client, scene):
 
     assert _page(client, "alice@seinajoki.fi").status_code == 403
     response = client.post(
-        "/fi/admin/feedback/personaldata/erase/",
+        "/fi/admin/privacy/personaldata/erase/",
         {"email": "alice@seinajoki.fi", "confirm": "on"},
     )
     assert response.status_code == 403
@@ -586,7 +589,7 @@ def test_a_bad_address_gets_a_clear_answer_and_erases_nothing(client, scene, ker
     before = _stored_text()
 
     response = client.post(
-        "/fi/admin/feedback/personaldata/erase/", {"email": email, "confirm": "on"}, follow=True
+        "/fi/admin/privacy/personaldata/erase/", {"email": email, "confirm": "on"}, follow=True
     )
 
     assert response.status_code == 200
@@ -600,5 +603,5 @@ def test_the_page_opens_no_account_of_its_own(client, scene, kerttu):
     client.force_login(kerttu)
 
     for path in ["change", "history", "delete"]:
-        response = client.get(f"/fi/admin/feedback/personaldata/{alice.pk}/{path}/")
+        response = client.get(f"/fi/admin/privacy/personaldata/{alice.pk}/{path}/")
         assert response.status_code == 404, path

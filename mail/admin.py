@@ -1,0 +1,96 @@
+"""The outbox in the admin: a record of what was sent, and a resend for what failed."""
+
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from web.admin_site import ShownOnly, WrittenByKollega
+
+from . import outbox
+from .models import Notification
+
+
+class NotificationInline(ShownOnly, GenericTabularInline):
+    """What was sent to whom and when, on the page of the object the messages are about."""
+
+    model = Notification
+    ct_field = "about_type"
+    ct_fk_field = "about_id"
+    fields = ["created_at", "kind", "recipient", "language", "subject", "status", "sent_at"]
+    show_change_link = True
+    verbose_name_plural = _("messages sent")
+
+
+@admin.register(Notification)
+class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
+    """The outbox is a record of what was sent: nobody writes or rewrites it by hand."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "status",
+        "recipient",
+        "language",
+        "subject",
+        "about_display",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", "language", "created_at"]
+    date_hierarchy = "created_at"
+    search_fields = ["recipient", "recipient_name", "subject", "dedupe_key"]
+    actions = ["resend"]
+    readonly_fields = [
+        "kind",
+        "about_display",
+        "recipient",
+        "recipient_name",
+        "language",
+        "dedupe_key",
+        "subject",
+        "body_text",
+        "body_html",
+        "calendar",
+        "status",
+        "attempts",
+        "error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("about")
+
+    @admin.display(description=_("about"))
+    def about_display(self, notification: Notification) -> str:
+        return str(notification.about) if notification.about is not None else ""
+
+    @admin.action(description=_("Resend the selected failed messages"), permissions=["resend"])
+    def resend(self, request, queryset):
+        """A failed message goes back to the outbox and is sent again as it was written."""
+        resent = sum(
+            outbox.resend(pk)
+            for pk in queryset.filter(status=Notification.Status.FAILED).values_list(
+                "pk", flat=True
+            )
+        )
+        if resent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s message will be sent again.",
+                    "%(count)s messages will be sent again.",
+                    resent,
+                )
+                % {"count": resent},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, gettext("Only failed messages can be sent again."), messages.WARNING
+            )
+
+    def has_resend_permission(self, request) -> bool:
+        return request.user.has_perm("mail.view_notification") and request.user.is_staff
