@@ -37,10 +37,11 @@ run: messages
 test: messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Lint, migrations and catalogues: what CI checks besides the tests.
+# Lint, layers, migrations and catalogues: what CI checks besides the tests.
 check: $(VENV)/.installed gettext
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check_catalogues
 
