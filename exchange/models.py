@@ -200,7 +200,7 @@ class ExchangeRequest(models.Model):
         related_query_name="exchange",
     )
 
-    # When its personal data was removed (feedback/privacy.py).
+    # When its personal data was removed (privacy/retention.py).
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = ExchangeQuerySet.as_manager()

@@ -256,7 +256,7 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
-    # When the account's personal data was removed (feedback/privacy.py).
+    # When the account's personal data was removed (privacy/retention.py).
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = StaffManager()
