@@ -342,6 +342,22 @@ def test_the_command_has_a_dry_run_that_changes_nothing(time_machine, scene):
     assert "Alice Aalto" not in _stored_text()
 
 
+def test_a_dry_run_reports_exactly_what_the_real_run_then_does(
+    time_machine, client, scene, alice, private_media
+):
+    time_machine.move_to(support.START + 25 * MONTH, tick=False)
+    receipts = _receipt_files(private_media)
+    before = _stored_text()
+
+    dry = retention.run(dry_run=True).as_dict()
+
+    assert _stored_text() == before
+    assert _receipt_files(private_media) == receipts != []
+    real = retention.run().as_dict()
+    assert {**dry, "dry_run": False} == real
+    assert real["exchanges"] == 2 and real["receipts"] == 1
+
+
 def test_beat_runs_the_job_every_night(settings, time_machine, scene):
     from privacy.tasks import anonymise_personal_data
 
