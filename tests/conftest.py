@@ -21,6 +21,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def mail_server(settings):
+    """A real SMTP server on 127.0.0.1 that Kollega sends through, for this test."""
+    from tests.mail.mailserver import MailServer, send_through
+
+    with MailServer() as server:
+        send_through(settings, server.port)
+        yield server.handler
+
+
+@pytest.fixture
 def shipped_libraries(db):
     """The regions' real libraries and focus areas, as `manage.py load_libraries` loads them."""
     from io import StringIO

@@ -22,8 +22,8 @@ from exchange import workflow
 from mail import tasks
 from mail.models import Notification
 from tests.exchange import support
-from tests.exchange.mailserver import MailServer
 from tests.exchange.test_delivery import broker
+from tests.mail.mailserver import MailServer
 
 pytestmark = [
     pytest.mark.redis,

@@ -13,7 +13,6 @@ from exchange.workdays import FINNISH_TIME
 from mail import outbox, tasks
 from mail.models import Notification
 from tests.exchange import support
-from tests.exchange.mailserver import MailServer
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,19 +23,6 @@ NOW = datetime(2027, 1, 11, 10, 0, tzinfo=FINNISH_TIME)
 @pytest.fixture(autouse=True)
 def monday_morning(time_machine):
     time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture
-def mail_server(settings):
-    """The SMTP server Kollega sends through, for this test."""
-    with MailServer() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = server.port
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_TIMEOUT = 5
-        yield server.handler
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from django.db import connection
 
 from mail import outbox
 from mail.models import Notification
-from tests.exchange.mailserver import free_port
+from tests.mail.mailserver import free_port, send_through
 
 NOW = datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 
@@ -38,15 +38,8 @@ def sign_in_link(email: str = "liisa@kokkola.fi", **fields) -> Notification:
     return Notification.objects.get(pk=notification.pk)
 
 
-def point_at(settings, port: int, timeout: int = 5) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, timeout
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-
-
 def test_a_mail_server_that_refuses_connections_leaves_the_message_waiting(db, settings):
-    point_at(settings, free_port())  # nothing listens there
+    send_through(settings, free_port())  # nothing listens there
     message = sign_in_link()
 
     with pytest.raises(ConnectionRefusedError):
@@ -63,7 +56,7 @@ def test_a_mail_server_that_never_answers_times_out_and_leaves_the_message_waiti
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(1)  # accepts the connection, never says a word
-    point_at(settings, silent.getsockname()[1], timeout=1)
+    send_through(settings, silent.getsockname()[1], timeout=1)
     message = sign_in_link()
 
     try:
@@ -164,7 +157,7 @@ def test_two_sends_of_one_message_at_once_with_a_slow_mail_server_send_one_email
     handler = SlowHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
-    point_at(settings, controller.port)
+    send_through(settings, controller.port)
     # Written straight to the table: here no task of its own goes first.
     message = Notification.objects.create(
         kind="sign_in",

@@ -43,6 +43,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def send_through(settings, port: int, *, timeout: int = 5) -> None:
+    """Kollega sends through the SMTP server on 127.0.0.1:`port` (a pytest settings fixture)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, timeout
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+
 class MailServer:
     def __init__(self):
         self.handler = ScriptedHandler()
