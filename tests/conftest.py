@@ -41,6 +41,20 @@ def shipped_libraries(db):
 
 
 @pytest.fixture(autouse=True)
+def _content_types_as_the_database_has_them():
+    """Each test looks its content types up afresh.
+
+    A transactional test ends with a flush that makes them again under new ids, or puts back
+    the ones saved at the start (serialized rollback); Django's process-wide cache of them
+    must not carry an id from one database state into the next.
+    """
+    yield
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     settings.STORAGES = {
         **settings.STORAGES,
