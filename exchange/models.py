@@ -33,6 +33,9 @@ OPEN_STATES = [
 ]
 # States in which the visitor or the coordinator may still cancel.
 CANCELLABLE_STATES = OPEN_STATES
+# Submitted and not over: the visitor's days are taken. A draft holds none, so a visitor
+# may sketch two alternatives for the same days.
+DAY_HOLDING_STATES = [state for state in OPEN_STATES if state != State.DRAFT]
 
 
 class ExchangeQuerySet(models.QuerySet):
@@ -44,6 +47,10 @@ class ExchangeQuerySet(models.QuerySet):
 
     def overlapping(self, first_day, last_day) -> "ExchangeQuerySet":
         return self.filter(first_day__lte=last_day, last_day__gte=first_day)
+
+    def holding_days(self, first_day, last_day) -> "ExchangeQuerySet":
+        """Requests that take any of these days from their visitor."""
+        return self.filter(state__in=DAY_HOLDING_STATES).overlapping(first_day, last_day)
 
     def with_related(self) -> "ExchangeQuerySet":
         return self.select_related(

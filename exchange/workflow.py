@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from libraries.models import Staff
 
@@ -31,13 +33,7 @@ from .workdays import add_working_days
 # Who acts when no person does (a scheduled sweep).
 SYSTEM_LABEL = "Kollega"
 
-# States in which a request is under way and blocks another request for the same days.
-_BLOCKING_STATES = [
-    State.AWAITING_HOME,
-    State.AWAITING_HOST,
-    State.DATES_PROPOSED,
-    State.CONFIRMED,
-]
+DAYS_TAKEN = gettext_lazy("You already have an open exchange request for some of these days.")
 
 
 class TransitionNotAllowed(Exception):
@@ -188,31 +184,53 @@ def _language_of(email: str, default: str) -> str:
     return known or default
 
 
+def visit_date_errors(first_day: date | None, last_day: date | None) -> dict[str, ValidationError]:
+    """What is wrong with a visit's dates, by the day it concerns: "first_day", "last_day".
+
+    A visit lasts 1–5 days and begins after today. A day not given is no error here; the
+    forms and check_dates each say in their own way that both are needed.
+    """
+    errors = {}
+    if first_day and last_day:
+        if last_day < first_day:
+            errors["last_day"] = ValidationError(
+                _("The last day cannot be before the first day."), code="before_first"
+            )
+        elif visit_days_span(first_day, last_day) > MAX_VISIT_DAYS:
+            errors["last_day"] = ValidationError(
+                _("A visit lasts at most %(days)s days."),
+                code="too_long",
+                params={"days": MAX_VISIT_DAYS},
+            )
+    if first_day and first_day <= timezone.localdate():
+        errors["first_day"] = ValidationError(
+            _("The first day must be in the future."), code="past"
+        )
+    return errors
+
+
 def check_dates(first_day: date | None, last_day: date | None) -> None:
     """Raise TransitionNotAllowed unless the dates make a visit of 1–5 days in the future."""
     if not (first_day and last_day):
         raise TransitionNotAllowed(_("Give the first and the last day of the visit."))
-    if last_day < first_day:
-        raise TransitionNotAllowed(_("The last day cannot be before the first day."))
-    if visit_days_span(first_day, last_day) > MAX_VISIT_DAYS:
-        raise TransitionNotAllowed(
-            _("A visit lasts at most %(days)s days.") % {"days": MAX_VISIT_DAYS}
-        )
-    if first_day <= timezone.localdate():
-        raise TransitionNotAllowed(_("The first day must be in the future."))
+    errors = visit_date_errors(first_day, last_day)
+    if errors:
+        raise TransitionNotAllowed(next(iter(errors.values())).messages[0])
+
+
+def days_taken(visitor_id: int, first_day: date, last_day: date, *, besides: int | None) -> bool:
+    """Does another submitted request of the visitor (not ``besides``) hold any of these days?"""
+    return (
+        ExchangeRequest.objects.filter(visitor_id=visitor_id)
+        .holding_days(first_day, last_day)
+        .exclude(pk=besides)
+        .exists()
+    )
 
 
 def _check_no_overlap(exchange: ExchangeRequest, first_day: date, last_day: date) -> None:
-    clash = (
-        ExchangeRequest.objects.filter(visitor_id=exchange.visitor_id, state__in=_BLOCKING_STATES)
-        .exclude(pk=exchange.pk)
-        .overlapping(first_day, last_day)
-        .exists()
-    )
-    if clash:
-        raise TransitionNotAllowed(
-            _("You already have an open exchange request for some of these days.")
-        )
+    if days_taken(exchange.visitor_id, first_day, last_day, besides=exchange.pk):
+        raise TransitionNotAllowed(str(DAYS_TAKEN))
 
 
 def _submit(
