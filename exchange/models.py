@@ -262,6 +262,17 @@ class ExchangeRequest(models.Model):
         return self.state in OPEN_STATES
 
     @property
+    def has_begun(self) -> bool:
+        return self.first_day is not None and self.first_day <= timezone.localdate()
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        """Open, and not a confirmed visit that has begun: what workflow.cancel allows."""
+        if self.state not in CANCELLABLE_STATES:
+            return False
+        return not (self.state == State.CONFIRMED and self.has_begun)
+
+    @property
     def needs_return_visit(self) -> bool:
         """A reciprocal visit whose host names who comes back (the return visit itself doesn't)."""
         return self.kind == self.Kind.RECIPROCAL and self.return_of_id is None

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +19,7 @@ from libraries.models import Library
 
 from . import workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
-from .models import CANCELLABLE_STATES, ExchangeRequest, HistoryEntry, Notification, State
+from .models import ExchangeRequest, HistoryEntry, Notification, State
 
 
 def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> ExchangeRequest:
@@ -75,14 +74,6 @@ def next_step(exchange: ExchangeRequest) -> str:
     return _("Cancelled.")
 
 
-def _can_cancel(exchange: ExchangeRequest) -> bool:
-    """Before the visit, in any open state; a confirmed visit that has begun stays."""
-    if exchange.state not in CANCELLABLE_STATES:
-        return False
-    started = exchange.first_day is not None and exchange.first_day <= timezone.localdate()
-    return not (exchange.state == State.CONFIRMED and started)
-
-
 @profile_required
 def my_exchanges(request):
     # Only what the list shows: a narrower join than the detail page's is cheaper to plan.
@@ -103,7 +94,6 @@ def request_detail(request, pk: int):
         "next_step": next_step(exchange),
         "history": list(exchange.history.all()),
         "focus_areas": list(exchange.focus_areas.all()),
-        "can_cancel": _can_cancel(exchange),
         "cancel_form": CancelForm(),
         "refuse_form": RefuseDatesForm(),
     }
@@ -230,7 +220,7 @@ def request_submit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def request_cancel(request, pk: int):
     exchange = _get_exchange_for_user(request, pk)
-    if not _can_cancel(exchange):
+    if not exchange.can_be_cancelled:
         messages.info(request, _("This request can no longer be cancelled."))
         return redirect(exchange)
     form = CancelForm(request.POST or None)

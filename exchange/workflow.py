@@ -21,6 +21,7 @@ from libraries.models import Staff
 
 from . import emails
 from .models import (
+    CANCELLABLE_STATES,
     MAX_VISIT_DAYS,
     Approval,
     ExchangeRequest,
@@ -580,17 +581,9 @@ def cancel(exchange_id: int, *, by: Staff, reason: str) -> ExchangeRequest:
         exchange = _lock(exchange_id)
         if exchange.visitor_id != by.pk and not by.is_staff:
             raise TransitionNotAllowed(_("Only the visitor or the coordinator can cancel."))
-        _require(
-            exchange,
-            State.DRAFT,
-            State.AWAITING_HOME,
-            State.AWAITING_HOST,
-            State.DATES_PROPOSED,
-            State.CONFIRMED,
-        )
-        if exchange.first_day and exchange.first_day <= timezone.localdate():
-            if exchange.state == State.CONFIRMED:
-                raise TransitionNotAllowed(_("The visit has begun and can no longer be cancelled."))
+        _require(exchange, *CANCELLABLE_STATES)
+        if not exchange.can_be_cancelled:
+            raise TransitionNotAllowed(_("The visit has begun and can no longer be cancelled."))
         was_draft = exchange.state == State.DRAFT
         _withdraw_pending(exchange)
         _move(exchange, State.CANCELLED, actor=by, comment=reason)
