@@ -1,7 +1,5 @@
 """The coordinator's view of every exchange. States change only through the workflow."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from config.admin_site import ShownOnly, WrittenByKollega
 from feedback.admin import EXCHANGE_INLINES
 from libraries.admin import FOCUS_AREA_CHECKBOXES
+from libraries.csv_export import csv_response, money
 from libraries.models import Region
 
 from . import outbox, workflow
@@ -105,10 +104,6 @@ class NotificationInline(_ReadOnlyInline):
     verbose_name_plural = _("messages sent")
 
 
-def _money(value) -> str:
-    return "" if value is None else str(value)
-
-
 CSV_COLUMNS = [
     (_("number"), lambda e: e.pk),
     (_("state"), lambda e: e.get_state_display()),
@@ -124,11 +119,11 @@ CSV_COLUMNS = [
     (_("one-way or reciprocal"), lambda e: e.get_kind_display()),
     (_("recorded by the home employer as"), lambda e: e.get_trip_type_display()),
     (_("language practice"), lambda e: gettext("yes") if e.language_practice else gettext("no")),
-    (_("own car, kilometres"), lambda e: _money(e.travel_car_km)),
-    (_("public transport, euros"), lambda e: _money(e.travel_public_eur)),
-    (_("other travel, euros"), lambda e: _money(e.travel_other_eur)),
-    (_("accommodation, nights"), lambda e: _money(e.accommodation_nights)),
-    (_("accommodation, euros"), lambda e: _money(e.accommodation_eur)),
+    (_("own car, kilometres"), lambda e: e.travel_car_km),
+    (_("public transport, euros"), lambda e: money(e.travel_public_eur)),
+    (_("other travel, euros"), lambda e: money(e.travel_other_eur)),
+    (_("accommodation, nights"), lambda e: e.accommodation_nights),
+    (_("accommodation, euros"), lambda e: money(e.accommodation_eur)),
     (_("workplace mentor"), lambda e: e.mentor_name),
     (
         _("submitted"),
@@ -141,13 +136,7 @@ CSV_COLUMNS = [
 
 def exchanges_csv(exchanges) -> HttpResponse:
     """The exchanges as a CSV file that Excel in Finnish or Swedish opens as it is."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"kollega-exchanges-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Excel reads UTF-8 only after a byte order mark, and in the Finnish and Swedish
-    # locales it splits columns on semicolons, not commas.
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"kollega-exchanges-{timezone.localdate():%Y-%m-%d}.csv")
     writer.writerow([str(title) for title, _value in CSV_COLUMNS])
     for exchange in exchanges.select_related(
         "visitor", "home_library__municipality__region", "host_library__municipality__region"

@@ -5,8 +5,6 @@ marks things reviewed, publishes stories (only with consent) and decides claims 
 feedback.workflow.
 """
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -17,7 +15,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +23,7 @@ from django.views.decorators.http import require_POST
 from config.admin_site import ShownOnly, WrittenByKollega
 from exchange.emails import date_range
 from exchange.models import ExchangeRequest
+from libraries.csv_export import csv_response, money
 from libraries.models import Region
 
 from . import privacy_admin, statistics, workflow  # noqa: F401  (registers its page)
@@ -50,18 +48,6 @@ def _exchange_link(exchange: ExchangeRequest) -> str:
 
 def _dates(exchange: ExchangeRequest) -> str:
     return date_range(exchange.first_day, exchange.last_day)
-
-
-def _csv_response(filename: str) -> tuple[HttpResponse, "csv.writer"]:
-    """A CSV file that Excel in Finnish or Swedish opens as it is (BOM, semicolons)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    return response, csv.writer(response, delimiter=";")
-
-
-def _money(value) -> str:
-    return "" if value is None else number_format(value, 2, force_grouping=False)
 
 
 # --- filters -------------------------------------------------------------------------------
@@ -385,14 +371,14 @@ CLAIM_CSV_COLUMNS = [
     (_("first day"), lambda c: c.exchange.first_day.isoformat()),
     (_("last day"), lambda c: c.exchange.last_day.isoformat()),
     (_("own car, kilometres"), lambda c: c.car_km),
-    (_("kilometre allowance, euros per km"), lambda c: _money(c.km_rate)),
-    (_("own car, euros"), lambda c: _money(c.car_eur)),
-    (_("public transport, euros"), lambda c: _money(c.public_transport_eur)),
-    (_("other travel, euros"), lambda c: _money(c.other_travel_eur)),
+    (_("kilometre allowance, euros per km"), lambda c: money(c.km_rate)),
+    (_("own car, euros"), lambda c: money(c.car_eur)),
+    (_("public transport, euros"), lambda c: money(c.public_transport_eur)),
+    (_("other travel, euros"), lambda c: money(c.other_travel_eur)),
     (_("what the other travel was"), lambda c: c.other_travel_description),
     (_("accommodation, nights"), lambda c: c.accommodation_nights),
-    (_("accommodation, euros"), lambda c: _money(c.accommodation_eur)),
-    (_("total, euros"), lambda c: _money(c.total_eur)),
+    (_("accommodation, euros"), lambda c: money(c.accommodation_eur)),
+    (_("total, euros"), lambda c: money(c.total_eur)),
     (
         _("approved"),
         lambda c: timezone.localtime(c.decided_at).strftime("%Y-%m-%d") if c.decided_at else "",
@@ -401,7 +387,7 @@ CLAIM_CSV_COLUMNS = [
 
 
 def claims_csv(claims) -> HttpResponse:
-    response, writer = _csv_response(f"kollega-claims-{timezone.localdate():%Y-%m-%d}.csv")
+    response, writer = csv_response(f"kollega-claims-{timezone.localdate():%Y-%m-%d}.csv")
     writer.writerow([str(title) for title, _value in CLAIM_CSV_COLUMNS])
     for claim in claims.select_related(
         "claimant", "exchange__home_library", "exchange__host_library"
@@ -474,18 +460,18 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
                 gettext("Own car, euros"),
                 ""
                 if exchange.travel_car_km is None
-                else _money(euros(exchange.travel_car_km * obj.km_rate)),
-                _money(obj.car_eur),
+                else money(euros(exchange.travel_car_km * obj.km_rate)),
+                money(obj.car_eur),
             ),
             (
                 gettext("Public transport, euros"),
-                _money(exchange.travel_public_eur),
-                _money(obj.public_transport_eur),
+                money(exchange.travel_public_eur),
+                money(obj.public_transport_eur),
             ),
             (
                 gettext("Other travel, euros"),
-                _money(exchange.travel_other_eur),
-                _money(obj.other_travel_eur),
+                money(exchange.travel_other_eur),
+                money(obj.other_travel_eur),
             ),
             (
                 gettext("Accommodation, nights"),
@@ -494,13 +480,13 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
             ),
             (
                 gettext("Accommodation, euros"),
-                _money(exchange.accommodation_eur),
-                _money(obj.accommodation_eur),
+                money(exchange.accommodation_eur),
+                money(obj.accommodation_eur),
             ),
             (
                 gettext("Total, euros"),
-                _money(estimate_eur(exchange, obj.km_rate)),
-                _money(obj.total_eur),
+                money(estimate_eur(exchange, obj.km_rate)),
+                money(obj.total_eur),
             ),
         ]
         body = format_html_join(
@@ -514,7 +500,7 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
             gettext("estimate"),
             gettext("claimed"),
             body,
-            gettext("Kilometre allowance %(rate)s € per km.") % {"rate": _money(obj.km_rate)},
+            gettext("Kilometre allowance %(rate)s € per km.") % {"rate": money(obj.km_rate)},
         )
 
     # Decisions, from the list (actions) and from one claim's page (buttons).
@@ -698,7 +684,7 @@ class YearStatisticsAdmin(WrittenByKollega, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         year = self._year(request)
-        response, writer = _csv_response(f"kollega-statistics-{year}.csv")
+        response, writer = csv_response(f"kollega-statistics-{year}.csv")
         writer.writerow([gettext("section"), gettext("figure"), str(year)])
         writer.writerows(statistics.rows(statistics.year_figures(year)))
         return response
