@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from config.admin_site import ShownOnly, WrittenByKollega
 from feedback.admin import EXCHANGE_INLINES
 from libraries.admin import FOCUS_AREA_CHECKBOXES
+from libraries.admin_filters import RegionFilter
 from libraries.csv_export import csv_response, money
-from libraries.models import Region
 
 from . import outbox, workflow
 from .forms import CancelForm
@@ -56,29 +56,16 @@ WORKFLOW_FIELDS = [
 ]
 
 
-class _RegionFilter(admin.SimpleListFilter):
-    side = ""
-
-    def lookups(self, request, model_admin):
-        return [(region.slug, region.name) for region in Region.objects.all()]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            lookup = f"{self.side}_library__municipality__region__slug"
-            return queryset.filter(**{lookup: self.value()})
-        return queryset
-
-
-class HomeRegionFilter(_RegionFilter):
+class HomeRegionFilter(RegionFilter):
     title = _("home region")
     parameter_name = "home_region"
-    side = "home"
+    library = "home_library"
 
 
-class HostRegionFilter(_RegionFilter):
+class HostRegionFilter(RegionFilter):
     title = _("host region")
     parameter_name = "host_region"
-    side = "host"
+    library = "host_library"
 
 
 class _ReadOnlyInline(ShownOnly, admin.TabularInline):

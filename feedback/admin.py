@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 from config.admin_site import ShownOnly, WrittenByKollega
 from exchange.emails import date_range
 from exchange.models import ExchangeRequest
+from libraries.admin_filters import RegionFilter
 from libraries.csv_export import csv_response, money
-from libraries.models import Region
 
 from . import privacy_admin, statistics, workflow  # noqa: F401  (registers its page)
 from .forms import RejectClaimForm
@@ -69,17 +69,10 @@ class VisitYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HostRegionFilter(admin.SimpleListFilter):
+class HostRegionFilter(RegionFilter):
     title = _("host region")
     parameter_name = "region"
-
-    def lookups(self, request, model_admin):
-        return [(region.slug, region.name) for region in Region.objects.all()]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(exchange__host_library__municipality__region__slug=self.value())
-        return queryset
+    library = "exchange__host_library"
 
 
 class _DoneFilter(admin.SimpleListFilter):
