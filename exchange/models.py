@@ -39,9 +39,6 @@ DAY_HOLDING_STATES = [state for state in OPEN_STATES if state != State.DRAFT]
 
 
 class ExchangeQuerySet(models.QuerySet):
-    def open(self) -> "ExchangeQuerySet":
-        return self.filter(state__in=OPEN_STATES)
-
     def for_visitor(self, person) -> "ExchangeQuerySet":
         return self.filter(visitor=person)
 
@@ -258,10 +255,6 @@ class ExchangeRequest(models.Model):
         return (self.last_day - self.first_day).days + 1
 
     @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
-    @property
     def has_begun(self) -> bool:
         return self.first_day is not None and self.first_day <= timezone.localdate()
 
@@ -291,10 +284,6 @@ class ExchangeRequest(models.Model):
 
 def visit_days_span(first_day, last_day) -> int:
     return (last_day - first_day).days + 1
-
-
-def max_last_day(first_day):
-    return first_day + timedelta(days=MAX_VISIT_DAYS - 1)
 
 
 class Approval(models.Model):
