@@ -296,7 +296,11 @@ class VisitorFeedbackAdmin(_Reviewed, admin.ModelAdmin):
 
     @admin.action(description=_("Withdraw the stories from publication"), permissions=["change"])
     def unpublish_stories(self, request, queryset):
-        count = queryset.filter(published_at__isnull=False).update(published_at=None)
+        # One by one through the workflow: each save tells the public pages to drop the story.
+        published = list(queryset.filter(published_at__isnull=False).values_list("pk", flat=True))
+        for feedback_id in published:
+            workflow.unpublish_story(feedback_id)
+        count = len(published)
         self.message_user(
             request,
             ngettext("Withdrew %(count)s story.", "Withdrew %(count)s stories.", count)
