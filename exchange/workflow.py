@@ -83,7 +83,7 @@ class ReturnVisit:
 # --- helpers -------------------------------------------------------------------------
 
 
-def _lock(exchange_id: int) -> ExchangeRequest:
+def _lock_exchange(exchange_id: int) -> ExchangeRequest:
     try:
         return (
             ExchangeRequest.objects.select_for_update()
@@ -101,7 +101,7 @@ def _lock_approval(approval_id: int, version: int) -> tuple[Approval, ExchangeRe
     )
     if exchange_id is None:
         raise TransitionNotAllowed(_("This link is not valid."))
-    exchange = _lock(exchange_id)
+    exchange = _lock_exchange(exchange_id)
     approval = Approval.objects.select_for_update().get(pk=approval_id)
     if not approval.is_pending:
         raise AlreadyDecided(_("This request has been decided already."))
@@ -156,7 +156,8 @@ def _move(
     )
 
 
-def _decide(approval: Approval, decision: str, comment: str) -> None:
+def _mark_approval(approval: Approval, decision: str, comment: str) -> None:
+    """Record the supervisor's decision on their approval (the exchange moves separately)."""
     approval.decision = decision
     approval.comment = comment
     approval.decided_at = timezone.now()
@@ -411,7 +412,7 @@ def _confirm_extras(exchange: ExchangeRequest, host_approval: Approval | None) -
 def submit(exchange_id: int, *, by: Staff) -> ExchangeRequest:
     """draft → awaiting_home: the visitor sends the request to their own supervisor."""
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
             raise TransitionNotAllowed(_("Only the visitor can submit this request."))
         visitor = exchange.visitor
@@ -430,7 +431,7 @@ def approve_home(approval_id: int, *, version: int, comment: str = "") -> Exchan
         if approval.role != Approval.Role.HOME:
             raise TransitionNotAllowed(_("This link is not valid."))
         _require(exchange, State.AWAITING_HOME)
-        _decide(approval, Approval.Decision.APPROVED, comment)
+        _mark_approval(approval, Approval.Decision.APPROVED, comment)
         _move(exchange, State.AWAITING_HOST, actor_label=_approver_label(approval), comment=comment)
         host_approval = Approval.objects.create(
             exchange=exchange,
@@ -454,7 +455,7 @@ def decline(approval_id: int, *, version: int, reason: str) -> ExchangeRequest:
             State.AWAITING_HOME if approval.role == Approval.Role.HOME else State.AWAITING_HOST
         )
         _require(exchange, expected)
-        _decide(approval, Approval.Decision.DECLINED, reason)
+        _mark_approval(approval, Approval.Decision.DECLINED, reason)
         _move(exchange, State.DECLINED, actor_label=_approver_label(approval), comment=reason)
         emails.declined(exchange, approval)
         return exchange
@@ -471,7 +472,7 @@ def approve_host(
     """awaiting_host → confirmed: the host approves and names the workplace mentor."""
     with transaction.atomic():
         approval, exchange = _lock_host_approval(approval_id, version)
-        _host_decides(
+        _record_host_answer(
             approval,
             exchange,
             Approval.Decision.APPROVED,
@@ -500,7 +501,7 @@ def propose_dates(
         check_dates(first_day, last_day)
         exchange.proposed_first_day = first_day
         exchange.proposed_last_day = last_day
-        _host_decides(
+        _record_host_answer(
             approval,
             exchange,
             Approval.Decision.DATES_PROPOSED,
@@ -522,7 +523,7 @@ def _lock_host_approval(approval_id: int, version: int) -> tuple[Approval, Excha
     return approval, exchange
 
 
-def _host_decides(
+def _record_host_answer(
     approval: Approval,
     exchange: ExchangeRequest,
     decision: str,
@@ -535,7 +536,7 @@ def _host_decides(
 ) -> None:
     """The host's answer: the mentor (and who comes back) recorded, the decision, the move."""
     fields = [*fields, *_set_mentor(exchange, mentor), *_set_return_visit(exchange, return_visit)]
-    _decide(approval, decision, comment)
+    _mark_approval(approval, decision, comment)
     _move(
         exchange,
         to_state,
@@ -548,7 +549,7 @@ def _host_decides(
 def accept_dates(exchange_id: int, *, by: Staff) -> ExchangeRequest:
     """dates_proposed → confirmed: the visitor takes the host's dates."""
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
             raise TransitionNotAllowed(_("Only the visitor can accept the dates."))
         _require(exchange, State.DATES_PROPOSED)
@@ -564,7 +565,7 @@ def accept_dates(exchange_id: int, *, by: Staff) -> ExchangeRequest:
 def refuse_dates(exchange_id: int, *, by: Staff, reason: str = "") -> ExchangeRequest:
     """dates_proposed → cancelled: the visitor cannot come on the host's dates."""
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
             raise TransitionNotAllowed(_("Only the visitor can refuse the dates."))
         _require(exchange, State.DATES_PROPOSED)
@@ -578,7 +579,7 @@ def cancel(exchange_id: int, *, by: Staff, reason: str) -> ExchangeRequest:
     if not reason.strip():
         raise TransitionNotAllowed(_("Give a reason for cancelling."))
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk and not by.is_staff:
             raise TransitionNotAllowed(_("Only the visitor or the coordinator can cancel."))
         _require(exchange, *CANCELLABLE_STATES)
@@ -599,7 +600,7 @@ def complete(exchange_id: int) -> ExchangeRequest:
     (exchange/reminders.py) while either is missing.
     """
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         _require(exchange, State.CONFIRMED)
         if exchange.last_day is None or exchange.last_day >= timezone.localdate():
             raise TransitionNotAllowed(_("The visit is not over yet."))
@@ -625,7 +626,7 @@ def change_dates(
     updated: the same UID with a higher SEQUENCE.
     """
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if not by.is_staff:
             raise TransitionNotAllowed(_("Only the coordinator can change the dates."))
         _require(exchange, State.CONFIRMED)
@@ -670,7 +671,7 @@ def close(exchange_id: int, *, by: Staff) -> ExchangeRequest:
     messages the feedback causes (feedback.emails), so they share this transaction.
     """
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
             raise TransitionNotAllowed(_("Only the visitor can give feedback on this visit."))
         _require(exchange, State.COMPLETED)
@@ -688,7 +689,7 @@ def change_approver(
         )
         if exchange_id is None:
             raise TransitionNotAllowed(_("This link is not valid."))
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         approval = Approval.objects.select_for_update().get(pk=approval_id)
         if not approval.is_pending:
             raise AlreadyDecided(_("This request has been decided already."))

@@ -519,7 +519,8 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _decide(self, request, claim_ids, step, **kwargs) -> int:
+    def _apply_to_claims(self, request, claim_ids, step, **kwargs) -> int:
+        """Take one workflow step on each claim; say why any was refused; count the rest."""
         done = 0
         for claim_id in claim_ids:
             try:
@@ -536,7 +537,9 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
 
     @admin.action(description=_("Approve the claims"), permissions=["change"])
     def approve_claims(self, request, queryset):
-        count = self._decide(request, queryset.values_list("pk", flat=True), workflow.approve_claim)
+        count = self._apply_to_claims(
+            request, queryset.values_list("pk", flat=True), workflow.approve_claim
+        )
         self._done(
             request,
             ngettext("Approved %(count)s claim.", "Approved %(count)s claims.", count),
@@ -546,7 +549,7 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
     @admin.action(description=_("Mark the claims paid"), permissions=["change"])
     def mark_claims_paid(self, request, queryset):
         claim_ids = queryset.values_list("pk", flat=True)
-        count = self._decide(request, claim_ids, workflow.mark_claim_paid)
+        count = self._apply_to_claims(request, claim_ids, workflow.mark_claim_paid)
         self._done(
             request,
             ngettext("Marked %(count)s claim paid.", "Marked %(count)s claims paid.", count),
@@ -558,7 +561,7 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
         form = RejectClaimForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             claim_ids = queryset.values_list("pk", flat=True)
-            count = self._decide(
+            count = self._apply_to_claims(
                 request, claim_ids, workflow.reject_claim, reason=form.cleaned_data["reason"]
             )
             self._done(
@@ -587,7 +590,7 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
             raise PermissionDenied
         form = RejectClaimForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            count = self._decide(
+            count = self._apply_to_claims(
                 request, [claim.pk], workflow.reject_claim, reason=form.cleaned_data["reason"]
             )
             if count:
@@ -605,7 +608,7 @@ class ExpenseClaimAdmin(_OfOneVisit, admin.ModelAdmin):
             raise PermissionDenied
         steps = {"approve": workflow.approve_claim, "paid": workflow.mark_claim_paid}
         step = steps.get(request.POST.get("decision"))
-        if step is not None and self._decide(request, [claim.pk], step):
+        if step is not None and self._apply_to_claims(request, [claim.pk], step):
             self.message_user(request, gettext("The claimant has been told."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:feedback_expenseclaim_change", args=[pk]))
 
