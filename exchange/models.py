@@ -83,7 +83,8 @@ class ExchangeRequest(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
-    # Bumped by every transition; decision links are bound to it.
+    # Bumped by every change the workflow makes; it keys the emails of each change and is
+    # the calendar event's sequence. Decision links carry their approval's own version.
     version = models.PositiveIntegerField(_("version"), default=1)
 
     first_day = models.DateField(_("first day"), null=True, blank=True)

@@ -270,7 +270,8 @@ class ExpenseClaim(models.Model):
         default=ClaimState.SUBMITTED,
         db_index=True,
     )
-    # Bumped by every decision; the claimant's emails are keyed on it.
+    # Bumped by every step of the claim, a corrected claim sent again too; the claimant's
+    # emails are keyed on it.
     version = models.PositiveIntegerField(_("version"), default=1)
     rejection_reason = models.TextField(_("reason for rejecting"), max_length=2000, blank=True)
     coordinator_note = models.TextField(_("coordinator's private note"), blank=True)
