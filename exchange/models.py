@@ -256,6 +256,16 @@ class ExchangeRequest(models.Model):
         return (self.last_day - self.first_day).days + 1
 
     @property
+    def home_supervisor_label(self) -> str:
+        """The home supervisor as pages and emails name them: the name, else the address."""
+        return self.home_supervisor_name or self.home_supervisor_email
+
+    @property
+    def host_contact_label(self) -> str:
+        """The host contact as pages and emails name them: the name, else the address."""
+        return self.host_contact_name or self.host_contact_email
+
+    @property
     def has_begun(self) -> bool:
         return self.first_day is not None and self.first_day <= timezone.localdate()
 
@@ -345,6 +355,11 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.email}"
+
+    @property
+    def approver_label(self) -> str:
+        """The supervisor as pages, emails and the history name them: the name, else the address."""
+        return self.name or self.email
 
     @property
     def is_pending(self) -> bool:

@@ -47,12 +47,10 @@ def next_step(exchange: ExchangeRequest) -> str:
             }
         return _("Finish the request and submit it.")
     if state == State.AWAITING_HOME:
-        return _("Waiting for your supervisor %(name)s.") % {
-            "name": exchange.home_supervisor_name or exchange.home_supervisor_email
-        }
+        return _("Waiting for your supervisor %(name)s.") % {"name": exchange.home_supervisor_label}
     if state == State.AWAITING_HOST:
         return _("Waiting for %(name)s at %(library)s.") % {
-            "name": exchange.host_contact_name or exchange.host_contact_email,
+            "name": exchange.host_contact_label,
             "library": exchange.host_library,
         }
     if state == State.DATES_PROPOSED:
@@ -132,7 +130,7 @@ def _saved_message(request, exchange: ExchangeRequest) -> None:
         messages.success(
             request,
             _("Your request has been sent to your supervisor %(name)s.")
-            % {"name": exchange.home_supervisor_name or exchange.home_supervisor_email},
+            % {"name": exchange.home_supervisor_label},
         )
 
 

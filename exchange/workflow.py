@@ -176,10 +176,6 @@ def _first_reminder_due() -> datetime:
     return add_working_days(timezone.now(), settings.REMINDER_WORKING_DAYS)
 
 
-def _approver_label(approval: Approval) -> str:
-    return approval.name or approval.email
-
-
 def _language_of(email: str, default: str) -> str:
     """A person Kollega knows reads their own language; anyone else gets the default."""
     known = Staff.objects.filter(email__iexact=email).values_list("language", flat=True).first()
@@ -341,7 +337,7 @@ def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> 
     )
     HistoryEntry.objects.create(
         exchange=back,
-        actor_label=_approver_label(host_approval),
+        actor_label=host_approval.approver_label,
         from_state="",
         to_state=State.DRAFT,
         comment=_("Return visit of a reciprocal exchange."),
@@ -349,7 +345,7 @@ def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> 
     return _submit(
         back,
         actor=None,
-        actor_label=_approver_label(host_approval),
+        actor_label=host_approval.approver_label,
         supervisor=(host_approval.name, host_approval.email, host_approval.language),
     )
 
@@ -432,7 +428,7 @@ def approve_home(approval_id: int, *, version: int, comment: str = "") -> Exchan
             raise TransitionNotAllowed(_("This link is not valid."))
         _require(exchange, State.AWAITING_HOME)
         _mark_approval(approval, Approval.Decision.APPROVED, comment)
-        _move(exchange, State.AWAITING_HOST, actor_label=_approver_label(approval), comment=comment)
+        _move(exchange, State.AWAITING_HOST, actor_label=approval.approver_label, comment=comment)
         host_approval = Approval.objects.create(
             exchange=exchange,
             role=Approval.Role.HOST,
@@ -456,7 +452,7 @@ def decline(approval_id: int, *, version: int, reason: str) -> ExchangeRequest:
         )
         _require(exchange, expected)
         _mark_approval(approval, Approval.Decision.DECLINED, reason)
-        _move(exchange, State.DECLINED, actor_label=_approver_label(approval), comment=reason)
+        _move(exchange, State.DECLINED, actor_label=approval.approver_label, comment=reason)
         emails.declined(exchange, approval)
         return exchange
 
@@ -540,7 +536,7 @@ def _record_host_answer(
     _move(
         exchange,
         to_state,
-        actor_label=_approver_label(approval),
+        actor_label=approval.approver_label,
         comment=comment,
         update_fields=fields,
     )
