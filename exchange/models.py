@@ -266,6 +266,28 @@ class ExchangeRequest(models.Model):
         return self.host_contact_name or self.host_contact_email
 
     @property
+    def is_draft(self) -> bool:
+        return self.state == State.DRAFT
+
+    @property
+    def is_dates_proposed(self) -> bool:
+        return self.state == State.DATES_PROPOSED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.state == State.CONFIRMED
+
+    @property
+    def has_taken_place(self) -> bool:
+        """The visit is over: completed, or closed by the visitor's feedback."""
+        return self.state in (State.COMPLETED, State.CLOSED)
+
+    @property
+    def is_called_off(self) -> bool:
+        """Declined or cancelled: the visit will not take place."""
+        return self.state in (State.DECLINED, State.CANCELLED)
+
+    @property
     def has_begun(self) -> bool:
         return self.first_day is not None and self.first_day <= timezone.localdate()
 
@@ -274,7 +296,7 @@ class ExchangeRequest(models.Model):
         """Open, and not a confirmed visit that has begun: what workflow.cancel allows."""
         if self.state not in CANCELLABLE_STATES:
             return False
-        return not (self.state == State.CONFIRMED and self.has_begun)
+        return not (self.is_confirmed and self.has_begun)
 
     @property
     def needs_return_visit(self) -> bool:
@@ -362,8 +384,25 @@ class Approval(models.Model):
         return self.name or self.email
 
     @property
+    def is_home(self) -> bool:
+        """The home supervisor's approval (else the host's)."""
+        return self.role == self.Role.HOME
+
+    @property
+    def is_host(self) -> bool:
+        return self.role == self.Role.HOST
+
+    @property
     def is_pending(self) -> bool:
         return self.decision == self.Decision.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        return self.decision == self.Decision.APPROVED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.decision == self.Decision.DECLINED
 
 
 class HistoryEntry(models.Model):

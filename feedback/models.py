@@ -312,6 +312,18 @@ class ExpenseClaim(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_submitted(self) -> bool:
+        return self.state == ClaimState.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == ClaimState.APPROVED
+
+    @property
+    def is_paid(self) -> bool:
+        return self.state == ClaimState.PAID
+
+    @property
     def car_eur(self) -> Decimal:
         return euros(Decimal(self.car_km or 0) * Decimal(self.km_rate or 0))
 
