@@ -36,6 +36,8 @@ CANCELLABLE_STATES = OPEN_STATES
 # Submitted and not over: the visitor's days are taken. A draft holds none, so a visitor
 # may sketch two alternatives for the same days.
 DAY_HOLDING_STATES = [state for state in OPEN_STATES if state != State.DRAFT]
+# The visit has taken place: completed, or closed by the visitor's feedback.
+TAKEN_PLACE_STATES = [State.COMPLETED, State.CLOSED]
 
 
 class ExchangeQuerySet(models.QuerySet):
@@ -279,8 +281,7 @@ class ExchangeRequest(models.Model):
 
     @property
     def has_taken_place(self) -> bool:
-        """The visit is over: completed, or closed by the visitor's feedback."""
-        return self.state in (State.COMPLETED, State.CLOSED)
+        return self.state in TAKEN_PLACE_STATES
 
     @property
     def is_called_off(self) -> bool:

@@ -65,7 +65,7 @@ def next_step(exchange: ExchangeRequest) -> str:
                 "name": exchange.mentor_name
             }
         return _("Confirmed.")
-    if state in (State.COMPLETED, State.CLOSED):
+    if exchange.has_taken_place:
         return _("The visit is over. Thank you for taking part!")
     if state == State.DECLINED:
         return _("Declined. You can make a new request.")

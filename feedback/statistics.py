@@ -14,15 +14,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exchange.models import ExchangeRequest, HistoryEntry, State
+from exchange.models import TAKEN_PLACE_STATES, ExchangeRequest, HistoryEntry, State
 from libraries.csv_export import money
 from libraries.models import Municipality, Region
 
 from .models import ClaimState, ExpenseClaim, VisitorFeedback, YearSettings, euros
 
-COMPLETED = [State.COMPLETED, State.CLOSED]
 # Visits that were confirmed and not (yet) cancelled: the estimate still stands.
-GOING_AHEAD = [State.CONFIRMED, State.COMPLETED, State.CLOSED]
+GOING_AHEAD = [State.CONFIRMED, *TAKEN_PLACE_STATES]
 ZERO = Decimal("0.00")
 
 
@@ -87,7 +86,7 @@ def _visit_days(total: timedelta | None, visits: int) -> int:
 
 def year_figures(year: int) -> YearFigures:
     exchanges = _in_year(year)
-    completed = Q(state__in=COMPLETED)
+    completed = Q(state__in=TAKEN_PLACE_STATES)
     going_ahead = Q(state__in=GOING_AHEAD)
     was_confirmed = Exists(
         HistoryEntry.objects.filter(exchange=OuterRef("pk"), to_state=State.CONFIRMED)

@@ -23,8 +23,6 @@ from . import emails
 from .models import ClaimState as S
 from .models import ExpenseClaim, HostFeedback, Receipt, VisitorFeedback
 
-AFTER_VISIT = [State.COMPLETED, State.CLOSED]
-
 
 def visit_is_over(exchange: ExchangeRequest) -> bool:
     """Completed (or closed by feedback), or confirmed with its last day past.
@@ -32,7 +30,7 @@ def visit_is_over(exchange: ExchangeRequest) -> bool:
     The hourly sweep completes a confirmed visit after its last day; a visitor who comes
     before the sweep is not turned away.
     """
-    if exchange.state in AFTER_VISIT:
+    if exchange.has_taken_place:
         return True
     return (
         exchange.state == State.CONFIRMED
