@@ -34,6 +34,7 @@ from .workdays import add_working_days
 # Who acts when no person does (a scheduled sweep).
 SYSTEM_LABEL = "Kollega"
 
+# Said alike by the workflow and by the request form, which checks before submitting.
 DAYS_TAKEN = gettext_lazy("You already have an open exchange request for some of these days.")
 
 
