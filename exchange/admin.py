@@ -1,7 +1,5 @@
 """The coordinator's view of every exchange. States change only through the workflow."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -14,7 +12,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from libraries.admin import FOCUS_AREA_CHECKBOXES
-from libraries.models import Region
+from libraries.admin_filters import RegionFilter
+from libraries.csv_export import csv_response, money
 from mail.admin import NotificationInline
 from web.admin_site import ShownOnly
 
@@ -57,29 +56,16 @@ WORKFLOW_FIELDS = [
 ]
 
 
-class _RegionFilter(admin.SimpleListFilter):
-    side = ""
-
-    def lookups(self, request, model_admin):
-        return [(region.slug, region.name) for region in Region.objects.all()]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            lookup = f"{self.side}_library__municipality__region__slug"
-            return queryset.filter(**{lookup: self.value()})
-        return queryset
-
-
-class HomeRegionFilter(_RegionFilter):
+class HomeRegionFilter(RegionFilter):
     title = _("home region")
     parameter_name = "home_region"
-    side = "home"
+    library = "home_library"
 
 
-class HostRegionFilter(_RegionFilter):
+class HostRegionFilter(RegionFilter):
     title = _("host region")
     parameter_name = "host_region"
-    side = "host"
+    library = "host_library"
 
 
 class _ReadOnlyInline(ShownOnly, admin.TabularInline):
@@ -94,10 +80,6 @@ class HistoryInline(_ReadOnlyInline):
 class ApprovalInline(_ReadOnlyInline):
     model = Approval
     fields = ["role", "name", "email", "language", "decision", "comment", "decided_at"]
-
-
-def _money(value) -> str:
-    return "" if value is None else str(value)
 
 
 CSV_COLUMNS = [
@@ -115,11 +97,11 @@ CSV_COLUMNS = [
     (_("one-way or reciprocal"), lambda e: e.get_kind_display()),
     (_("recorded by the home employer as"), lambda e: e.get_trip_type_display()),
     (_("language practice"), lambda e: gettext("yes") if e.language_practice else gettext("no")),
-    (_("own car, kilometres"), lambda e: _money(e.travel_car_km)),
-    (_("public transport, euros"), lambda e: _money(e.travel_public_eur)),
-    (_("other travel, euros"), lambda e: _money(e.travel_other_eur)),
-    (_("accommodation, nights"), lambda e: _money(e.accommodation_nights)),
-    (_("accommodation, euros"), lambda e: _money(e.accommodation_eur)),
+    (_("own car, kilometres"), lambda e: e.travel_car_km),
+    (_("public transport, euros"), lambda e: money(e.travel_public_eur)),
+    (_("other travel, euros"), lambda e: money(e.travel_other_eur)),
+    (_("accommodation, nights"), lambda e: e.accommodation_nights),
+    (_("accommodation, euros"), lambda e: money(e.accommodation_eur)),
     (_("workplace mentor"), lambda e: e.mentor_name),
     (
         _("submitted"),
@@ -132,13 +114,7 @@ CSV_COLUMNS = [
 
 def exchanges_csv(exchanges) -> HttpResponse:
     """The exchanges as a CSV file that Excel in Finnish or Swedish opens as it is."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"kollega-exchanges-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Excel reads UTF-8 only after a byte order mark, and in the Finnish and Swedish
-    # locales it splits columns on semicolons, not commas.
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"kollega-exchanges-{timezone.localdate():%Y-%m-%d}.csv")
     writer.writerow([str(title) for title, _value in CSV_COLUMNS])
     for exchange in exchanges.select_related(
         "visitor", "home_library__municipality__region", "host_library__municipality__region"

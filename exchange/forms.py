@@ -13,11 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from libraries.models import FocusArea, Library, Staff
 
-from .models import MAX_VISIT_DAYS, OPEN_STATES, ExchangeRequest, State, visit_days_span
-
-# Drafts block nothing: a visitor may sketch two alternatives for the same days. Only a
-# submitted request holds the days, as workflow.submit checks too.
-DAY_HOLDING_STATES = [state for state in OPEN_STATES if state != State.DRAFT]
+from . import workflow
+from .models import MAX_VISIT_DAYS, ExchangeRequest
 
 MAX_CAR_KM = 3000
 MAX_EUROS = Decimal("3000")
@@ -224,12 +221,6 @@ class ExchangeRequestForm(forms.ModelForm):
             )
         return host
 
-    def clean_first_day(self):
-        first_day = self.cleaned_data.get("first_day")
-        if first_day and first_day <= timezone.localdate():
-            raise forms.ValidationError(_("The first day must be in the future."), code="past")
-        return first_day
-
     def clean_privacy_accepted(self) -> bool:
         accepted = self.cleaned_data.get("privacy_accepted", False)
         if self.submitting and not accepted:
@@ -244,33 +235,14 @@ class ExchangeRequestForm(forms.ModelForm):
             if name in cleaned and not cleaned[name]:
                 cleaned[name] = ExchangeRequest._meta.get_field(name).default
         first_day, last_day = cleaned.get("first_day"), cleaned.get("last_day")
-        if first_day and last_day:
-            if last_day < first_day:
-                self.add_error("last_day", _("The last day cannot be before the first day."))
-            elif visit_days_span(first_day, last_day) > MAX_VISIT_DAYS:
-                self.add_error(
-                    "last_day",
-                    forms.ValidationError(
-                        _("A visit lasts at most %(days)s days."),
-                        code="too_long",
-                        params={"days": MAX_VISIT_DAYS},
-                    ),
-                )
-            elif self._overlaps(first_day, last_day):
-                self.add_error(
-                    None,
-                    _("You already have an open exchange request for some of these days."),
-                )
+        date_errors = workflow.visit_date_errors(first_day, last_day)
+        for name, error in date_errors.items():
+            self.add_error(name, error)
+        if first_day and last_day and not date_errors:
+            if workflow.days_taken(self.visitor.pk, first_day, last_day, besides=self.instance.pk):
+                self.add_error(None, workflow.DAYS_TAKEN)
         self._clean_host_contact(cleaned)
         return cleaned
-
-    def _overlaps(self, first_day, last_day) -> bool:
-        return (
-            ExchangeRequest.objects.filter(visitor=self.visitor, state__in=DAY_HOLDING_STATES)
-            .exclude(pk=self.instance.pk)
-            .overlapping(first_day, last_day)
-            .exists()
-        )
 
     def _clean_host_contact(self, cleaned: dict) -> None:
         name, email = cleaned.get("host_contact_name"), cleaned.get("host_contact_email")

@@ -46,7 +46,7 @@ def visit_event(exchange: ExchangeRequest, recipient: Recipient, *, method: str 
     """
     with translation.override(recipient.language):
         summary = _("Staff exchange: %(visitor)s at %(host)s") % {
-            "visitor": exchange.visitor.name or exchange.visitor.email,
+            "visitor": str(exchange.visitor),
             "host": exchange.host_library.name,
         }
         details = [

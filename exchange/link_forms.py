@@ -1,35 +1,23 @@
 """Forms on the supervisors' decision pages (people without an account, behind a signed link)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Language
 
-from .models import MAX_VISIT_DAYS, ExchangeRequest, visit_days_span
-from .workflow import MentorDetails, ReturnVisit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from .forms import DateInput
+from .models import ExchangeRequest
+from .workflow import MentorDetails, ReturnVisit, visit_date_errors
 
 
 def check_visit_dates(form: forms.Form, first_field: str, last_field: str) -> None:
-    """Add errors to the form unless the two fields make a visit of 1–5 days in the future."""
-    first_day = form.cleaned_data.get(first_field)
-    last_day = form.cleaned_data.get(last_field)
-    if first_day and first_day <= timezone.localdate():
-        form.add_error(first_field, _("The first day must be in the future."))
-    if first_day and last_day:
-        if last_day < first_day:
-            form.add_error(last_field, _("The last day cannot be before the first day."))
-        elif visit_days_span(first_day, last_day) > MAX_VISIT_DAYS:
-            form.add_error(
-                last_field, _("A visit lasts at most %(days)s days.") % {"days": MAX_VISIT_DAYS}
-            )
+    """Add the workflow's errors on a visit's dates to the form's two date fields."""
+    fields = {"first_day": first_field, "last_day": last_field}
+    errors = visit_date_errors(
+        form.cleaned_data.get(first_field), form.cleaned_data.get(last_field)
+    )
+    for day, error in errors.items():
+        form.add_error(fields[day], error)
 
 
 class HomeApproveForm(forms.Form):

@@ -121,7 +121,7 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
             elif action == "approve" and is_host:
                 approve_form = HostDecisionForm(request.POST, exchange=exchange, prefix="approve")
                 if approve_form.is_valid():
-                    _host_decides(approval, data.version, approve_form)
+                    _submit_host_form(approval, data.version, approve_form)
                     messages.success(request, _("Thank you. Everyone involved has been told."))
                     return redirect(request.path)
             elif action == "approve":
@@ -162,7 +162,8 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _host_decides(approval: Approval, version: int, form: HostDecisionForm) -> None:
+def _submit_host_form(approval: Approval, version: int, form: HostDecisionForm) -> None:
+    """The host's valid form to the workflow: the dates approved, or other dates proposed."""
     data = form.cleaned_data
     if form.proposes_dates:
         workflow.propose_dates(

@@ -35,6 +35,11 @@ OPEN_STATES = [
 ]
 # States in which the visitor or the coordinator may still cancel.
 CANCELLABLE_STATES = OPEN_STATES
+# Submitted and not over: the visitor's days are taken. A draft holds none, so a visitor
+# may sketch two alternatives for the same days.
+DAY_HOLDING_STATES = [state for state in OPEN_STATES if state != State.DRAFT]
+# The visit has taken place: completed, or closed by the visitor's feedback.
+TAKEN_PLACE_STATES = [State.COMPLETED, State.CLOSED]
 
 
 @dataclass
@@ -49,14 +54,15 @@ class ReturnVisit:
 
 
 class ExchangeQuerySet(models.QuerySet):
-    def open(self) -> "ExchangeQuerySet":
-        return self.filter(state__in=OPEN_STATES)
-
     def for_visitor(self, person) -> "ExchangeQuerySet":
         return self.filter(visitor=person)
 
     def overlapping(self, first_day, last_day) -> "ExchangeQuerySet":
         return self.filter(first_day__lte=last_day, last_day__gte=first_day)
+
+    def holding_days(self, first_day, last_day) -> "ExchangeQuerySet":
+        """Requests that take any of these days from their visitor."""
+        return self.filter(state__in=DAY_HOLDING_STATES).overlapping(first_day, last_day)
 
     def with_related(self) -> "ExchangeQuerySet":
         return self.select_related(
@@ -92,7 +98,8 @@ class ExchangeRequest(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
-    # Bumped by every transition; decision links are bound to it.
+    # Bumped by every change the workflow makes; it keys the emails of each change and is
+    # the calendar event's sequence. Decision links carry their approval's own version.
     version = models.PositiveIntegerField(_("version"), default=1)
 
     first_day = models.DateField(_("first day"), null=True, blank=True)
@@ -272,8 +279,46 @@ class ExchangeRequest(models.Model):
         return (self.last_day - self.first_day).days + 1
 
     @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
+    def home_supervisor_label(self) -> str:
+        """The home supervisor as pages and emails name them: the name, else the address."""
+        return self.home_supervisor_name or self.home_supervisor_email
+
+    @property
+    def host_contact_label(self) -> str:
+        """The host contact as pages and emails name them: the name, else the address."""
+        return self.host_contact_name or self.host_contact_email
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == State.DRAFT
+
+    @property
+    def is_dates_proposed(self) -> bool:
+        return self.state == State.DATES_PROPOSED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.state == State.CONFIRMED
+
+    @property
+    def has_taken_place(self) -> bool:
+        return self.state in TAKEN_PLACE_STATES
+
+    @property
+    def is_called_off(self) -> bool:
+        """Declined or cancelled: the visit will not take place."""
+        return self.state in (State.DECLINED, State.CANCELLED)
+
+    @property
+    def has_begun(self) -> bool:
+        return self.first_day is not None and self.first_day <= timezone.localdate()
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        """Open, and not a confirmed visit that has begun: what workflow.cancel allows."""
+        if self.state not in CANCELLABLE_STATES:
+            return False
+        return not (self.is_confirmed and self.has_begun)
 
     @property
     def needs_return_visit(self) -> bool:
@@ -292,10 +337,6 @@ class ExchangeRequest(models.Model):
 
 def visit_days_span(first_day, last_day) -> int:
     return (last_day - first_day).days + 1
-
-
-def max_last_day(first_day):
-    return first_day + timedelta(days=MAX_VISIT_DAYS - 1)
 
 
 class Approval(models.Model):
@@ -358,8 +399,30 @@ class Approval(models.Model):
         return f"{self.get_role_display()}: {self.email}"
 
     @property
+    def approver_label(self) -> str:
+        """The supervisor as pages, emails and the history name them: the name, else the address."""
+        return self.name or self.email
+
+    @property
+    def is_home(self) -> bool:
+        """The home supervisor's approval (else the host's)."""
+        return self.role == self.Role.HOME
+
+    @property
+    def is_host(self) -> bool:
+        return self.role == self.Role.HOST
+
+    @property
     def is_pending(self) -> bool:
         return self.decision == self.Decision.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        return self.decision == self.Decision.APPROVED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.decision == self.Decision.DECLINED
 
 
 class HistoryEntry(models.Model):

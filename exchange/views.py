@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +16,7 @@ from libraries.models import Library
 
 from . import workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
-from .models import CANCELLABLE_STATES, ExchangeRequest, HistoryEntry, State
+from .models import ExchangeRequest, HistoryEntry, State
 
 
 def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> ExchangeRequest:
@@ -45,12 +44,10 @@ def next_step(exchange: ExchangeRequest) -> str:
             }
         return _("Finish the request and submit it.")
     if state == State.AWAITING_HOME:
-        return _("Waiting for your supervisor %(name)s.") % {
-            "name": exchange.home_supervisor_name or exchange.home_supervisor_email
-        }
+        return _("Waiting for your supervisor %(name)s.") % {"name": exchange.home_supervisor_label}
     if state == State.AWAITING_HOST:
         return _("Waiting for %(name)s at %(library)s.") % {
-            "name": exchange.host_contact_name or exchange.host_contact_email,
+            "name": exchange.host_contact_label,
             "library": exchange.host_library,
         }
     if state == State.DATES_PROPOSED:
@@ -65,19 +62,11 @@ def next_step(exchange: ExchangeRequest) -> str:
                 "name": exchange.mentor_name
             }
         return _("Confirmed.")
-    if state in (State.COMPLETED, State.CLOSED):
+    if exchange.has_taken_place:
         return _("The visit is over. Thank you for taking part!")
     if state == State.DECLINED:
         return _("Declined. You can make a new request.")
     return _("Cancelled.")
-
-
-def _can_cancel(exchange: ExchangeRequest) -> bool:
-    """Before the visit, in any open state; a confirmed visit that has begun stays."""
-    if exchange.state not in CANCELLABLE_STATES:
-        return False
-    started = exchange.first_day is not None and exchange.first_day <= timezone.localdate()
-    return not (exchange.state == State.CONFIRMED and started)
 
 
 @profile_required
@@ -100,7 +89,6 @@ def request_detail(request, pk: int):
         "next_step": next_step(exchange),
         "history": list(exchange.history.all()),
         "focus_areas": list(exchange.focus_areas.all()),
-        "can_cancel": _can_cancel(exchange),
         "cancel_form": CancelForm(),
         "refuse_form": RefuseDatesForm(),
     }
@@ -139,7 +127,7 @@ def _saved_message(request, exchange: ExchangeRequest) -> None:
         messages.success(
             request,
             _("Your request has been sent to your supervisor %(name)s.")
-            % {"name": exchange.home_supervisor_name or exchange.home_supervisor_email},
+            % {"name": exchange.home_supervisor_label},
         )
 
 
@@ -227,7 +215,7 @@ def request_submit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def request_cancel(request, pk: int):
     exchange = _get_exchange_for_user(request, pk)
-    if not _can_cancel(exchange):
+    if not exchange.can_be_cancelled:
         messages.info(request, _("This request can no longer be cancelled."))
         return redirect(exchange)
     form = CancelForm(request.POST or None)

@@ -33,11 +33,3 @@ def add_working_days(moment: datetime, days: int) -> datetime:
         if is_working_day(day):
             counted += 1
     return datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=FINNISH_TIME)
-
-
-def working_days_between(start: datetime, end: datetime) -> int:
-    """Whole working days that began after `start`'s Finnish day and have begun by `end`."""
-    first = start.astimezone(FINNISH_TIME).date()
-    last = end.astimezone(FINNISH_TIME).date()
-    days = (first + timedelta(days=offset) for offset in range(1, (last - first).days + 1))
-    return sum(1 for day in days if is_working_day(day))

@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from libraries.models import Staff
 
 from . import emails
 from .models import (
+    CANCELLABLE_STATES,
     MAX_VISIT_DAYS,
     Approval,
     ExchangeRequest,
@@ -32,13 +35,8 @@ from .workdays import add_working_days
 # Who acts when no person does (a scheduled sweep).
 SYSTEM_LABEL = "Kollega"
 
-# States in which a request is under way and blocks another request for the same days.
-_BLOCKING_STATES = [
-    State.AWAITING_HOME,
-    State.AWAITING_HOST,
-    State.DATES_PROPOSED,
-    State.CONFIRMED,
-]
+# Said alike by the workflow and by the request form, which checks before submitting.
+DAYS_TAKEN = gettext_lazy("You already have an open exchange request for some of these days.")
 
 
 class TransitionNotAllowed(Exception):
@@ -76,7 +74,7 @@ class MentorDetails:
 # --- helpers -------------------------------------------------------------------------
 
 
-def _lock(exchange_id: int) -> ExchangeRequest:
+def _lock_exchange(exchange_id: int) -> ExchangeRequest:
     try:
         return (
             ExchangeRequest.objects.select_for_update()
@@ -94,7 +92,7 @@ def _lock_approval(approval_id: int, version: int) -> tuple[Approval, ExchangeRe
     )
     if exchange_id is None:
         raise TransitionNotAllowed(_("This link is not valid."))
-    exchange = _lock(exchange_id)
+    exchange = _lock_exchange(exchange_id)
     approval = Approval.objects.select_for_update().get(pk=approval_id)
     if not approval.is_pending:
         raise AlreadyDecided(_("This request has been decided already."))
@@ -149,7 +147,8 @@ def _move(
     )
 
 
-def _decide(approval: Approval, decision: str, comment: str) -> None:
+def _mark_approval(approval: Approval, decision: str, comment: str) -> None:
+    """Record the supervisor's decision on their approval (the exchange moves separately)."""
     approval.decision = decision
     approval.comment = comment
     approval.decided_at = timezone.now()
@@ -168,41 +167,59 @@ def _first_reminder_due() -> datetime:
     return add_working_days(timezone.now(), settings.REMINDER_WORKING_DAYS)
 
 
-def _approver_label(approval: Approval) -> str:
-    return approval.name or approval.email
-
-
 def _language_of(email: str, default: str) -> str:
     """A person Kollega knows reads their own language; anyone else gets the default."""
     known = Staff.objects.filter(email__iexact=email).values_list("language", flat=True).first()
     return known or default
 
 
+def visit_date_errors(first_day: date | None, last_day: date | None) -> dict[str, ValidationError]:
+    """What is wrong with a visit's dates, by the day it concerns: "first_day", "last_day".
+
+    A visit lasts 1–5 days and begins after today. A day not given is no error here; the
+    forms and check_dates each say in their own way that both are needed.
+    """
+    errors = {}
+    if first_day and last_day:
+        if last_day < first_day:
+            errors["last_day"] = ValidationError(
+                _("The last day cannot be before the first day."), code="before_first"
+            )
+        elif visit_days_span(first_day, last_day) > MAX_VISIT_DAYS:
+            errors["last_day"] = ValidationError(
+                _("A visit lasts at most %(days)s days."),
+                code="too_long",
+                params={"days": MAX_VISIT_DAYS},
+            )
+    if first_day and first_day <= timezone.localdate():
+        errors["first_day"] = ValidationError(
+            _("The first day must be in the future."), code="past"
+        )
+    return errors
+
+
 def check_dates(first_day: date | None, last_day: date | None) -> None:
     """Raise TransitionNotAllowed unless the dates make a visit of 1–5 days in the future."""
     if not (first_day and last_day):
         raise TransitionNotAllowed(_("Give the first and the last day of the visit."))
-    if last_day < first_day:
-        raise TransitionNotAllowed(_("The last day cannot be before the first day."))
-    if visit_days_span(first_day, last_day) > MAX_VISIT_DAYS:
-        raise TransitionNotAllowed(
-            _("A visit lasts at most %(days)s days.") % {"days": MAX_VISIT_DAYS}
-        )
-    if first_day <= timezone.localdate():
-        raise TransitionNotAllowed(_("The first day must be in the future."))
+    errors = visit_date_errors(first_day, last_day)
+    if errors:
+        raise TransitionNotAllowed(next(iter(errors.values())).messages[0])
+
+
+def days_taken(visitor_id: int, first_day: date, last_day: date, *, besides: int | None) -> bool:
+    """Does another submitted request of the visitor (not ``besides``) hold any of these days?"""
+    return (
+        ExchangeRequest.objects.filter(visitor_id=visitor_id)
+        .holding_days(first_day, last_day)
+        .exclude(pk=besides)
+        .exists()
+    )
 
 
 def _check_no_overlap(exchange: ExchangeRequest, first_day: date, last_day: date) -> None:
-    clash = (
-        ExchangeRequest.objects.filter(visitor_id=exchange.visitor_id, state__in=_BLOCKING_STATES)
-        .exclude(pk=exchange.pk)
-        .overlapping(first_day, last_day)
-        .exists()
-    )
-    if clash:
-        raise TransitionNotAllowed(
-            _("You already have an open exchange request for some of these days.")
-        )
+    if days_taken(exchange.visitor_id, first_day, last_day, besides=exchange.pk):
+        raise TransitionNotAllowed(str(DAYS_TAKEN))
 
 
 def _submit(
@@ -311,7 +328,7 @@ def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> 
     )
     HistoryEntry.objects.create(
         exchange=back,
-        actor_label=_approver_label(host_approval),
+        actor_label=host_approval.approver_label,
         from_state="",
         to_state=State.DRAFT,
         comment=_("Return visit of a reciprocal exchange."),
@@ -319,7 +336,7 @@ def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> 
     return _submit(
         back,
         actor=None,
-        actor_label=_approver_label(host_approval),
+        actor_label=host_approval.approver_label,
         supervisor=(host_approval.name, host_approval.email, host_approval.language),
     )
 
@@ -382,7 +399,7 @@ def _confirm_extras(exchange: ExchangeRequest, host_approval: Approval | None) -
 def submit(exchange_id: int, *, by: Staff) -> ExchangeRequest:
     """draft → awaiting_home: the visitor sends the request to their own supervisor."""
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
             raise TransitionNotAllowed(_("Only the visitor can submit this request."))
         visitor = exchange.visitor
@@ -401,8 +418,8 @@ def approve_home(approval_id: int, *, version: int, comment: str = "") -> Exchan
         if approval.role != Approval.Role.HOME:
             raise TransitionNotAllowed(_("This link is not valid."))
         _require(exchange, State.AWAITING_HOME)
-        _decide(approval, Approval.Decision.APPROVED, comment)
-        _move(exchange, State.AWAITING_HOST, actor_label=_approver_label(approval), comment=comment)
+        _mark_approval(approval, Approval.Decision.APPROVED, comment)
+        _move(exchange, State.AWAITING_HOST, actor_label=approval.approver_label, comment=comment)
         host_approval = Approval.objects.create(
             exchange=exchange,
             role=Approval.Role.HOST,
@@ -425,8 +442,8 @@ def decline(approval_id: int, *, version: int, reason: str) -> ExchangeRequest:
             State.AWAITING_HOME if approval.role == Approval.Role.HOME else State.AWAITING_HOST
         )
         _require(exchange, expected)
-        _decide(approval, Approval.Decision.DECLINED, reason)
-        _move(exchange, State.DECLINED, actor_label=_approver_label(approval), comment=reason)
+        _mark_approval(approval, Approval.Decision.DECLINED, reason)
+        _move(exchange, State.DECLINED, actor_label=approval.approver_label, comment=reason)
         emails.declined(exchange, approval)
         return exchange
 
@@ -442,7 +459,7 @@ def approve_host(
     """awaiting_host → confirmed: the host approves and names the workplace mentor."""
     with transaction.atomic():
         approval, exchange = _lock_host_approval(approval_id, version)
-        _host_decides(
+        _record_host_answer(
             approval,
             exchange,
             Approval.Decision.APPROVED,
@@ -471,7 +488,7 @@ def propose_dates(
         check_dates(first_day, last_day)
         exchange.proposed_first_day = first_day
         exchange.proposed_last_day = last_day
-        _host_decides(
+        _record_host_answer(
             approval,
             exchange,
             Approval.Decision.DATES_PROPOSED,
@@ -493,7 +510,7 @@ def _lock_host_approval(approval_id: int, version: int) -> tuple[Approval, Excha
     return approval, exchange
 
 
-def _host_decides(
+def _record_host_answer(
     approval: Approval,
     exchange: ExchangeRequest,
     decision: str,
@@ -506,11 +523,11 @@ def _host_decides(
 ) -> None:
     """The host's answer: the mentor (and who comes back) recorded, the decision, the move."""
     fields = [*fields, *_set_mentor(exchange, mentor), *_set_return_visit(exchange, return_visit)]
-    _decide(approval, decision, comment)
+    _mark_approval(approval, decision, comment)
     _move(
         exchange,
         to_state,
-        actor_label=_approver_label(approval),
+        actor_label=approval.approver_label,
         comment=comment,
         update_fields=fields,
     )
@@ -519,7 +536,7 @@ def _host_decides(
 def accept_dates(exchange_id: int, *, by: Staff) -> ExchangeRequest:
     """dates_proposed → confirmed: the visitor takes the host's dates."""
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
             raise TransitionNotAllowed(_("Only the visitor can accept the dates."))
         _require(exchange, State.DATES_PROPOSED)
@@ -535,7 +552,7 @@ def accept_dates(exchange_id: int, *, by: Staff) -> ExchangeRequest:
 def refuse_dates(exchange_id: int, *, by: Staff, reason: str = "") -> ExchangeRequest:
     """dates_proposed → cancelled: the visitor cannot come on the host's dates."""
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
             raise TransitionNotAllowed(_("Only the visitor can refuse the dates."))
         _require(exchange, State.DATES_PROPOSED)
@@ -549,20 +566,12 @@ def cancel(exchange_id: int, *, by: Staff, reason: str) -> ExchangeRequest:
     if not reason.strip():
         raise TransitionNotAllowed(_("Give a reason for cancelling."))
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk and not by.is_staff:
             raise TransitionNotAllowed(_("Only the visitor or the coordinator can cancel."))
-        _require(
-            exchange,
-            State.DRAFT,
-            State.AWAITING_HOME,
-            State.AWAITING_HOST,
-            State.DATES_PROPOSED,
-            State.CONFIRMED,
-        )
-        if exchange.first_day and exchange.first_day <= timezone.localdate():
-            if exchange.state == State.CONFIRMED:
-                raise TransitionNotAllowed(_("The visit has begun and can no longer be cancelled."))
+        _require(exchange, *CANCELLABLE_STATES)
+        if not exchange.can_be_cancelled:
+            raise TransitionNotAllowed(_("The visit has begun and can no longer be cancelled."))
         was_draft = exchange.state == State.DRAFT
         _withdraw_pending(exchange)
         _move(exchange, State.CANCELLED, actor=by, comment=reason)
@@ -578,7 +587,7 @@ def complete(exchange_id: int) -> ExchangeRequest:
     (exchange/reminders.py) while either is missing.
     """
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         _require(exchange, State.CONFIRMED)
         if exchange.last_day is None or exchange.last_day >= timezone.localdate():
             raise TransitionNotAllowed(_("The visit is not over yet."))
@@ -604,7 +613,7 @@ def change_dates(
     updated: the same UID with a higher SEQUENCE.
     """
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if not by.is_staff:
             raise TransitionNotAllowed(_("Only the coordinator can change the dates."))
         _require(exchange, State.CONFIRMED)
@@ -649,7 +658,7 @@ def close(exchange_id: int, *, by: Staff) -> ExchangeRequest:
     messages the feedback causes (feedback.emails), so they share this transaction.
     """
     with transaction.atomic():
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
             raise TransitionNotAllowed(_("Only the visitor can give feedback on this visit."))
         _require(exchange, State.COMPLETED)
@@ -667,7 +676,7 @@ def change_approver(
         )
         if exchange_id is None:
             raise TransitionNotAllowed(_("This link is not valid."))
-        exchange = _lock(exchange_id)
+        exchange = _lock_exchange(exchange_id)
         approval = Approval.objects.select_for_update().get(pk=approval_id)
         if not approval.is_pending:
             raise AlreadyDecided(_("This request has been decided already."))

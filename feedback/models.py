@@ -259,7 +259,8 @@ class ExpenseClaim(models.Model):
         default=ClaimState.SUBMITTED,
         db_index=True,
     )
-    # Bumped by every decision; the claimant's emails are keyed on it.
+    # Bumped by every step of the claim, a corrected claim sent again too; the claimant's
+    # emails are keyed on it.
     version = models.PositiveIntegerField(_("version"), default=1)
     rejection_reason = models.TextField(_("reason for rejecting"), max_length=2000, blank=True)
     coordinator_note = models.TextField(_("coordinator's private note"), blank=True)
@@ -298,6 +299,18 @@ class ExpenseClaim(models.Model):
         if update_fields is not None and "total_eur" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "total_eur"]
         super().save(*args, **kwargs)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == ClaimState.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == ClaimState.APPROVED
+
+    @property
+    def is_paid(self) -> bool:
+        return self.state == ClaimState.PAID
 
     @property
     def car_eur(self) -> Decimal:

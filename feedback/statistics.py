@@ -14,14 +14,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exchange.models import ExchangeRequest, HistoryEntry, State
+from exchange.models import TAKEN_PLACE_STATES, ExchangeRequest, HistoryEntry, State
+from libraries.csv_export import money
 from libraries.models import Municipality, Region
 
 from .models import ClaimState, ExpenseClaim, VisitorFeedback, YearSettings, euros
 
-COMPLETED = [State.COMPLETED, State.CLOSED]
 # Visits that were confirmed and not (yet) cancelled: the estimate still stands.
-GOING_AHEAD = [State.CONFIRMED, State.COMPLETED, State.CLOSED]
+GOING_AHEAD = [State.CONFIRMED, *TAKEN_PLACE_STATES]
 ZERO = Decimal("0.00")
 
 
@@ -86,7 +86,7 @@ def _visit_days(total: timedelta | None, visits: int) -> int:
 
 def year_figures(year: int) -> YearFigures:
     exchanges = _in_year(year)
-    completed = Q(state__in=COMPLETED)
+    completed = Q(state__in=TAKEN_PLACE_STATES)
     going_ahead = Q(state__in=GOING_AHEAD)
     was_confirmed = Exists(
         HistoryEntry.objects.filter(exchange=OuterRef("pk"), to_state=State.CONFIRMED)
@@ -195,10 +195,6 @@ def _in_year_any():
 # --- the same figures as rows: for the page's tables and for the CSV export ------------------
 
 
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else number_format(value, 2, force_grouping=False)
-
-
 def _number(value) -> str:
     return "" if value is None else number_format(value, force_grouping=False)
 
@@ -231,13 +227,13 @@ def rows(figures: YearFigures) -> list[tuple[str, str, str]]:
         (FEEDBACK, _("feedback given"), _number(f.feedback_count)),
         (FEEDBACK, _("feedback rate, per cent"), _number(f.feedback_rate)),
         (FEEDBACK, _("average rating (1–5)"), _number(f.average_rating)),
-        (COSTS, _("budget"), _money(f.budget)),
-        (COSTS, _("kilometre allowance, euros per km"), _money(f.km_rate)),
-        (COSTS, _("estimated in the requests"), _money(f.estimated)),
-        (COSTS, _("claimed"), _money(f.claimed)),
-        (COSTS, _("approved"), _money(f.approved)),
-        (COSTS, _("paid"), _money(f.paid)),
-        (COSTS, _("budget left after the approved claims"), _money(f.budget_left)),
+        (COSTS, _("budget"), money(f.budget)),
+        (COSTS, _("kilometre allowance, euros per km"), money(f.km_rate)),
+        (COSTS, _("estimated in the requests"), money(f.estimated)),
+        (COSTS, _("claimed"), money(f.claimed)),
+        (COSTS, _("approved"), money(f.approved)),
+        (COSTS, _("paid"), money(f.paid)),
+        (COSTS, _("budget left after the approved claims"), money(f.budget_left)),
     ]
     for section, splits in [(BY_REGION, f.by_region), (BY_LANGUAGE, f.by_language)]:
         for split in splits:
@@ -299,7 +295,9 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
-def bar_chart(slug: str, title: str, data: list[tuple[str, list]], series: list[str], money=False):
+def bar_chart(
+    slug: str, title: str, data: list[tuple[str, list]], series: list[str], in_euros=False
+):
     """Horizontal bars, one group per row and one bar per series, scaled to the largest value."""
     largest = max((float(v or 0) for _label, values in data for v in values), default=0) or 1
     span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
@@ -317,7 +315,7 @@ def bar_chart(slug: str, title: str, data: list[tuple[str, list]], series: list[
                     width=_fmt(width),
                     height=_fmt(BAR_HEIGHT - 4),
                     colour=COLOURS[index % len(COLOURS)],
-                    text=_money(value) if money else _number(value),
+                    text=money(value) if in_euros else _number(value),
                     text_x=_fmt(LABEL_WIDTH + width + 6),
                     text_y=_fmt(top + BAR_HEIGHT - 5),
                 )
@@ -360,5 +358,7 @@ def charts(figures: YearFigures) -> list[Chart]:
             [(s.label, [s.sent, s.hosted]) for s in f.by_language],
             sent_hosted,
         ),
-        bar_chart("costs", _("Costs against the budget, euros"), costs, [_("euros")], money=True),
+        bar_chart(
+            "costs", _("Costs against the budget, euros"), costs, [_("euros")], in_euros=True
+        ),
     ]

@@ -47,7 +47,6 @@ from .models import (
 )
 
 STORIES_PER_PAGE = 20
-# The mentor's link problems, with the statuses the mentor's own page gives them.
 
 
 def _get_exchange_for_user(request, pk: int) -> ExchangeRequest:

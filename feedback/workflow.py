@@ -23,8 +23,6 @@ from . import emails
 from .models import ClaimState as S
 from .models import ExpenseClaim, HostFeedback, Receipt, VisitorFeedback
 
-AFTER_VISIT = [State.COMPLETED, State.CLOSED]
-
 
 def visit_is_over(exchange: ExchangeRequest) -> bool:
     """Completed (or closed by feedback), or confirmed with its last day past.
@@ -32,7 +30,7 @@ def visit_is_over(exchange: ExchangeRequest) -> bool:
     The hourly sweep completes a confirmed visit after its last day; a visitor who comes
     before the sweep is not turned away.
     """
-    if exchange.state in AFTER_VISIT:
+    if exchange.has_taken_place:
         return True
     return (
         exchange.state == State.CONFIRMED
@@ -110,7 +108,7 @@ def unpublish_story(feedback_id: int) -> VisitorFeedback:
 # --- expense claims --------------------------------------------------------------------
 
 
-def _lock(claim_id: int) -> ExpenseClaim:
+def _lock_claim(claim_id: int) -> ExpenseClaim:
     try:
         return (
             ExpenseClaim.objects.select_for_update()
@@ -121,7 +119,7 @@ def _lock(claim_id: int) -> ExpenseClaim:
         raise TransitionNotAllowed(_("This expense claim does not exist.")) from None
 
 
-def _require(claim: ExpenseClaim, *states: str) -> None:
+def _require_claim_state(claim: ExpenseClaim, *states: str) -> None:
     if claim.state not in states:
         raise TransitionNotAllowed(
             _("This step is no longer possible: the claim is now “%(state)s”.")
@@ -164,7 +162,7 @@ def submit_claim(claim: ExpenseClaim, *, by: Staff, uploads=(), kinds=()) -> Exp
                 raise TransitionNotAllowed(
                     _("You have already made an expense claim for this visit.")
                 )
-            _require(existing, S.REJECTED)
+            _require_claim_state(existing, S.REJECTED)
             claim.state = S.SUBMITTED
             claim.version = existing.version + 1
             claim.submitted_at = timezone.now()
@@ -178,9 +176,9 @@ def submit_claim(claim: ExpenseClaim, *, by: Staff, uploads=(), kinds=()) -> Exp
 def approve_claim(claim_id: int, *, by: Staff) -> ExpenseClaim:
     """submitted → approved: the claimant is told the claim goes to payment."""
     with transaction.atomic():
-        claim = _lock(claim_id)
-        _require(claim, S.SUBMITTED)
-        _decide(claim, S.APPROVED, by)
+        claim = _lock_claim(claim_id)
+        _require_claim_state(claim, S.SUBMITTED)
+        _decide_claim(claim, S.APPROVED, by)
         emails.claim_approved(claim)
         return claim
 
@@ -190,10 +188,10 @@ def reject_claim(claim_id: int, *, by: Staff, reason: str) -> ExpenseClaim:
     if not reason.strip():
         raise TransitionNotAllowed(_("Give a reason for rejecting."))
     with transaction.atomic():
-        claim = _lock(claim_id)
-        _require(claim, S.SUBMITTED)
+        claim = _lock_claim(claim_id)
+        _require_claim_state(claim, S.SUBMITTED)
         claim.rejection_reason = reason.strip()
-        _decide(claim, S.REJECTED, by, "rejection_reason")
+        _decide_claim(claim, S.REJECTED, by, "rejection_reason")
         emails.claim_rejected(claim)
         return claim
 
@@ -201,8 +199,8 @@ def reject_claim(claim_id: int, *, by: Staff, reason: str) -> ExpenseClaim:
 def mark_claim_paid(claim_id: int, *, by: Staff) -> ExpenseClaim:
     """approved → paid."""
     with transaction.atomic():
-        claim = _lock(claim_id)
-        _require(claim, S.APPROVED)
+        claim = _lock_claim(claim_id)
+        _require_claim_state(claim, S.APPROVED)
         claim.paid_at = timezone.now()
         claim.state = S.PAID
         claim.version += 1
@@ -211,7 +209,7 @@ def mark_claim_paid(claim_id: int, *, by: Staff) -> ExpenseClaim:
         return claim
 
 
-def _decide(claim: ExpenseClaim, state: str, by: Staff, *fields: str) -> None:
+def _decide_claim(claim: ExpenseClaim, state: str, by: Staff, *fields: str) -> None:
     claim.state = state
     claim.version += 1
     claim.decided_at = timezone.now()

@@ -33,7 +33,7 @@ def private_link_page(view):
         add_never_cache_headers(response)
         # Only the site's origin ever travels as a referrer, never the path with the token.
         # Not "no-referrer": browsers then send "Origin: null" with the page's forms, and
-        # the CSRF check refuses every decision.
+        # the CSRF check refuses every sign-in.
         response["Referrer-Policy"] = "strict-origin"
         return response
 

@@ -242,6 +242,17 @@ def test_the_csv_export_has_the_filtered_rows(client, coordinator, exchanges):
     assert "2027-02-01" in waiting
 
 
+def test_the_csv_export_writes_euros_as_the_other_exports_do(client, coordinator, exchanges):
+    response = client.get(admin_url("exchangerequest_export_csv"))
+
+    header, *rows = _csv_rows(response)
+    waiting = next(row for row in rows if int(row[0]) == exchanges["waiting"].pk)
+    columns = dict(zip(header, waiting, strict=True))
+    assert columns["majoitus, euroa"] == "89,00"
+    assert columns["oma auto, kilometrit"] == "120"
+    assert columns["julkinen liikenne, euroa"] == ""
+
+
 def test_the_changelist_links_to_the_export_with_its_filters(client, coordinator, exchanges):
     response = client.get(admin_url("exchangerequest_changelist", query="state=draft"))
 

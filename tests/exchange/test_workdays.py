@@ -3,12 +3,7 @@ counted in Finnish time across the daylight-saving changes."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from exchange.workdays import (
-    FINNISH_TIME,
-    add_working_days,
-    is_working_day,
-    working_days_between,
-)
+from exchange.workdays import FINNISH_TIME, add_working_days, is_working_day
 
 
 def helsinki(*args) -> datetime:
@@ -20,8 +15,6 @@ def test_a_weekend_is_not_counted():
 
     assert add_working_days(friday, 1) == helsinki(2027, 1, 18, 14, 0)
     assert add_working_days(friday, 3) == helsinki(2027, 1, 20, 14, 0)
-    assert working_days_between(friday, helsinki(2027, 1, 17, 23, 59)) == 0
-    assert working_days_between(friday, helsinki(2027, 1, 18, 0, 0)) == 1
 
 
 def test_independence_day_after_a_weekend_is_not_counted():
@@ -29,7 +22,6 @@ def test_independence_day_after_a_weekend_is_not_counted():
 
     assert not is_working_day(date(2027, 12, 6))
     assert add_working_days(friday, 1) == helsinki(2027, 12, 7, 10, 0)
-    assert working_days_between(friday, helsinki(2027, 12, 7, 9, 0)) == 1
 
 
 def test_midsummer_eve_is_not_a_working_day():

@@ -96,6 +96,23 @@ def test_a_published_story_shows_at_once_and_a_withdrawn_one_goes(client, vaasa)
     assert feedback.story not in _page(client, page_path)
 
 
+def test_a_story_withdrawn_in_the_admin_goes_at_once(client, vaasa):
+    client.force_login(StaffFactory(is_staff=True, is_superuser=True))
+    feedback = VisitorFeedbackFactory(exchange__host_library=vaasa)
+    after_visit.publish_story(feedback.pk)
+    page_path = "/fi/kirjastot/vaasan-paakirjasto/"
+    assert feedback.story in _page(client, page_path)
+
+    client.post(
+        reverse("admin:feedback_visitorfeedback_changelist"),
+        {"action": "unpublish_stories", "_selected_action": [feedback.pk]},
+    )
+
+    feedback.refresh_from_db()
+    assert feedback.published_at is None
+    assert feedback.story not in _page(client, page_path)
+
+
 def test_each_language_and_each_filter_has_its_own_page(client, vaasa):
     LibraryFactory(name_fi="Kokkolan kirjasto", municipality__region__slug="keski-pohjanmaa")
 

@@ -1,0 +1,71 @@
+"""The year's settings (kilometre rate, budget) and the yearly statistics page with its CSV."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from libraries.csv_export import csv_response
+from web.admin_site import WrittenByKollega
+
+from .. import statistics
+from ..models import YearSettings, YearStatistics
+
+
+@admin.register(YearSettings)
+class YearSettingsAdmin(admin.ModelAdmin):
+    list_display = ["year", "km_rate", "budget"]
+    ordering = ["-year"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(YearStatistics)
+class YearStatisticsAdmin(WrittenByKollega, admin.ModelAdmin):
+    """The statistics page stands in for the list of this proxy model."""
+
+    def get_urls(self):
+        csv_url = path(
+            "csv/",
+            self.admin_site.admin_view(self.csv_view),
+            name="feedback_yearstatistics_csv",
+        )
+        return [csv_url, *super().get_urls()]
+
+    def _year(self, request) -> int:
+        value = request.GET.get("year", "")
+        if value.isdigit() and 2000 <= int(value) <= 2100:
+            return int(value)
+        return timezone.localdate().year
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        year = self._year(request)
+        figures = statistics.year_figures(year)
+        years = statistics.years_with_data()
+        if year not in years:
+            years = sorted([*years, year], reverse=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Yearly statistics %(year)s") % {"year": year},
+            "opts": self.model._meta,
+            "year": year,
+            "years": years,
+            "figures": figures,
+            "rows": statistics.rows(figures),
+            "charts": statistics.charts(figures),
+        }
+        return TemplateResponse(request, "feedback/admin/statistics.html", context)
+
+    def csv_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        year = self._year(request)
+        response, writer = csv_response(f"kollega-statistics-{year}.csv")
+        writer.writerow([gettext("section"), gettext("figure"), str(year)])
+        writer.writerows(statistics.rows(statistics.year_figures(year)))
+        return response
