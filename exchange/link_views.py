@@ -5,17 +5,14 @@ A forged, expired, replaced or already decided link gets its own page in the lan
 the link, never an error and never a change.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from web.security import rate_limit
+from web.security import private_link_page, rate_limit
 
 from . import links, workflow
 from .link_forms import DeclineForm, HomeApproveForm, HostDecisionForm
@@ -30,22 +27,6 @@ INVALID, EXPIRED, REPLACED, DECIDED, CANCELLED = (
     "cancelled",
 )
 _STATUS = {INVALID: 404, EXPIRED: 410, REPLACED: 410, DECIDED: 200, CANCELLED: 410}
-
-
-def private_link_page(view):
-    """Pages behind a token: never cached, and the token never leaks in a Referer header."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        # Only the site's origin ever travels as a referrer, never the path with the token.
-        # Not "no-referrer": browsers then send "Origin: null" with the page's forms, and
-        # the CSRF check refuses every decision.
-        response["Referrer-Policy"] = "strict-origin"
-        return response
-
-    return wrapper
 
 
 def link_problem(request: HttpRequest, problem: str, **context) -> HttpResponse:

@@ -21,12 +21,11 @@ from exchange.link_views import (
     INVALID,
     REPLACED,
     link_problem,
-    private_link_page,
 )
 from exchange.models import ExchangeRequest, State
 from libraries.decorators import profile_required
 from libraries.models import Library
-from web.security import rate_limit
+from web.security import private_link_page, rate_limit
 
 from . import workflow
 from .forms import (

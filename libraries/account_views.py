@@ -1,6 +1,5 @@
 """Signing in by emailed link, signing out, and the person's own details."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,33 +10,16 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from web.security import posted_email_key, rate_limit
+from web.security import posted_email_key, private_link_page, rate_limit
 
 from . import signin
 from .account_forms import ProfileForm, SignInForm
 from .models import Staff
 
 SENT_EMAIL_SESSION_KEY = "sign_in_email"
-
-
-def private_link_page(view):
-    """A page behind a token: never cached, and its address never sent on as a referrer."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        # Only the site's origin ever travels as a referrer, never the path with the token.
-        # Not "no-referrer": browsers then send "Origin: null" with the page's forms, and
-        # the CSRF check refuses every sign-in.
-        response["Referrer-Policy"] = "strict-origin"
-        return response
-
-    return wrapper
 
 
 def _safe_next(request, url: str | None) -> str:

@@ -1,7 +1,9 @@
-"""Request-level protections: client address, rate limits, lockout page, Permissions-Policy."""
+"""Request-level protections: client address, rate limits, lockout page, Permissions-Policy,
+and the headers of pages behind a token."""
 
 import ipaddress
 from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -103,3 +105,19 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.setdefault("Permissions-Policy", self.header)
         return response
+
+
+def private_link_page(view):
+    """A page behind a token: never cached, and its address never sent on as a referrer."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        # Only the site's origin ever travels as a referrer, never the path with the token.
+        # Not "no-referrer": browsers then send "Origin: null" with the page's forms, and
+        # the CSRF check refuses every one of them.
+        response["Referrer-Policy"] = "strict-origin"
+        return response
+
+    return wrapper
