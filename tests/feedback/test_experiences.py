@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from feedback import workflow
 from feedback.models import VisitorFeedback
@@ -179,10 +179,20 @@ def test_a_librarys_page_shows_its_own_stories(client, libraries):
     )
 
     page = client.get(libraries["vaasa"].get_absolute_url()).content.decode()
+    with translation.override("sv"):
+        swedish = client.get(libraries["vaasa"].get_absolute_url()).content.decode()
 
-    assert "Vierailijoiden kokemuksia" in page
+    assert '<h2 id="stories" class="h4">Vierailijoiden kokemuksia</h2>' in page
     assert "Vaasassa." in page
     assert "Lapualla." not in page
+    assert '<h2 id="stories" class="h4">Besökarnas erfarenheter</h2>' in swedish
+
+
+def test_a_library_without_stories_has_no_experiences_section(client, libraries):
+    page = client.get(libraries["vaasa"].get_absolute_url()).content.decode()
+
+    assert page.count("<h2") >= 2
+    assert 'id="stories"' not in page
 
 
 def test_the_experiences_page_is_in_the_menu_in_both_languages(client):
