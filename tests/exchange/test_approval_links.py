@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from exchange import links, workflow
 from exchange.models import Approval, HistoryEntry, Notification, State
+from tests import pages
 from tests.exchange import support
 from tests.factories import ExchangeRequestFactory, FocusAreaFactory, LibraryFactory
 
@@ -57,7 +58,7 @@ def decision_link(exchange, role: str) -> str:
         .order_by("pk")
         .last()
     )
-    return support.link_in(message)
+    return pages.link_in(message)
 
 
 def home_link(exchange) -> str:
@@ -184,7 +185,7 @@ def test_home_supervisor_declines_with_a_reason(client, awaiting_home):
     [("fi", "Linkki ei toimi"), ("sv", "Länken fungerar inte")],
 )
 def test_a_forged_link_gets_its_page_in_the_links_language(client, language, words):
-    prefix = support.url("exchange:approval-link", language, token="forged:token")
+    prefix = pages.url("exchange:approval-link", language, token="forged:token")
 
     response = client.get(prefix)
 
@@ -218,13 +219,12 @@ def test_an_expired_link_gets_its_page_and_changes_nothing(client, awaiting_home
     assert snapshot(awaiting_home) == before
 
 
-def test_a_replaced_link_gets_its_page_in_swedish(client, alice, host):
+def test_a_replaced_link_gets_its_page_in_swedish(client, alice, host, coordinator):
     host.contact_language = "sv"
     host.save()
     exchange = support.approved_at_home(alice, host)
     old_path = host_link(exchange)
     approval = support.pending(exchange, "host")
-    coordinator = support.StaffFactory(is_staff=True, email="koordinaattori@seinajoki.fi")
     workflow.change_approver(
         approval.pk,
         name="Stina Stark",
@@ -256,7 +256,7 @@ def test_the_link_of_a_cancelled_request_says_it_is_no_longer_needed(client, awa
 def test_a_home_link_cannot_be_read_as_a_mentor_link(client, awaiting_home):
     token = links.approval_token(support.pending(awaiting_home, "home"))
 
-    response = client.get(support.url("exchange:mentor-link", token=token))
+    response = client.get(pages.url("exchange:mentor-link", token=token))
 
     assert response.status_code == 404
 

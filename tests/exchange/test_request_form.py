@@ -7,8 +7,9 @@ import pytest
 from django.utils.translation import gettext
 
 from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notification, State
-from tests.exchange.support import alice, url
 from tests.factories import FocusAreaFactory, LibraryFactory
+from tests.pages import url
+from tests.personas import alice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

@@ -9,18 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from exchange import workflow
 from exchange.models import ExchangeRequest, HistoryEntry, Notification, State
-from tests.exchange.support import (
-    alice,
-    approved_at_home,
-    bertil,
-    draft,
-    link_in,
-    mentor,
-    pending,
-    submitted,
-    url,
-)
+from tests.exchange.support import approved_at_home, draft, pending, submitted
 from tests.factories import ExchangeRequestFactory, LibraryFactory
+from tests.pages import link_in, url
+from tests.personas import alice, bertil, mentor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

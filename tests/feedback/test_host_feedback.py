@@ -6,8 +6,8 @@ from exchange import links
 from exchange.models import ExchangeRequest
 from feedback.models import HostFeedback
 from tests.exchange import support as exchange_support
-from tests.exchange.support import email_to, link_in, url
-from tests.feedback import support
+from tests.exchange.support import email_to
+from tests.pages import link_in, url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_start")]
 
@@ -21,8 +21,8 @@ def _host_feedback_path(exchange, language: str = "sv") -> str:
     return url("feedback:host-feedback", language, token=links.mentor_token(exchange))
 
 
-def test_the_mentors_page_offers_host_feedback_once_the_visit_is_over(client, alice):
-    upcoming = support.confirmed_visit(alice, exchange_support.korsholm())
+def test_the_mentors_page_offers_host_feedback_once_the_visit_is_over(client, alice, host):
+    upcoming = exchange_support.confirmed_visit(alice, host)
     path = _mentor_page(upcoming)
     assert "Ge värdbibliotekets respons" not in client.get(path).content.decode()
 
@@ -60,8 +60,8 @@ def test_the_mentor_gives_the_host_librarys_feedback_once(client, visit):
     assert again["Referrer-Policy"] in ("no-referrer", "strict-origin")
 
 
-def test_host_feedback_waits_for_the_visit_to_end(client, alice):
-    upcoming = support.confirmed_visit(alice, exchange_support.korsholm())
+def test_host_feedback_waits_for_the_visit_to_end(client, alice, host):
+    upcoming = exchange_support.confirmed_visit(alice, host)
 
     response = client.post(
         _host_feedback_path(upcoming), {"how_it_went": "För tidigt.", "would_host_again": "yes"}

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from exchange.models import Notification
-from libraries.models import AccessibilityFeedback, ContactDetails, Staff
+from libraries.models import AccessibilityFeedback, ContactDetails
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,27 +20,6 @@ PRIVACY = {"fi": "/fi/tietosuoja/", "sv": "/sv/dataskydd/"}
 def _html(response) -> str:
     assert response.status_code == 200
     return response.content.decode()
-
-
-@pytest.fixture
-def coordinator_contact():
-    return ContactDetails.objects.update_or_create(
-        pk=1,
-        defaults={
-            "name": "Kerttu Koordinaattori",
-            "email": "kerttu@vaasa.fi",
-            "organisation_fi": "Vaasan kaupunginkirjasto",
-            "organisation_sv": "Vasa stadsbibliotek",
-        },
-    )[0]
-
-
-@pytest.fixture
-def coordinator(client, settings):
-    settings.OTP_ADMIN = False
-    person = Staff.objects.create_superuser("kerttu@vaasa.fi", "a-long-admin-password")
-    client.force_login(person)
-    return person
 
 
 def test_statement_follows_the_finnish_model(client, coordinator_contact):
@@ -196,28 +175,28 @@ def test_overdue_means_unanswered_for_14_days():
         assert AccessibilityFeedback.objects.overdue().count() == 2
 
 
-def test_admin_highlights_and_filters_the_feedback_not_answered_in_14_days(client, coordinator):
+def test_admin_highlights_and_filters_the_feedback_not_answered_in_14_days(coordinator_client):
     late = _feedback(15)
     fresh = _feedback(3)
     answered = _feedback(30, answered_at=timezone.now(), answer_note="Vastattu sähköpostilla.")
     base = "/fi/admin/libraries/accessibilityfeedback/"
 
-    html = _html(client.get(base))
+    html = _html(coordinator_client.get(base))
     assert html.count('class="overdue"') == 1
     assert "myöhässä" in html
 
-    overdue = _html(client.get(base + "?answer=overdue"))
+    overdue = _html(coordinator_client.get(base + "?answer=overdue"))
     assert late.message in overdue
     assert fresh.message not in overdue and answered.message not in overdue
-    waiting = _html(client.get(base + "?answer=waiting"))
+    waiting = _html(coordinator_client.get(base + "?answer=waiting"))
     assert late.message in waiting and fresh.message in waiting
     assert answered.message not in waiting
 
 
-def test_coordinator_marks_feedback_answered(client, coordinator):
+def test_coordinator_marks_feedback_answered(coordinator_client):
     late = _feedback(15)
 
-    response = client.post(
+    response = coordinator_client.post(
         "/fi/admin/libraries/accessibilityfeedback/",
         {"action": "mark_answered", "_selected_action": [late.pk]},
     )

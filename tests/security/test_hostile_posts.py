@@ -22,7 +22,8 @@ from django.utils import timezone, translation
 from exchange import links, workflow
 from exchange.models import ExchangeRequest, Notification
 from libraries import signin
-from libraries.models import SignInLink, Staff
+from libraries.models import SignInLink
+from tests import personas
 from tests.exchange import support
 from tests.factories import ExchangeRequestFactory
 
@@ -35,7 +36,6 @@ SKIPPED_NAMESPACES = {"admin"}
 # which is what the lockout counts.
 RECORDS_OF_REFUSALS = {"axes.AccessAttempt"}
 SIGNED_OUT = {"accounts:sign-in", "accounts:sign-in-link", "admin:login"}
-PASSWORD = "a-long-admin-password"
 
 
 def _endpoints(patterns=None, namespace: str = "") -> list[str]:
@@ -54,12 +54,9 @@ ENDPOINTS = [*_endpoints(), "admin:login"]
 
 
 @pytest.fixture
-def world(settings):
+def world(settings, alice, host, coordinator):
     """Alice and her requests in every state a POST can act on, and the links people get."""
     settings.RATELIMIT_ENABLE = False
-    home, host = support.seinajoki(), support.korsholm()
-    alice = support.alice(home)
-    Staff.objects.create_superuser("coordinator@vaasa.fi", PASSWORD)
 
     def days(offset: int) -> dict:
         first = support.weekday_ahead(offset)
@@ -72,7 +69,7 @@ def world(settings):
     workflow.propose_dates(
         host_approval.pk,
         version=host_approval.version,
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
         **days(75),
     )
     completed = ExchangeRequestFactory(
@@ -169,7 +166,10 @@ def valid_body(name: str, world: dict) -> dict | None:
         "exchange:dates-accept": {},
         "exchange:dates-refuse": {"reason": "Ne päivät eivät sovi."},
         "exchange:approval-link": {"action": "decline", "decline-reason": "Ei nyt."},
-        "admin:login": {"username": "coordinator@vaasa.fi", "password": PASSWORD},
+        "admin:login": {
+            "username": personas.COORDINATOR.email,
+            "password": personas.COORDINATOR_PASSWORD,
+        },
     }
     return bodies.get(name)
 
