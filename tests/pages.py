@@ -1,9 +1,9 @@
 """Pages and links as people meet them: one set of helpers for the whole suite.
 
 Reading a page: `html` (the markup, after checking the status), `text` (the words a reader
-sees, without tags) and `without_csrf`. Building and following links: `url` and `admin_url`
-(a named page in a language), `links_in` and `link_in` (the links in an email, as its
-reader would click them).
+sees, without tags), `form_fields` (what its forms would send) and `without_csrf`.
+Building and following links: `url` and `admin_url` (a named page in a language),
+`links_in` and `link_in` (the links in an email, as its reader would click them).
 """
 
 import re
@@ -50,6 +50,47 @@ def text(page) -> str:
     parser = _Text()
     parser.feed(page)
     return " ".join(" ".join(parser.words).split())
+
+
+class _FormFields(HTMLParser):
+    """The names and first values a browser would send from the page's forms."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if not name or name == "csrfmiddlewaretoken":
+            return
+        if tag == "input":
+            kind = attributes.get("type", "text")
+            if kind in ("radio", "checkbox") and "checked" not in attributes:
+                self.values.setdefault(name, "")
+            elif kind not in ("submit", "button", "file"):
+                self.values[name] = attributes.get("value") or ""
+        elif tag == "select":
+            self.values.setdefault(name, "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.values.setdefault(name, "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """What a browser would send from the page's forms: each field's name and first value."""
+    parser = _FormFields()
+    parser.feed(page)
+    return parser.values
 
 
 def without_csrf(page: str) -> str:

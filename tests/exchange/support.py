@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from exchange import workflow
 from exchange.models import Approval, ExchangeRequest, Notification
-from tests import personas
+from tests import pages, personas
 from tests.factories import ExchangeRequestFactory
 
 
@@ -87,6 +87,24 @@ def email_to(recipient: str, kind: str) -> Notification:
     message = Notification.objects.filter(recipient=recipient, kind=kind).order_by("pk").last()
     assert message is not None, f"no {kind} message to {recipient}"
     return message
+
+
+def decision_link(exchange: ExchangeRequest, role: str) -> str:
+    """The path of a decision link, as the supervisor finds it in their latest email."""
+    message = (
+        Notification.objects.filter(
+            kind="decision_request", exchange=exchange, dedupe_key__contains=f":{role}:"
+        )
+        .order_by("pk")
+        .last()
+    )
+    assert message is not None, f"no {role} decision link for exchange {exchange.pk}"
+    return pages.link_in(message)
+
+
+def mentor_link(exchange: ExchangeRequest) -> str:
+    """The path of the mentor's page, as the link in the mentor's confirmation opens it."""
+    return pages.link_in(email_to(exchange.mentor_email, "confirmed"))
 
 
 def request_form(host, first_day: date, last_day: date, **overrides) -> dict:

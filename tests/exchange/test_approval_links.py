@@ -49,24 +49,12 @@ def awaiting_host(alice, host):
     return support.approved_at_home(alice, host)
 
 
-def decision_link(exchange, role: str) -> str:
-    """The decision link, as the supervisor finds it in their latest email."""
-    message = (
-        Notification.objects.filter(
-            kind="decision_request", exchange=exchange, dedupe_key__contains=f":{role}:"
-        )
-        .order_by("pk")
-        .last()
-    )
-    return pages.link_in(message)
-
-
 def home_link(exchange) -> str:
-    return decision_link(exchange, "home")
+    return support.decision_link(exchange, "home")
 
 
 def host_link(exchange) -> str:
-    return decision_link(exchange, "host")
+    return support.decision_link(exchange, "host")
 
 
 def snapshot(exchange):

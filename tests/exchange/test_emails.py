@@ -14,10 +14,6 @@ from tests.factories import LibraryFactory, MunicipalityFactory, StaffFactory
 pytestmark = pytest.mark.django_db
 
 
-def links_in(text: str) -> list[str]:
-    return re.findall(r"https?://[^\s\"<]+", text)
-
-
 def test_a_swedish_speaking_supervisor_gets_the_request_in_swedish(
     alice, home, host, home_supervisor
 ):
@@ -85,7 +81,7 @@ def test_every_message_has_a_subject_text_and_html_and_absolute_links(
     assert kinds == {"submitted", "decision_request", "approved_home", "confirmed", "cancelled"}
     for message in Notification.objects.all():
         support.assert_both_parts(message)
-        for link in links_in(message.body_text) + links_in(message.body_html):
+        for link in pages.links_in(message.body_text) + pages.links_in(message.body_html):
             assert link.startswith(("http://", "https://", "mailto:"))
         assert all(
             href.startswith((settings.SITE_URL, "mailto:"))

@@ -32,7 +32,7 @@ def visit(alice, host):
 
 @pytest.fixture
 def mentor_path(visit) -> str:
-    return pages.link_in(support.email_to("maja.mentor@korsholm.fi", "confirmed"))
+    return support.mentor_link(visit)
 
 
 def in_swedish(message: str) -> str:

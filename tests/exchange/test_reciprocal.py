@@ -5,9 +5,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from exchange import workflow
-from exchange.models import Approval, ExchangeRequest, Notification, State
+from exchange.models import Approval, ExchangeRequest, State
 from libraries.models import Staff
-from tests import pages, personas
+from tests import personas
 from tests.exchange import support
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +48,7 @@ def return_form(**overrides) -> dict:
 
 
 def host_path(exchange) -> str:
-    return pages.link_in(
-        Notification.objects.get(
-            kind="decision_request", exchange=exchange, recipient__contains="korsholm"
-        )
-    )
+    return support.decision_link(exchange, "host")
 
 
 def test_the_host_approval_creates_the_return_visit_the_other_way_round(reciprocal, alice, host):

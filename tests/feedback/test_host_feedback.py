@@ -6,15 +6,9 @@ from exchange import links
 from exchange.models import ExchangeRequest
 from feedback.models import HostFeedback
 from tests.exchange import support as exchange_support
-from tests.exchange.support import email_to
-from tests.pages import link_in, url
+from tests.pages import url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_start")]
-
-
-def _mentor_page(exchange) -> str:
-    """The mentor's page, as the link in their confirmation email opens it."""
-    return link_in(email_to("maja.mentor@korsholm.fi", "confirmed"))
 
 
 def _host_feedback_path(exchange, language: str = "sv") -> str:
@@ -23,7 +17,7 @@ def _host_feedback_path(exchange, language: str = "sv") -> str:
 
 def test_the_mentors_page_offers_host_feedback_once_the_visit_is_over(client, alice, host):
     upcoming = exchange_support.confirmed_visit(alice, host)
-    path = _mentor_page(upcoming)
+    path = exchange_support.mentor_link(upcoming)
     assert "Ge värdbibliotekets respons" not in client.get(path).content.decode()
 
     ExchangeRequest.objects.filter(pk=upcoming.pk).update(state="completed")

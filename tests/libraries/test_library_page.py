@@ -6,6 +6,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from libraries.models import FocusArea, Library
+from tests import pages
 from tests.factories import FocusAreaFactory, LibraryFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +31,8 @@ def host(host):
     return host
 
 
-def _html(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 def test_library_page_shows_what_a_visitor_needs_to_know(client, host):
-    html = _html(client.get("/fi/kirjastot/korsholm/"))
+    html = pages.html(client.get("/fi/kirjastot/korsholm/"))
 
     assert "<h1>Mustasaaren pääkirjasto</h1>" in html
     assert 'Ruotsiksi: <span lang="sv">Korsholms huvudbibliotek</span>' in html
@@ -54,7 +50,7 @@ def test_library_page_shows_what_a_visitor_needs_to_know(client, host):
 
 
 def test_library_page_in_swedish(client, host):
-    html = _html(client.get("/sv/bibliotek/korsholm/"))
+    html = pages.html(client.get("/sv/bibliotek/korsholm/"))
 
     assert "<h1>Korsholms huvudbibliotek</h1>" in html
     assert 'På finska: <span lang="fi">Mustasaaren pääkirjasto</span>' in html
@@ -66,7 +62,7 @@ def test_library_page_in_swedish(client, host):
 
 
 def test_apply_button_opens_the_request_form_with_this_library_as_host(client, host):
-    html = _html(client.get("/fi/kirjastot/korsholm/"))
+    html = pages.html(client.get("/fi/kirjastot/korsholm/"))
 
     try:
         request_url = reverse("exchange:request-create")
@@ -80,7 +76,7 @@ def test_apply_button_opens_the_request_form_with_this_library_as_host(client, h
 def test_a_library_not_taking_visitors_has_no_apply_button(client):
     LibraryFactory(slug="suljettu", accepts_visitors=False)
 
-    html = _html(client.get("/sv/bibliotek/suljettu/"))
+    html = pages.html(client.get("/sv/bibliotek/suljettu/"))
 
     assert "Biblioteket tar inte emot besökare för tillfället." in html
     assert "?host=suljettu" not in html
@@ -89,7 +85,7 @@ def test_a_library_not_taking_visitors_has_no_apply_button(client):
 def test_a_library_without_details_says_what_is_missing(client):
     LibraryFactory(slug="uusi", contact_name="", contact_email="", network=None)
 
-    html = _html(client.get("/fi/kirjastot/uusi/"))
+    html = pages.html(client.get("/fi/kirjastot/uusi/"))
 
     assert "Kirjasto ei ole vielä kertonut osaamisalueitaan." in html
     assert "Yhteyshenkilöä ei ole vielä nimetty." in html
@@ -99,7 +95,7 @@ def test_a_library_without_details_says_what_is_missing(client):
 def test_a_mobile_library_has_no_fixed_address(client):
     LibraryFactory(slug="kirjastoauto", kind=Library.Kind.MOBILE, street="", postal_code="")
 
-    html = _html(client.get("/fi/kirjastot/kirjastoauto/"))
+    html = pages.html(client.get("/fi/kirjastot/kirjastoauto/"))
 
     assert "Ei kiinteää osoitetta: kirjastoauto pysähtyy eri puolilla kuntaa." in html
 
@@ -108,8 +104,8 @@ def test_the_update_date_is_written_the_finnish_way_in_both_languages(client, ho
     moment = datetime(2027, 2, 3, 8, 30, tzinfo=ZoneInfo("Europe/Helsinki"))
     Library.objects.filter(pk=host.pk).update(updated_at=moment)
 
-    assert "Tiedot päivitetty 3.2.2027" in _html(client.get("/fi/kirjastot/korsholm/"))
-    assert "Uppgifterna uppdaterade 3.2.2027" in _html(client.get("/sv/bibliotek/korsholm/"))
+    assert "Tiedot päivitetty 3.2.2027" in pages.html(client.get("/fi/kirjastot/korsholm/"))
+    assert "Uppgifterna uppdaterade 3.2.2027" in pages.html(client.get("/sv/bibliotek/korsholm/"))
 
 
 def test_an_unknown_library_is_not_found(client):
@@ -117,19 +113,19 @@ def test_an_unknown_library_is_not_found(client):
 
 
 def test_switching_to_swedish_stays_on_the_same_library(client, host):
-    page = _html(client.get("/fi/kirjastot/korsholm/"))
+    page = pages.html(client.get("/fi/kirjastot/korsholm/"))
     assert 'name="next" value="/sv/bibliotek/korsholm/"' in page
 
     response = client.post("/i18n/setlang/", {"language": "sv", "next": "/fi/kirjastot/korsholm/"})
 
     assert response.status_code == 302
     assert response["Location"] == "/sv/bibliotek/korsholm/"
-    assert "<h1>Korsholms huvudbibliotek</h1>" in _html(client.get(response["Location"]))
+    assert "<h1>Korsholms huvudbibliotek</h1>" in pages.html(client.get(response["Location"]))
 
 
 def test_a_swedish_browser_switches_a_swedish_page_to_finnish(client, host):
     client.cookies["kollega_language"] = "sv"
-    page = _html(client.get("/sv/bibliotek/korsholm/", HTTP_ACCEPT_LANGUAGE="sv"))
+    page = pages.html(client.get("/sv/bibliotek/korsholm/", HTTP_ACCEPT_LANGUAGE="sv"))
     next_url = re.search(r'name="next" value="([^"]+)"', page).group(1)
 
     response = client.post(
@@ -137,7 +133,7 @@ def test_a_swedish_browser_switches_a_swedish_page_to_finnish(client, host):
     )
 
     assert response["Location"] == "/fi/kirjastot/korsholm/"
-    assert "<h1>Mustasaaren pääkirjasto</h1>" in _html(client.get(response["Location"]))
+    assert "<h1>Mustasaaren pääkirjasto</h1>" in pages.html(client.get(response["Location"]))
 
 
 def test_switching_to_swedish_keeps_the_directory_filters(client):
@@ -151,6 +147,6 @@ def test_switching_to_swedish_keeps_the_directory_filters(client):
 def test_focus_areas_appear_in_the_swedish_order(client, host):
     FocusArea.objects.filter(slug="children-and-youth").update(name_sv="Barn och unga")
 
-    html = _html(client.get("/sv/bibliotek/korsholm/"))
+    html = pages.html(client.get("/sv/bibliotek/korsholm/"))
 
     assert html.index("Barn och unga") < html.index("Bokbussverksamhet")

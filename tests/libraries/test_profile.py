@@ -4,12 +4,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
-from django.urls import reverse
-from django.utils import translation
 
 from libraries.decorators import profile_required
 from libraries.models import Library, Staff
 from tests.factories import LibraryFactory, MunicipalityFactory
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +47,6 @@ def kokkola():
 def newcomer():
     """Signed in for the first time: only an email address and a language so far."""
     return Staff.objects.create_user("uusi@vaasa.fi", language="fi")
-
-
-def url(name: str, language: str = "fi") -> str:
-    with translation.override(language):
-        return reverse(name)
 
 
 def details(library, **changes) -> dict:

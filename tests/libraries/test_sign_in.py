@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 from email.utils import parseaddr
 from urllib.parse import urlencode
@@ -6,38 +5,20 @@ from urllib.parse import urlencode
 import pytest
 import time_machine
 from django.conf import settings
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from exchange.models import Notification
 from libraries.models import SignInLink, Staff
 from tests import personas
 from tests.factories import StaffFactory
+from tests.pages import link_in, url, without_csrf
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, language: str = "fi", **kwargs) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
 
 
 def ask_for_link(client, capture, email: str, language: str = "fi", next_url: str = ""):
     with capture(execute=True):
         return client.post(url("accounts:sign-in", language), {"email": email, "next": next_url})
-
-
-def emailed_link(notification: Notification) -> str:
-    """The sign-in link's path, read from the email as the person would."""
-    links = re.findall(r"https?://\S+", notification.body_text)
-    sign_in_links = [link for link in links if link.startswith(settings.SITE_URL + "/")]
-    assert len(sign_in_links) == 1, notification.body_text
-    return sign_in_links[0].removeprefix(settings.SITE_URL)
-
-
-def without_csrf(page: str) -> str:
-    """The page with its per-response CSRF token masked out."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
 
 
 def signed_in_email(client) -> str | None:
@@ -56,7 +37,7 @@ def test_known_address_gets_one_link_in_their_own_language(
     assert notification.language == "sv"
     assert notification.subject == "Din inloggningslänk till Kollega"
     assert "Hej Bertil Berg!" in notification.body_text
-    path = emailed_link(notification)
+    path = link_in(notification)
     assert path.startswith("/sv/logga-in/lank/")
     assert settings.SITE_URL + path in notification.body_html
     assert "Länken fungerar en gång och i 15 minuter." in notification.body_text
@@ -85,7 +66,7 @@ def test_the_database_keeps_only_a_hash_of_the_token(
 ):
     ask_for_link(client, django_capture_on_commit_callbacks, alice.email)
 
-    token = emailed_link(Notification.objects.get()).rstrip("/").rsplit("/", 1)[-1]
+    token = link_in(Notification.objects.get()).rstrip("/").rsplit("/", 1)[-1]
     link = SignInLink.objects.get()
     assert token not in link.token_hash
     assert len(link.token_hash) == 64
@@ -102,7 +83,7 @@ def test_new_person_of_a_known_domain_gets_a_link_and_becomes_staff_only_on_sign
     assert len(mailoutbox) == 1
     assert not Staff.objects.filter(email="cecilia@seinajoki.fi").exists()
 
-    path = emailed_link(notification)
+    path = link_in(notification)
     page = client.get(path)
     assert page.status_code == 200
     assert "Logga in i Kollega som cecilia@seinajoki.fi." in page.content.decode()
@@ -167,7 +148,7 @@ def test_opening_the_link_changes_nothing_and_it_still_works(
     client, django_capture_on_commit_callbacks, alice
 ):
     ask_for_link(client, django_capture_on_commit_callbacks, alice.email)
-    path = emailed_link(Notification.objects.get())
+    path = link_in(Notification.objects.get())
 
     for _ in range(2):
         page = client.get(path)
@@ -196,7 +177,7 @@ def test_a_link_used_twice_gets_a_friendly_page_in_the_recipients_language(
 ):
     person = StaffFactory(email="dora@seinajoki.fi", library=home, language=language)
     ask_for_link(client, django_capture_on_commit_callbacks, person.email)
-    path = emailed_link(Notification.objects.get())
+    path = link_in(Notification.objects.get())
     assert path.startswith(f"/{language}/")
     client.post(path)
     used_at = SignInLink.objects.get().used_at
@@ -217,7 +198,7 @@ def test_an_expired_link_gets_a_friendly_page_and_signs_nobody_in(
     client, django_capture_on_commit_callbacks, alice
 ):
     ask_for_link(client, django_capture_on_commit_callbacks, alice.email)
-    path = emailed_link(Notification.objects.get())
+    path = link_in(Notification.objects.get())
 
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):
         page = client.get(path)
@@ -234,7 +215,7 @@ def test_a_link_still_works_just_before_it_expires(
     client, django_capture_on_commit_callbacks, alice
 ):
     ask_for_link(client, django_capture_on_commit_callbacks, alice.email)
-    path = emailed_link(Notification.objects.get())
+    path = link_in(Notification.objects.get())
 
     with time_machine.travel(timezone.now() + timedelta(minutes=14)):
         response = client.post(path)
@@ -265,7 +246,7 @@ def test_link_pages_are_not_cached_and_send_only_the_origin_as_referrer(
     client, django_capture_on_commit_callbacks, alice
 ):
     ask_for_link(client, django_capture_on_commit_callbacks, alice.email)
-    path = emailed_link(Notification.objects.get())
+    path = link_in(Notification.objects.get())
 
     responses = [
         client.get(path),
@@ -284,7 +265,7 @@ def test_signing_in_goes_on_to_the_page_asked_for(
 ):
     directory = url("libraries:directory")
     ask_for_link(client, django_capture_on_commit_callbacks, alice.email, next_url=directory)
-    path = emailed_link(Notification.objects.get())
+    path = link_in(Notification.objects.get())
 
     response = client.post(path)
 
@@ -300,7 +281,7 @@ def test_next_to_another_host_is_ignored(
     ask_for_link(client, django_capture_on_commit_callbacks, alice.email, next_url=next_url)
     # Also when written into the stored link directly.
     SignInLink.objects.update(next_url=next_url)
-    path = emailed_link(Notification.objects.get())
+    path = link_in(Notification.objects.get())
 
     response = client.post(path)
 
@@ -316,7 +297,7 @@ def test_first_sign_in_leads_to_the_profile_and_then_to_the_page_asked_for(
         client, django_capture_on_commit_callbacks, "eino@seinajoki.fi", next_url=directory
     )
 
-    response = client.post(emailed_link(Notification.objects.get()))
+    response = client.post(link_in(Notification.objects.get()))
 
     assert response["Location"] == url("accounts:profile") + "?" + urlencode({"next": directory})
     page = client.get(response["Location"])

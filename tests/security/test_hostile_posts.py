@@ -9,7 +9,6 @@ valid request to it looks like.
 import json
 import secrets
 from datetime import timedelta
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
@@ -23,7 +22,7 @@ from exchange import links, workflow
 from exchange.models import ExchangeRequest, Notification
 from libraries import signin
 from libraries.models import SignInLink
-from tests import personas
+from tests import pages, personas
 from tests.exchange import support
 from tests.factories import ExchangeRequestFactory
 
@@ -174,47 +173,11 @@ def valid_body(name: str, world: dict) -> dict | None:
     return bodies.get(name)
 
 
-class _FormFields(HTMLParser):
-    """The names and first values a browser would send from the page's forms."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[str, str] = {}
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        name = attributes.get("name")
-        if not name or name == "csrfmiddlewaretoken":
-            return
-        if tag == "input":
-            kind = attributes.get("type", "text")
-            if kind in ("radio", "checkbox") and "checked" not in attributes:
-                self.values.setdefault(name, "")
-            elif kind not in ("submit", "button", "file"):
-                self.values[name] = attributes.get("value") or ""
-        elif tag == "select":
-            self.values.setdefault(name, "")
-        elif tag == "textarea":
-            self._textarea = name
-            self.values.setdefault(name, "")
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.values[self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-
-
 def form_fields(client: Client, path: str) -> dict[str, str]:
     response = client.get(path)
     if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
         return {}
-    parser = _FormFields()
-    parser.feed(response.content.decode())
-    return parser.values
+    return pages.form_fields(response.content.decode())
 
 
 def _text(value) -> str:

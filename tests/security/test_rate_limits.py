@@ -1,13 +1,12 @@
 """Rate limits: over the limit a request gets the 429 page in its language and changes nothing."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from exchange import links
 from exchange.models import Approval, HistoryEntry, Notification
 from libraries.models import SignInLink
 from tests.exchange import support
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +23,6 @@ def limits(settings):
         "directory": "3/h",
     }
     return settings.RATE_LIMITS
-
-
-def url(name: str, language: str = "fi", args=None) -> str:
-    with translation.override(language):
-        return reverse(name, args=args)
 
 
 def sign_in(client, email: str, language: str = "fi", **extra):
@@ -86,9 +80,9 @@ def test_the_silent_cap_on_links_per_address_still_holds_below_the_rate_limit(
 
 def test_opening_sign_in_links_stops_at_the_limit(client, home, limits):
     for _ in range(2):
-        client.post(url("accounts:sign-in-link", args=["no-such-token"]))
+        client.post(url("accounts:sign-in-link", "fi", "no-such-token"))
 
-    response = client.post(url("accounts:sign-in-link", args=["no-such-token"]))
+    response = client.post(url("accounts:sign-in-link", "fi", "no-such-token"))
 
     assert response.status_code == 429
     assert "Liian monta yritystä" in response.content.decode()
@@ -97,7 +91,7 @@ def test_opening_sign_in_links_stops_at_the_limit(client, home, limits):
 def test_decisions_stop_at_the_limit_and_change_nothing(client, alice, host, limits):
     exchange = support.submitted(alice, host)
     approval = support.pending(exchange, "home")
-    path = url("exchange:approval-link", args=[links.approval_token(approval)])
+    path = url("exchange:approval-link", "fi", links.approval_token(approval))
     # Two attempts without a reason: the form says what is missing.
     for _ in range(2):
         assert client.post(path, {"action": "decline"}).status_code == 400
