@@ -71,10 +71,14 @@ def test_the_changelist_and_a_change_page_open(coordinator_client, exchanges):
     assert listed(changelist) == {e.pk for e in exchanges.values()}
     assert change.status_code == 200
     content = change.content.decode()
-    for entry in exchange.history.all():
+    history = list(exchange.history.all())
+    assert [entry.to_state for entry in history] == [State.AWAITING_HOME, State.AWAITING_HOST]
+    for entry in history:
         assert entry.actor_label in content
-    for notification in exchange.notifications.all():
-        assert notification.recipient in content
+    recipients = {notification.recipient for notification in exchange.notifications.all()}
+    assert recipients == {"alice@seinajoki.fi", "eeva@seinajoki.fi", "sara.sund@korsholm.fi"}
+    for recipient in recipients:
+        assert recipient in content
     assert "eeva@seinajoki.fi" in content
 
 

@@ -108,6 +108,8 @@ def test_home_supervisor_approves_through_the_link(client, awaiting_home):
     assert response.status_code == 302
     awaiting_home.refresh_from_db()
     assert awaiting_home.state == State.AWAITING_HOST
+    assert awaiting_home.approvals.get(role="home").comment == "Mene ihmeessä!"
+    assert "Mene ihmeessä!" in support.email_to("alice@seinajoki.fi", "approved_home").body_text
     page = client.get(path)
     assert "Jo päätetty" in page.content.decode()
     assert "Kiitos" in page.content.decode()
@@ -136,15 +138,28 @@ def test_post_without_csrf_token_changes_nothing(awaiting_home):
     assert snapshot(awaiting_home) == before
 
 
-def test_the_form_posts_with_a_csrf_token(awaiting_home):
+def test_the_form_posts_with_a_csrf_token(awaiting_home, home_supervisor, host_contact):
     client = Client(enforce_csrf_checks=True)
     path = home_link(awaiting_home)
     page = client.get(path)
     token = page.context["csrf_token"]
+    approval = support.pending(awaiting_home, "home")
 
     response = client.post(path, {"action": "approve", "csrfmiddlewaretoken": str(token)})
 
     assert response.status_code == 302
+    approval.refresh_from_db()
+    assert approval.decision == Approval.Decision.APPROVED
+    assert approval.decided_at is not None
+    awaiting_home.refresh_from_db()
+    assert (awaiting_home.state, awaiting_home.version) == (State.AWAITING_HOST, 3)
+    step = awaiting_home.history.order_by("pk").last()
+    assert (step.actor_label, step.from_state, step.to_state) == (
+        home_supervisor.name,
+        State.AWAITING_HOME,
+        State.AWAITING_HOST,
+    )
+    assert support.pending(awaiting_home, "host").email == host_contact.email
 
 
 def test_declining_without_a_reason_shows_the_error_and_changes_nothing(client, awaiting_home):
