@@ -1,5 +1,8 @@
 import pytest
+from django.test import Client
 from django.utils import translation
+
+from tests import personas
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +41,72 @@ def shipped_libraries(db):
     from django.core.management import call_command
 
     call_command("load_libraries", stdout=StringIO())
+
+
+# --- the personas (tests/personas.py) ------------------------------------------------------
+
+
+@pytest.fixture
+def home(db):
+    """Seinäjoki's city library, the visitor's home library."""
+    return personas.seinajoki()
+
+
+@pytest.fixture
+def host(db):
+    """Korsholm's main library, the host library."""
+    return personas.korsholm()
+
+
+@pytest.fixture
+def alice(home):
+    """The visitor."""
+    return personas.alice(home)
+
+
+@pytest.fixture
+def visitor(client, alice):
+    """The visitor, signed in on `client`."""
+    client.force_login(alice)
+    return alice
+
+
+@pytest.fixture
+def bertil(host):
+    """A Swedish-speaking librarian of the host library, who visits or comes back in turn."""
+    return personas.bertil(host)
+
+
+@pytest.fixture
+def home_supervisor() -> personas.Person:
+    """The visitor's own supervisor, who decides by link."""
+    return personas.HOME_SUPERVISOR
+
+
+@pytest.fixture
+def host_contact() -> personas.Person:
+    """The host: the host library's exchange contact, who decides by link."""
+    return personas.HOST
+
+
+@pytest.fixture
+def coordinator(db):
+    """The coordinator (not signed in)."""
+    return personas.coordinator()
+
+
+@pytest.fixture
+def coordinator_client(coordinator):
+    """A client of its own, signed in to the admin as the coordinator."""
+    signed_in = Client()
+    signed_in.force_login(coordinator)
+    return signed_in
+
+
+@pytest.fixture
+def coordinator_contact(db):
+    """The coordinator's contact details: where the coordinator's messages go."""
+    return personas.coordinator_contact()
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,11 @@ def _run_settings(env: dict, code: str) -> subprocess.CompletedProcess:
 def test_start_up_without_a_secret_key_fails_clearly_when_debug_is_off():
     result = _run_settings({"DEBUG": "false"}, "pass")
     assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith(
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is not set."
+    )
+    assert "export SECRET_KEY=" in last_line
 
 
 def test_embedded_default_is_sqlite_with_immediate_transactions():
@@ -55,6 +59,11 @@ def test_database_url_selects_postgresql_with_persistent_connections():
 def test_a_bad_debug_value_is_refused(value):
     result = _run_settings({"DEBUG": value}, "pass")
     assert result.returncode != 0
+    # The operator reads what is wrong, not some other crash.
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line == (
+        f"django.core.exceptions.ImproperlyConfigured: DEBUG must be true or false, not {value!r}."
+    )
 
 
 @pytest.mark.parametrize("value, served", [("", "no"), ("true", "yes")])

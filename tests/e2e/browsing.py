@@ -2,15 +2,14 @@
 the axe-core check, the narrow-screen check and screenshots for the README."""
 
 import os
-import re
 from pathlib import Path
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from mail.models import Notification
+from tests.pages import links_in
 
 # The WCAG 2.0 and 2.1 rules of levels A and AA: the level the law asks of public services.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -27,11 +26,6 @@ def t(language: str, message: str) -> str:
     return text
 
 
-def path(name: str, language: str, *args, **kwargs) -> str:
-    with translation.override(language):
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
 def latest_email(recipient: str, kind: str) -> Notification:
     message = Notification.objects.filter(recipient=recipient, kind=kind).order_by("pk").last()
     assert message is not None, f"no {kind} message to {recipient}"
@@ -42,7 +36,7 @@ def link_in(message: Notification, containing: str = "") -> str:
     """The Kollega link in a message's text part, as its reader would click it."""
     found = [
         link
-        for link in re.findall(r"https?://\S+", message.body_text)
+        for link in links_in(message.body_text)
         if link.startswith(settings.SITE_URL + "/") and containing in link
     ]
     assert found, f"no link with {containing!r} in:\n{message.body_text}"

@@ -18,8 +18,9 @@ from playwright.sync_api import Page, expect
 
 from exchange.models import ExchangeRequest
 from exchange.tasks import complete_finished_exchanges
+from tests.pages import url as path
 
-from .browsing import latest_email, link_in, new_page, path, t
+from .browsing import latest_email, link_in, new_page, t
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 RECEIPT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -21,8 +21,9 @@ from libraries import signin
 from libraries.models import AccessibilityFeedback, Library, Staff
 from tests.exchange.support import weekday_ahead
 from tests.factories import ExchangeRequestFactory
+from tests.pages import url as path
 
-from .browsing import latest_email, link_in, path, t
+from .browsing import latest_email, link_in, t
 
 ANONYMOUS, VISITOR, COORDINATOR = "anonymous", "visitor", "coordinator"
 

@@ -9,9 +9,10 @@ from playwright.sync_api import expect
 
 from exchange.models import State
 from tests.exchange.support import weekday_ahead
+from tests.pages import url as path
 
 from . import scene as scenes
-from .browsing import new_page, path, t
+from .browsing import new_page, t
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,81 +1,17 @@
-"""People, libraries and helpers shared by the exchange workflow tests.
+"""The steps of an exchange and the outbox's messages, as the exchange tests take them.
 
-Personas: Alice Aalto, a Finnish-speaking librarian at Seinäjoki, whose own supervisor is
-Eeva; Sara Sund, the Swedish-speaking exchange contact of Korsholm's library; Bertil Berg,
-a Swedish-speaking librarian at Korsholm.
+The people are the suite's personas (tests/personas.py).
 """
 
-import re
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from exchange import workflow
 from exchange.models import Approval, ExchangeRequest
-from libraries.models import Municipality
 from mail.models import Notification
-from tests.factories import (
-    ExchangeRequestFactory,
-    LibraryFactory,
-    MunicipalityFactory,
-    StaffFactory,
-)
-
-
-def seinajoki():
-    return LibraryFactory(
-        name_fi="Seinäjoen kaupunginkirjasto",
-        name_sv="Seinäjoki stadsbibliotek",
-        slug="seinajoki",
-        municipality=MunicipalityFactory(name_fi="Seinäjoki", name_sv="Seinäjoki"),
-        email_domains="seinajoki.fi",
-        contact_name="Seppo Seinä",
-        contact_email="seppo@seinajoki.fi",
-        contact_language="fi",
-    )
-
-
-def korsholm():
-    return LibraryFactory(
-        name_fi="Mustasaaren pääkirjasto",
-        name_sv="Korsholms huvudbibliotek",
-        slug="korsholm",
-        municipality=MunicipalityFactory(
-            name_fi="Mustasaari",
-            name_sv="Korsholm",
-            language_status=Municipality.LanguageStatus.BILINGUAL_SWEDISH,
-        ),
-        email_domains="korsholm.fi",
-        contact_name="Sara Sund",
-        contact_email="sara.sund@korsholm.fi",
-        contact_language="sv",
-    )
-
-
-def alice(library, **fields):
-    fields = {
-        "email": "alice@seinajoki.fi",
-        "name": "Alice Aalto",
-        "language": "fi",
-        "supervisor_name": "Eeva Esihenkilö",
-        "supervisor_email": "eeva@seinajoki.fi",
-        **fields,
-    }
-    return StaffFactory(library=library, **fields)
-
-
-def bertil(library, **fields):
-    fields = {
-        "email": "bertil@korsholm.fi",
-        "name": "Bertil Berg",
-        "language": "sv",
-        "supervisor_name": "Sara Sund",
-        "supervisor_email": "sara.sund@korsholm.fi",
-        **fields,
-    }
-    return StaffFactory(library=library, **fields)
+from tests import pages, personas
+from tests.factories import ExchangeRequestFactory
 
 
 def weekday_ahead(days: int) -> date:
@@ -105,32 +41,28 @@ def approved_at_home(visitor, host, **fields) -> ExchangeRequest:
     return workflow.approve_home(approval.pk, version=approval.version)
 
 
-def mentor(**fields) -> workflow.MentorDetails:
-    fields = {
-        "name": "Maja Mentor",
-        "email": "maja.mentor@korsholm.fi",
-        "phone": "040 123 4567",
-        "language": "sv",
-        "meeting_place": "Personalingången, Centrumvägen 1",
-        "meeting_time": "9.00",
-        "programme_notes": "Sagostund på tisdag, bokbussen på onsdag.",
-        **fields,
-    }
-    return workflow.MentorDetails(**fields)
+def confirmed_visit(visitor, host, *, mentor=None, **fields) -> ExchangeRequest:
+    """Approved at home, then by the host, who names the mentor (Maja unless told)."""
+    exchange = approved_at_home(visitor, host, **fields)
+    approval = pending(exchange, "host")
+    return workflow.approve_host(
+        approval.pk, version=approval.version, mentor=mentor or personas.mentor()
+    )
 
 
 def host_form(**overrides) -> dict:
     """What a host types on the decision page to approve the dates asked for."""
+    mentor = personas.mentor()
     data = {
         "action": "approve",
         "approve-dates": "approve",
-        "approve-mentor_name": "Maja Mentor",
-        "approve-mentor_email": "maja.mentor@korsholm.fi",
-        "approve-mentor_phone": "040 123 4567",
-        "approve-mentor_language": "sv",
-        "approve-meeting_place": "Personalingången, Centrumvägen 1",
-        "approve-meeting_time": "9.00",
-        "approve-programme_notes": "Sagostund på tisdag, bokbussen på onsdag.",
+        "approve-mentor_name": mentor.name,
+        "approve-mentor_email": mentor.email,
+        "approve-mentor_phone": mentor.phone,
+        "approve-mentor_language": mentor.language,
+        "approve-meeting_place": mentor.meeting_place,
+        "approve-meeting_time": mentor.meeting_time,
+        "approve-programme_notes": mentor.programme_notes,
         "approve-comment": "",
     }
     data.update({key: value for key, value in overrides.items()})
@@ -151,27 +83,29 @@ def sent_to(kind: str, exchange: ExchangeRequest | None = None) -> dict[str, str
     return {n.recipient: n.language for n in notifications(kind, exchange)}
 
 
-def link_in(notification: Notification) -> str:
-    """The path of the one Kollega link in a message's text part, as the reader would click it."""
-    found = [
-        link
-        for link in re.findall(r"https?://\S+", notification.body_text)
-        if link.startswith(settings.SITE_URL + "/")
-    ]
-    assert len(found) == 1, notification.body_text
-    return found[0].removeprefix(settings.SITE_URL)
-
-
-def url(name: str, language: str = "fi", **kwargs) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
 def email_to(recipient: str, kind: str) -> Notification:
     """The latest message of a kind to one person."""
     message = Notification.objects.filter(recipient=recipient, kind=kind).order_by("pk").last()
     assert message is not None, f"no {kind} message to {recipient}"
     return message
+
+
+def decision_link(exchange: ExchangeRequest, role: str) -> str:
+    """The path of a decision link, as the supervisor finds it in their latest email."""
+    message = (
+        Notification.objects.filter(
+            kind="decision_request", exchange=exchange, dedupe_key__contains=f":{role}:"
+        )
+        .order_by("pk")
+        .last()
+    )
+    assert message is not None, f"no {role} decision link for exchange {exchange.pk}"
+    return pages.link_in(message)
+
+
+def mentor_link(exchange: ExchangeRequest) -> str:
+    """The path of the mentor's page, as the link in the mentor's confirmation opens it."""
+    return pages.link_in(email_to(exchange.mentor_email, "confirmed"))
 
 
 def request_form(host, first_day: date, last_day: date, **overrides) -> dict:

@@ -5,44 +5,25 @@ import io
 from datetime import date
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from exchange.models import ExchangeRequest, State
 from libraries.models import Municipality
 from mail.models import Notification
-from tests.exchange.support import (
-    alice,
-    approved_at_home,
-    bertil,
-    draft,
-    korsholm,
-    seinajoki,
-    submitted,
-)
-from tests.factories import LibraryFactory, MunicipalityFactory, RegionFactory, StaffFactory
+from tests.exchange.support import approved_at_home, draft, submitted
+from tests.factories import LibraryFactory, MunicipalityFactory, RegionFactory
+from tests.pages import admin_url
+from tests.personas import bertil
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture
-def coordinator(client):
-    person = StaffFactory(
-        email="kerttu@vaasa.fi", name="Kerttu Koordinaattori", is_staff=True, is_superuser=True
-    )
-    client.force_login(person)
-    return person
-
-
-@pytest.fixture
-def exchanges():
+def exchanges(alice, home, host):
     """Alice at Seinäjoki (Etelä-Pohjanmaa) asks Korsholm (Pohjanmaa) twice; Bertil asks Kokkola."""
-    seinajoki_library = seinajoki()
-    seinajoki_library.municipality.region = RegionFactory(
+    home.municipality.region = RegionFactory(
         slug="etela-pohjanmaa", name_fi="Etelä-Pohjanmaa", name_sv="Södra Österbotten"
     )
-    seinajoki_library.municipality.save()
-    korsholm_library = korsholm()
+    home.municipality.save()
     kokkola = LibraryFactory(
         name_fi="Kokkolan kaupunginkirjasto",
         municipality=MunicipalityFactory(
@@ -54,23 +35,22 @@ def exchanges():
         ),
         email_domains="kokkola.fi",
     )
-    visitor = alice(seinajoki_library)
     return {
         "waiting": submitted(
-            visitor,
-            korsholm_library,
+            alice,
+            host,
             first_day=date(2027, 2, 1),
             last_day=date(2027, 2, 2),
         ),
         "at_host": approved_at_home(
-            visitor,
-            korsholm_library,
+            alice,
+            host,
             first_day=date(2027, 3, 1),
             last_day=date(2027, 3, 2),
             kind=ExchangeRequest.Kind.RECIPROCAL,
         ),
         "draft": draft(
-            bertil(korsholm_library),
+            bertil(host),
             kokkola,
             first_day=date(2027, 2, 10),
             last_day=date(2027, 2, 10),
@@ -78,45 +58,45 @@ def exchanges():
     }
 
 
-def admin_url(name: str, *args, query: str = "", app: str = "exchange") -> str:
-    with translation.override("fi"):
-        path = reverse(f"admin:{app}_{name}", args=args)
-    return f"{path}?{query}" if query else path
-
-
 def listed(response) -> set[int]:
     return {exchange.pk for exchange in response.context["cl"].result_list}
 
 
-def test_the_changelist_and_a_change_page_open(client, coordinator, exchanges):
+def test_the_changelist_and_a_change_page_open(coordinator_client, exchanges):
     exchange = exchanges["at_host"]
 
-    changelist = client.get(admin_url("exchangerequest_changelist"))
-    change = client.get(admin_url("exchangerequest_change", exchange.pk))
+    changelist = coordinator_client.get(admin_url("exchange_exchangerequest_changelist"))
+    change = coordinator_client.get(admin_url("exchange_exchangerequest_change", exchange.pk))
 
     assert changelist.status_code == 200
     assert listed(changelist) == {e.pk for e in exchanges.values()}
     assert change.status_code == 200
     content = change.content.decode()
-    for entry in exchange.history.all():
+    history = list(exchange.history.all())
+    assert [entry.to_state for entry in history] == [State.AWAITING_HOME, State.AWAITING_HOST]
+    for entry in history:
         assert entry.actor_label in content
-    for notification in exchange.notifications.all():
-        assert notification.recipient in content
+    recipients = {notification.recipient for notification in exchange.notifications.all()}
+    assert recipients == {"alice@seinajoki.fi", "eeva@seinajoki.fi", "sara.sund@korsholm.fi"}
+    for recipient in recipients:
+        assert recipient in content
     assert "eeva@seinajoki.fi" in content
 
 
-def test_the_state_cannot_be_edited_by_hand(client, coordinator, exchanges):
+def test_the_state_cannot_be_edited_by_hand(coordinator_client, exchanges):
     exchange = exchanges["waiting"]
 
-    content = client.get(admin_url("exchangerequest_change", exchange.pk)).content.decode()
+    content = coordinator_client.get(
+        admin_url("exchange_exchangerequest_change", exchange.pk)
+    ).content.decode()
 
     assert 'name="state"' not in content
     assert 'name="version"' not in content
     assert 'name="first_day"' in content
 
 
-def test_requests_are_not_added_in_the_admin(client, coordinator):
-    assert client.get(admin_url("exchangerequest_add")).status_code == 403
+def test_requests_are_not_added_in_the_admin(coordinator_client):
+    assert coordinator_client.get(admin_url("exchange_exchangerequest_add")).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -132,22 +112,22 @@ def test_requests_are_not_added_in_the_admin(client, coordinator):
         ("q=kokkolan", {"draft"}),
     ],
 )
-def test_the_changelist_filters(client, coordinator, exchanges, query, expected):
-    response = client.get(admin_url("exchangerequest_changelist", query=query))
+def test_the_changelist_filters(coordinator_client, exchanges, query, expected):
+    response = coordinator_client.get(admin_url("exchange_exchangerequest_changelist", query=query))
 
     assert response.status_code == 200
     assert listed(response) == {exchanges[name].pk for name in expected}
 
 
-def test_the_library_filters_narrow_the_list(client, coordinator, exchanges):
+def test_the_library_filters_narrow_the_list(coordinator_client, exchanges):
     host = exchanges["draft"].host_library
 
-    by_host = client.get(
-        admin_url("exchangerequest_changelist", query=f"host_library__id__exact={host.pk}")
+    by_host = coordinator_client.get(
+        admin_url("exchange_exchangerequest_changelist", query=f"host_library__id__exact={host.pk}")
     )
     home = exchanges["waiting"].home_library
-    by_home = client.get(
-        admin_url("exchangerequest_changelist", query=f"home_library__id__exact={home.pk}")
+    by_home = coordinator_client.get(
+        admin_url("exchange_exchangerequest_changelist", query=f"home_library__id__exact={home.pk}")
     )
 
     assert listed(by_host) == {exchanges["draft"].pk}
@@ -156,15 +136,15 @@ def test_the_library_filters_narrow_the_list(client, coordinator, exchanges):
 
 def _cancel_action(client, pks, **extra):
     return client.post(
-        admin_url("exchangerequest_changelist"),
+        admin_url("exchange_exchangerequest_changelist"),
         {"action": "cancel_with_reason", "_selected_action": pks, **extra},
     )
 
 
-def test_the_cancel_action_first_asks_for_a_reason(client, coordinator, exchanges):
+def test_the_cancel_action_first_asks_for_a_reason(coordinator_client, exchanges):
     exchange = exchanges["waiting"]
 
-    response = _cancel_action(client, [exchange.pk])
+    response = _cancel_action(coordinator_client, [exchange.pk])
 
     exchange.refresh_from_db()
     assert response.status_code == 200
@@ -172,12 +152,12 @@ def test_the_cancel_action_first_asks_for_a_reason(client, coordinator, exchange
     assert exchange.state == State.AWAITING_HOME
 
 
-def test_the_cancel_action_cancels_through_the_workflow(client, coordinator, exchanges):
+def test_the_cancel_action_cancels_through_the_workflow(coordinator_client, coordinator, exchanges):
     waiting, at_host = exchanges["waiting"], exchanges["at_host"]
     before = Notification.objects.count()
 
     response = _cancel_action(
-        client, [waiting.pk, at_host.pk], apply="1", reason="Määräraha on käytetty."
+        coordinator_client, [waiting.pk, at_host.pk], apply="1", reason="Määräraha on käytetty."
     )
 
     assert response.status_code == 302
@@ -197,11 +177,11 @@ def test_the_cancel_action_cancels_through_the_workflow(client, coordinator, exc
     }
 
 
-def test_the_cancel_action_without_a_reason_changes_nothing(client, coordinator, exchanges):
+def test_the_cancel_action_without_a_reason_changes_nothing(coordinator_client, exchanges):
     exchange = exchanges["waiting"]
     before = Notification.objects.count()
 
-    response = _cancel_action(client, [exchange.pk], apply="1", reason="")
+    response = _cancel_action(coordinator_client, [exchange.pk], apply="1", reason="")
 
     exchange.refresh_from_db()
     assert response.status_code == 200
@@ -209,12 +189,12 @@ def test_the_cancel_action_without_a_reason_changes_nothing(client, coordinator,
     assert Notification.objects.count() == before
 
 
-def test_the_cancel_action_leaves_a_closed_request_alone(client, coordinator, exchanges):
+def test_the_cancel_action_leaves_a_closed_request_alone(coordinator_client, exchanges):
     exchange = exchanges["waiting"]
-    _cancel_action(client, [exchange.pk], apply="1", reason="Ensimmäinen kerta.")
+    _cancel_action(coordinator_client, [exchange.pk], apply="1", reason="Ensimmäinen kerta.")
     history = exchange.history.count()
 
-    response = _cancel_action(client, [exchange.pk], apply="1", reason="Toinen kerta.")
+    response = _cancel_action(coordinator_client, [exchange.pk], apply="1", reason="Toinen kerta.")
 
     assert response.status_code == 302
     assert exchange.history.count() == history
@@ -226,9 +206,9 @@ def _csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
 
 
-def test_the_csv_export_has_the_filtered_rows(client, coordinator, exchanges):
-    response = client.get(
-        admin_url("exchangerequest_export_csv", query="home_region=etela-pohjanmaa")
+def test_the_csv_export_has_the_filtered_rows(coordinator_client, exchanges):
+    response = coordinator_client.get(
+        admin_url("exchange_exchangerequest_export_csv", query="home_region=etela-pohjanmaa")
     )
 
     assert response.status_code == 200
@@ -242,8 +222,8 @@ def test_the_csv_export_has_the_filtered_rows(client, coordinator, exchanges):
     assert "2027-02-01" in waiting
 
 
-def test_the_csv_export_writes_euros_as_the_other_exports_do(client, coordinator, exchanges):
-    response = client.get(admin_url("exchangerequest_export_csv"))
+def test_the_csv_export_writes_euros_as_the_other_exports_do(coordinator_client, exchanges):
+    response = coordinator_client.get(admin_url("exchange_exchangerequest_export_csv"))
 
     header, *rows = _csv_rows(response)
     waiting = next(row for row in rows if int(row[0]) == exchanges["waiting"].pk)
@@ -253,17 +233,19 @@ def test_the_csv_export_writes_euros_as_the_other_exports_do(client, coordinator
     assert columns["julkinen liikenne, euroa"] == ""
 
 
-def test_the_changelist_links_to_the_export_with_its_filters(client, coordinator, exchanges):
-    response = client.get(admin_url("exchangerequest_changelist", query="state=draft"))
+def test_the_changelist_links_to_the_export_with_its_filters(coordinator_client, exchanges):
+    response = coordinator_client.get(
+        admin_url("exchange_exchangerequest_changelist", query="state=draft")
+    )
 
-    assert admin_url("exchangerequest_export_csv", query="state=draft") in (
+    assert admin_url("exchange_exchangerequest_export_csv", query="state=draft") in (
         response.content.decode()
     )
 
 
-def test_the_csv_action_exports_the_selected(client, coordinator, exchanges):
-    response = client.post(
-        admin_url("exchangerequest_changelist"),
+def test_the_csv_action_exports_the_selected(coordinator_client, exchanges):
+    response = coordinator_client.post(
+        admin_url("exchange_exchangerequest_changelist"),
         {"action": "export_selected_csv", "_selected_action": [exchanges["draft"].pk]},
     )
 
@@ -274,7 +256,7 @@ def test_the_csv_action_exports_the_selected(client, coordinator, exchanges):
 def test_a_librarian_cannot_export(client, exchanges):
     client.force_login(exchanges["waiting"].visitor)
 
-    response = client.get(admin_url("exchangerequest_export_csv"))
+    response = client.get(admin_url("exchange_exchangerequest_export_csv"))
 
     assert response.status_code == 302
     assert "csv" not in response["Content-Type"]
@@ -283,13 +265,13 @@ def test_a_librarian_cannot_export(client, exchanges):
 # --- notifications ------------------------------------------------------------------------
 
 
-def test_the_notifications_list_filters_and_shows_each_read_only(client, coordinator, exchanges):
+def test_the_notifications_list_filters_and_shows_each_read_only(coordinator_client, exchanges):
     submitted_mail = Notification.objects.filter(kind="submitted").first()
 
-    changelist = client.get(
-        admin_url("notification_changelist", query="kind=submitted", app="mail")
+    changelist = coordinator_client.get(
+        admin_url("mail_notification_changelist", query="kind=submitted")
     )
-    change = client.get(admin_url("notification_change", submitted_mail.pk, app="mail"))
+    change = coordinator_client.get(admin_url("mail_notification_change", submitted_mail.pk))
 
     assert changelist.status_code == 200
     kinds = {n.kind for n in changelist.context["cl"].result_list}
@@ -297,24 +279,24 @@ def test_the_notifications_list_filters_and_shows_each_read_only(client, coordin
     assert change.status_code == 200
     assert 'name="subject"' not in change.content.decode()
     assert submitted_mail.subject in change.content.decode()
-    assert client.get(admin_url("notification_add", app="mail")).status_code == 403
+    assert coordinator_client.get(admin_url("mail_notification_add")).status_code == 403
 
 
-def test_notifications_filter_by_status_and_date(client, coordinator, exchanges):
+def test_notifications_filter_by_status_and_date(coordinator_client, exchanges):
     Notification.objects.filter(kind="submitted").update(status=Notification.Status.SENT)
-    by_status = client.get(admin_url("notification_changelist", query="status=sent", app="mail"))
-    by_day = client.get(
+    by_status = coordinator_client.get(
+        admin_url("mail_notification_changelist", query="status=sent")
+    )
+    by_day = coordinator_client.get(
         admin_url(
-            "notification_changelist",
+            "mail_notification_changelist",
             query="created_at__year=2027&created_at__month=1&created_at__day=11",
-            app="mail",
         )
     )
-    by_other_day = client.get(
+    by_other_day = coordinator_client.get(
         admin_url(
-            "notification_changelist",
+            "mail_notification_changelist",
             query="created_at__year=2027&created_at__month=1&created_at__day=12",
-            app="mail",
         )
     )
 

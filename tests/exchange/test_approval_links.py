@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from exchange import links, workflow
 from exchange.models import Approval, HistoryEntry, State
 from mail.models import Notification
+from tests import pages
 from tests.exchange import support
 from tests.factories import ExchangeRequestFactory, FocusAreaFactory, LibraryFactory
 
@@ -49,24 +50,12 @@ def awaiting_host(alice, host):
     return support.approved_at_home(alice, host)
 
 
-def decision_link(exchange, role: str) -> str:
-    """The decision link, as the supervisor finds it in their latest email."""
-    message = (
-        Notification.objects.filter(
-            kind="decision_request", exchange=exchange, dedupe_key__contains=f":{role}:"
-        )
-        .order_by("pk")
-        .last()
-    )
-    return support.link_in(message)
-
-
 def home_link(exchange) -> str:
-    return decision_link(exchange, "home")
+    return support.decision_link(exchange, "home")
 
 
 def host_link(exchange) -> str:
-    return decision_link(exchange, "host")
+    return support.decision_link(exchange, "host")
 
 
 def snapshot(exchange):
@@ -120,6 +109,8 @@ def test_home_supervisor_approves_through_the_link(client, awaiting_home):
     assert response.status_code == 302
     awaiting_home.refresh_from_db()
     assert awaiting_home.state == State.AWAITING_HOST
+    assert awaiting_home.approvals.get(role="home").comment == "Mene ihmeessä!"
+    assert "Mene ihmeessä!" in support.email_to("alice@seinajoki.fi", "approved_home").body_text
     page = client.get(path)
     assert "Jo päätetty" in page.content.decode()
     assert "Kiitos" in page.content.decode()
@@ -148,15 +139,28 @@ def test_post_without_csrf_token_changes_nothing(awaiting_home):
     assert snapshot(awaiting_home) == before
 
 
-def test_the_form_posts_with_a_csrf_token(awaiting_home):
+def test_the_form_posts_with_a_csrf_token(awaiting_home, home_supervisor, host_contact):
     client = Client(enforce_csrf_checks=True)
     path = home_link(awaiting_home)
     page = client.get(path)
     token = page.context["csrf_token"]
+    approval = support.pending(awaiting_home, "home")
 
     response = client.post(path, {"action": "approve", "csrfmiddlewaretoken": str(token)})
 
     assert response.status_code == 302
+    approval.refresh_from_db()
+    assert approval.decision == Approval.Decision.APPROVED
+    assert approval.decided_at is not None
+    awaiting_home.refresh_from_db()
+    assert (awaiting_home.state, awaiting_home.version) == (State.AWAITING_HOST, 3)
+    step = awaiting_home.history.order_by("pk").last()
+    assert (step.actor_label, step.from_state, step.to_state) == (
+        home_supervisor.name,
+        State.AWAITING_HOME,
+        State.AWAITING_HOST,
+    )
+    assert support.pending(awaiting_home, "host").email == host_contact.email
 
 
 def test_declining_without_a_reason_shows_the_error_and_changes_nothing(client, awaiting_home):
@@ -185,7 +189,7 @@ def test_home_supervisor_declines_with_a_reason(client, awaiting_home):
     [("fi", "Linkki ei toimi"), ("sv", "Länken fungerar inte")],
 )
 def test_a_forged_link_gets_its_page_in_the_links_language(client, language, words):
-    prefix = support.url("exchange:approval-link", language, token="forged:token")
+    prefix = pages.url("exchange:approval-link", language, token="forged:token")
 
     response = client.get(prefix)
 
@@ -219,13 +223,12 @@ def test_an_expired_link_gets_its_page_and_changes_nothing(client, awaiting_home
     assert snapshot(awaiting_home) == before
 
 
-def test_a_replaced_link_gets_its_page_in_swedish(client, alice, host):
+def test_a_replaced_link_gets_its_page_in_swedish(client, alice, host, coordinator):
     host.contact_language = "sv"
     host.save()
     exchange = support.approved_at_home(alice, host)
     old_path = host_link(exchange)
     approval = support.pending(exchange, "host")
-    coordinator = support.StaffFactory(is_staff=True, email="koordinaattori@seinajoki.fi")
     workflow.change_approver(
         approval.pk,
         name="Stina Stark",
@@ -257,7 +260,7 @@ def test_the_link_of_a_cancelled_request_says_it_is_no_longer_needed(client, awa
 def test_a_home_link_cannot_be_read_as_a_mentor_link(client, awaiting_home):
     token = links.approval_token(support.pending(awaiting_home, "home"))
 
-    response = client.get(support.url("exchange:mentor-link", token=token))
+    response = client.get(pages.url("exchange:mentor-link", token=token))
 
     assert response.status_code == 404
 

@@ -12,7 +12,6 @@ from exchange.models import State
 from exchange.workdays import FINNISH_TIME
 from mail.models import Notification
 from tests.exchange import support
-from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +22,9 @@ def monday_morning(time_machine):
 
 
 @pytest.fixture
-def coordinator():
-    return StaffFactory(email="kaisa@ake.example.fi", name="Kaisa Koordinaattori", is_staff=True)
-
-
-@pytest.fixture
-def visit(alice):
+def visit(alice, host):
     """Alice's confirmed visit to Korsholm on Monday–Tuesday 1.–2.2.2027."""
-    exchange = support.approved_at_home(alice, support.korsholm())
-    approval = support.pending(exchange, "host")
-    return workflow.approve_host(approval.pk, version=approval.version, mentor=support.mentor())
+    return support.confirmed_visit(alice, host)
 
 
 def event_of(notification: Notification):
@@ -73,12 +65,10 @@ def test_the_mentor_gets_the_same_event_in_their_own_language(visit):
 
 
 def test_the_invitation_goes_out_as_a_calendar_request(
-    alice, django_capture_on_commit_callbacks, mailoutbox
+    alice, host, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        exchange = support.approved_at_home(alice, support.korsholm())
-        approval = support.pending(exchange, "host")
-        workflow.approve_host(approval.pk, version=approval.version, mentor=support.mentor())
+        support.confirmed_visit(alice, host)
 
     message = invitation_to(mailoutbox, "alice@seinajoki.fi")
     (name, content, mimetype) = message.attachments[0]
@@ -153,8 +143,8 @@ def test_a_cancelled_visit_is_cancelled_in_the_calendars(visit, alice, mailoutbo
     assert support.email_to("eeva@seinajoki.fi", "cancelled").calendar == ""
 
 
-def test_a_request_cancelled_before_confirmation_sends_no_calendar(alice):
-    exchange = support.approved_at_home(alice, support.korsholm())
+def test_a_request_cancelled_before_confirmation_sends_no_calendar(alice, host):
+    exchange = support.approved_at_home(alice, host)
 
     workflow.cancel(exchange.pk, by=alice, reason="Suunnitelmat muuttuivat.")
 
@@ -162,13 +152,10 @@ def test_a_request_cancelled_before_confirmation_sends_no_calendar(alice):
 
 
 def test_the_coordinator_moves_a_confirmed_visit_in_the_admin(
-    client, visit, coordinator, django_capture_on_commit_callbacks
+    coordinator_client, coordinator, visit, django_capture_on_commit_callbacks
 ):
-    coordinator.is_superuser = True
-    coordinator.save()
-    client.force_login(coordinator)
     path = reverse("admin:exchange_exchangerequest_change", args=[visit.pk])
-    page = client.get(path).context
+    page = coordinator_client.get(path).context
     form = page["adminform"].form
     data = {
         key: value
@@ -180,7 +167,7 @@ def test_the_coordinator_moves_a_confirmed_visit_in_the_admin(
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update({"first_day": "2027-02-09", "last_day": "2027-02-09"})
 
-    response = client.post(path, data)
+    response = coordinator_client.post(path, data)
 
     assert response.status_code == 302, [
         response.context["adminform"].form.errors,

@@ -13,6 +13,7 @@ from django.test import Client
 from exchange import workflow
 from exchange.models import Approval, HistoryEntry, State
 from mail.models import Notification
+from tests import pages, personas
 from tests.exchange import support
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -41,8 +42,8 @@ def at_once(*calls) -> list:
 
 
 @pytest.fixture
-def awaiting_home(alice):
-    return support.submitted(alice, support.korsholm())
+def awaiting_home(alice, host):
+    return support.submitted(alice, host)
 
 
 def test_two_supervisor_clicks_at_once_make_one_transition(awaiting_home):
@@ -66,7 +67,7 @@ def test_two_supervisor_clicks_at_once_make_one_transition(awaiting_home):
 
 def test_approve_and_decline_posted_at_once_leave_one_decision(awaiting_home):
     approval = support.pending(awaiting_home, "home")
-    path = support.link_in(Notification.objects.get(kind="decision_request"))
+    path = pages.link_in(Notification.objects.get(kind="decision_request"))
     before = Notification.objects.count()
 
     responses = at_once(
@@ -84,14 +85,14 @@ def test_approve_and_decline_posted_at_once_leave_one_decision(awaiting_home):
     assert sent == (2 if awaiting_home.state == State.AWAITING_HOST else 1)
 
 
-def test_the_visitor_cancelling_while_the_host_approves_ends_as_one_after_the_other(alice):
-    exchange = support.approved_at_home(alice, support.korsholm())
+def test_the_visitor_cancelling_while_the_host_approves_ends_as_one_after_the_other(alice, host):
+    exchange = support.approved_at_home(alice, host)
     approval = support.pending(exchange, "host")
     before = HistoryEntry.objects.count()
 
     approved, cancelled = at_once(
         lambda: workflow.approve_host(
-            approval.pk, version=approval.version, mentor=support.mentor()
+            approval.pk, version=approval.version, mentor=personas.mentor()
         ),
         lambda: workflow.cancel(exchange.pk, by=alice, reason="Sairastuin."),
     )

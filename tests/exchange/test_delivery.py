@@ -12,8 +12,8 @@ from exchange.models import ExchangeRequest, State
 from exchange.workdays import FINNISH_TIME
 from mail import outbox, tasks
 from mail.models import Notification
+from tests import pages
 from tests.exchange import support
-from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,10 +127,9 @@ def test_greylisting_is_a_temporary_refusal(alice, host, mail_server):
 
 
 def test_the_coordinator_sees_a_failed_message_in_the_admin_and_resends_it(
-    client, alice, host, mail_server, django_capture_on_commit_callbacks
+    coordinator_client, alice, host, mail_server, django_capture_on_commit_callbacks
 ):
-    coordinator = StaffFactory(email="kaisa@ake.example.fi", is_staff=True, is_superuser=True)
-    client.force_login(coordinator)
+    client = coordinator_client
     mail_server.refused = {"eeva@seinajoki.fi": "550 5.1.1 No such user"}
     with django_capture_on_commit_callbacks(execute=True):
         exchange = support.submitted(alice, host)
@@ -179,7 +178,7 @@ def test_a_request_submitted_while_the_broker_is_down_is_saved_and_sent_by_the_s
 
     with broker(settings.CELERY_BROKER_URL), django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            support.url("exchange:request-create"),
+            pages.url("exchange:request-create"),
             support.request_form(host, first, first + timedelta(days=1)),
         )
 

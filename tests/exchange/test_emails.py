@@ -7,25 +7,20 @@ from django.conf import settings
 from exchange import emails, workflow
 from libraries.models import ContactDetails, Municipality
 from mail.models import Notification
+from tests import pages, personas
 from tests.exchange import support
 from tests.factories import LibraryFactory, MunicipalityFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def confirmed(alice, host, **fields):
-    exchange = support.approved_at_home(alice, host, **fields)
-    approval = support.pending(exchange, "host")
-    return workflow.approve_host(approval.pk, version=approval.version, mentor=support.mentor())
-
-
-def links_in(text: str) -> list[str]:
-    return re.findall(r"https?://[^\s\"<]+", text)
-
-
-def test_a_swedish_speaking_supervisor_gets_the_request_in_swedish(home, host):
-    StaffFactory(email="eeva@seinajoki.fi", name="Eeva Esihenkilö", library=home, language="sv")
-    alice = support.alice(home)
+def test_a_swedish_speaking_supervisor_gets_the_request_in_swedish(
+    alice, home, host, home_supervisor
+):
+    # The home supervisor has an account of her own, in which she reads Swedish.
+    StaffFactory(
+        email=home_supervisor.email, name=home_supervisor.name, library=home, language="sv"
+    )
 
     support.submitted(alice, host)
 
@@ -40,8 +35,9 @@ def test_a_swedish_speaking_supervisor_gets_the_request_in_swedish(home, host):
     assert support.email_to("alice@seinajoki.fi", "submitted").language == "fi"
 
 
-def test_a_swedish_speaking_visitor_gets_swedish_and_so_does_their_supervisor(home, host):
-    alice = support.alice(home, language="sv")
+def test_a_swedish_speaking_visitor_gets_swedish_and_so_does_their_supervisor(alice, host):
+    alice.language = "sv"
+    alice.save()
 
     support.submitted(alice, host)
 
@@ -75,50 +71,50 @@ def test_a_host_contact_without_a_language_gets_the_librarys_main_language(alice
     assert support.sent_to("decision_request", sv_exchange)["kontakt@narpes.fi"] == "sv"
 
 
-def test_every_message_has_a_subject_text_and_html_and_absolute_links(alice, host):
-    ContactDetails.objects.update_or_create(pk=1, defaults={"email": "kaija@seinajoki.fi"})
-    exchange = confirmed(alice, host)
+def test_every_message_has_a_subject_text_and_html_and_absolute_links(
+    alice, host, coordinator_contact
+):
+    exchange = support.confirmed_visit(alice, host)
     workflow.cancel(exchange.pk, by=alice, reason="Sairastuin.")
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
     assert kinds == {"submitted", "decision_request", "approved_home", "confirmed", "cancelled"}
-    for message in Notification.objects.all():
+    messages = list(Notification.objects.all())
+    assert len(messages) == 14
+    for message in messages:
         support.assert_both_parts(message)
-        for link in links_in(message.body_text) + links_in(message.body_html):
-            assert link.startswith(("http://", "https://", "mailto:"))
-        assert all(
-            href.startswith((settings.SITE_URL, "mailto:"))
-            for href in re.findall(r'href="([^"]+)"', message.body_html)
-        )
+        # Each message leads somewhere, in both parts, and only by a full address.
+        hrefs = re.findall(r'href="([^"]+)"', message.body_html)
+        assert hrefs, message.kind
+        site = settings.SITE_URL
+        assert all(h == site or h.startswith((site + "/", "mailto:")) for h in hrefs), hrefs
+        assert pages.links_in(message.body_text), message.kind
+        assert not re.search(r"(?<![\w.:/])/(fi|sv)/", message.body_text), message.body_text
 
 
-def test_the_confirmation_tells_each_person_their_part(alice, host):
-    ContactDetails.objects.update_or_create(pk=1, defaults={"email": "kaija@seinajoki.fi"})
-
-    exchange = confirmed(alice, host)
+def test_the_confirmation_tells_each_person_their_part(alice, host, coordinator_contact):
+    exchange = support.confirmed_visit(alice, host)
 
     to_visitor = support.email_to("alice@seinajoki.fi", "confirmed")
     assert to_visitor.subject == "Vierailusi on vahvistettu: Mustasaaren pääkirjasto"
     assert "Maja Mentor" in to_visitor.body_text
     assert "040 123 4567" in to_visitor.body_text
     assert "Personalingången, Centrumvägen 1" in to_visitor.body_text
-    assert support.link_in(to_visitor) == support.url(
-        "exchange:request-detail", "fi", pk=exchange.pk
-    )
+    assert pages.link_in(to_visitor) == pages.url("exchange:request-detail", "fi", pk=exchange.pk)
 
     to_mentor = support.email_to("maja.mentor@korsholm.fi", "confirmed")
     assert to_mentor.language == "sv"
     assert "arbetsplatshandledare" in to_mentor.subject
-    assert support.link_in(to_mentor).startswith("/sv/handledare/")
+    assert pages.link_in(to_mentor).startswith("/sv/handledare/")
 
-    to_coordinator = support.email_to("kaija@seinajoki.fi", "confirmed")
+    to_coordinator = support.email_to("kerttu@vaasa.fi", "confirmed")
     assert to_coordinator.subject == "Vaihto vahvistettu: Alice Aalto, Mustasaaren pääkirjasto"
 
 
 def test_no_coordinator_address_means_no_message_to_the_coordinator(alice, host):
     ContactDetails.objects.update_or_create(pk=1, defaults={"email": ""})
 
-    confirmed(alice, host)
+    support.confirmed_visit(alice, host)
 
     assert set(support.sent_to("confirmed")) == {
         "alice@seinajoki.fi",
@@ -151,20 +147,21 @@ def test_the_dates_proposed_message_links_to_the_visitors_exchange_page(alice, h
         version=approval.version,
         first_day=first,
         last_day=first + timedelta(days=1),
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
         comment="Toukokuussa on hiljaisempaa.",
     )
 
     message = support.email_to("alice@seinajoki.fi", "dates_proposed")
     assert emails.date_range(first, first + timedelta(days=1)) in message.body_text
     assert "Toukokuussa on hiljaisempaa." in message.body_text
-    assert support.link_in(message) == support.url("exchange:request-detail", "fi", pk=exchange.pk)
+    assert pages.link_in(message) == pages.url("exchange:request-detail", "fi", pk=exchange.pk)
 
 
-def test_text_parts_are_not_html_escaped_and_html_parts_are(home, host):
-    visitor = support.alice(home, name="Åsa O'Brien & <Co>")
+def test_text_parts_are_not_html_escaped_and_html_parts_are(alice, host):
+    alice.name = "Åsa O'Brien & <Co>"
+    alice.save()
 
-    support.submitted(visitor, host)
+    support.submitted(alice, host)
 
     message = support.email_to("eeva@seinajoki.fi", "decision_request")
     assert "Åsa O'Brien & <Co>" in message.subject
@@ -199,7 +196,7 @@ def test_the_visitor_and_the_mentor_get_the_visit_for_their_calendar(
     alice, host, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        exchange = confirmed(alice, host)
+        exchange = support.confirmed_visit(alice, host)
 
     by_recipient = {message.to[0].split("<")[-1].rstrip(">"): message for message in mailoutbox}
     (name, event, mimetype) = by_recipient["alice@seinajoki.fi"].attachments[0]

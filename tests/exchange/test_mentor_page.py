@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from exchange import workflow
 from mail.models import Notification
+from tests import pages, personas
 from tests.exchange import support
 from tests.factories import FocusAreaFactory
 
@@ -15,26 +16,23 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alice():
-    return support.alice(support.seinajoki(), job_title="informaatikko")
-
-
-@pytest.fixture
-def visit(alice):
+def visit(alice, host):
+    alice.job_title = "informaatikko"
+    alice.save()
     exchange = support.approved_at_home(
         alice,
-        support.korsholm(),
+        host,
         expectations="Haluan nähdä, miten bokbussen palvelee saaristoa.",
         language_practice=True,
     )
     exchange.focus_areas.add(FocusAreaFactory())
     approval = support.pending(exchange, "host")
-    return workflow.approve_host(approval.pk, version=approval.version, mentor=support.mentor())
+    return workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
 
 
 @pytest.fixture
 def mentor_path(visit) -> str:
-    return support.link_in(support.email_to("maja.mentor@korsholm.fi", "confirmed"))
+    return support.mentor_link(visit)
 
 
 def in_swedish(message: str) -> str:
@@ -111,7 +109,7 @@ def test_the_mentor_link_of_a_cancelled_visit_says_so(client, visit, alice, ment
 
 
 def test_a_forged_mentor_link_gets_its_page(client):
-    response = client.get(support.url("exchange:mentor-link", "sv", token="eyJlIjoxfQ:forged"))
+    response = client.get(pages.url("exchange:mentor-link", "sv", token="eyJlIjoxfQ:forged"))
 
     assert response.status_code == 404
     assert in_swedish("The link does not work") in response.content.decode()

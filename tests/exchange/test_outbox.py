@@ -23,8 +23,8 @@ class BrokenBackend(BaseEmailBackend):
 
 
 @pytest.fixture
-def exchange(alice):
-    return support.draft(alice, support.korsholm())
+def exchange(alice, host):
+    return support.draft(alice, host)
 
 
 def test_messages_are_sent_once_the_transition_commits(

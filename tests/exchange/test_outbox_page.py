@@ -6,7 +6,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from mail.models import Notification
-from tests.exchange.support import alice, korsholm, seinajoki, submitted, url
+from tests.exchange.support import submitted
+from tests.pages import url
+from tests.personas import alice, korsholm, seinajoki
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

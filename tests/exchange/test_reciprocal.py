@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from exchange import workflow
 from exchange.models import Approval, ExchangeRequest, State
 from libraries.models import Staff
-from mail.models import Notification
+from tests import personas
 from tests.exchange import support
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +48,7 @@ def return_form(**overrides) -> dict:
 
 
 def host_path(exchange) -> str:
-    return support.link_in(
-        Notification.objects.get(
-            kind="decision_request", exchange=exchange, recipient__contains="korsholm"
-        )
-    )
+    return support.decision_link(exchange, "host")
 
 
 def test_the_host_approval_creates_the_return_visit_the_other_way_round(reciprocal, alice, host):
@@ -61,7 +57,7 @@ def test_the_host_approval_creates_the_return_visit_the_other_way_round(reciproc
     workflow.approve_host(
         approval.pk,
         version=approval.version,
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
         return_visit=bertil_comes_back(),
     )
 
@@ -84,13 +80,13 @@ def test_the_host_approval_creates_the_return_visit_the_other_way_round(reciproc
 
 
 def test_an_existing_librarian_is_the_return_visitor_without_a_duplicate(reciprocal, host):
-    bertil = support.bertil(host)
+    bertil = personas.bertil(host)
     approval = support.pending(reciprocal, "host")
 
     workflow.approve_host(
         approval.pk,
         version=approval.version,
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
         return_visit=bertil_comes_back(),
     )
 
@@ -103,7 +99,7 @@ def test_the_return_visit_goes_through_its_own_approvals(reciprocal):
     workflow.approve_host(
         approval.pk,
         version=approval.version,
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
         return_visit=bertil_comes_back(),
     )
     back = reciprocal.return_visit
@@ -115,7 +111,7 @@ def test_the_return_visit_goes_through_its_own_approvals(reciprocal):
     back = workflow.approve_host(
         host.pk,
         version=host.version,
-        mentor=support.mentor(name="Minna Mentori", email="minna@seinajoki.fi", language="fi"),
+        mentor=personas.mentor(name="Minna Mentori", email="minna@seinajoki.fi", language="fi"),
     )
 
     assert back.state == State.CONFIRMED
@@ -172,7 +168,7 @@ def test_the_workflow_refuses_a_reciprocal_approval_without_a_return_visitor(rec
     approval = support.pending(reciprocal, "host")
 
     with pytest.raises(workflow.TransitionNotAllowed):
-        workflow.approve_host(approval.pk, version=approval.version, mentor=support.mentor())
+        workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
 
     approval.refresh_from_db()
     assert approval.decision == Approval.Decision.PENDING
@@ -186,7 +182,7 @@ def test_with_other_dates_the_return_visit_starts_only_when_the_visitor_accepts(
         version=approval.version,
         first_day=first,
         last_day=first,
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
         return_visit=bertil_comes_back(),
     )
     assert not ExchangeRequest.objects.filter(return_of=reciprocal).exists()
@@ -206,7 +202,7 @@ def test_refused_dates_start_no_return_visit(reciprocal, alice):
         version=approval.version,
         first_day=first,
         last_day=first,
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
         return_visit=bertil_comes_back(),
     )
 

@@ -8,8 +8,10 @@ from django.utils.translation import gettext
 
 from exchange.models import Approval, ExchangeRequest, HistoryEntry, State
 from mail.models import Notification
-from tests.exchange.support import alice, url
+from tests import pages
 from tests.factories import FocusAreaFactory, LibraryFactory
+from tests.pages import url
+from tests.personas import alice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -42,15 +44,11 @@ def complete_request(host, **changes) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def page(response) -> str:
-    return response.content.decode()
-
-
 def test_starting_from_a_librarys_page_fills_in_the_host(client, visitor, host):
     response = client.get(url("exchange:request-create") + f"?host={host.slug}")
 
     assert response.status_code == 200
-    assert f'<option value="{host.pk}" selected>' in page(response)
+    assert f'<option value="{host.pk}" selected>' in pages.html(response)
 
 
 def test_the_host_list_offers_libraries_that_take_visitors_but_not_the_visitors_own(
@@ -58,7 +56,7 @@ def test_the_host_list_offers_libraries_that_take_visitors_but_not_the_visitors_
 ):
     closed = LibraryFactory(name_fi="Suljettu kirjasto", accepts_visitors=False)
 
-    content = page(client.get(url("exchange:request-create")))
+    content = pages.html(client.get(url("exchange:request-create")))
 
     assert f'<option value="{host.pk}">' in content
     assert f'<option value="{home.pk}">' not in content
@@ -68,8 +66,8 @@ def test_the_host_list_offers_libraries_that_take_visitors_but_not_the_visitors_
 def test_the_form_speaks_swedish_on_the_swedish_site(client, visitor):
     response = client.get(url("exchange:request-create", "sv"))
 
-    assert "Spara utkast" in page(response)
-    assert "Bibliotek du vill besöka" in page(response)
+    assert "Spara utkast" in pages.html(response)
+    assert "Bibliotek du vill besöka" in pages.html(response)
 
 
 def test_a_draft_is_saved_with_only_the_host_chosen(client, visitor, home, host):
@@ -99,7 +97,7 @@ def test_a_draft_keeps_what_was_typed_and_can_be_resumed_later(client, visitor, 
 
     response = client.get(url("exchange:request-edit", pk=exchange.pk))
 
-    content = page(response)
+    content = pages.html(response)
     assert response.status_code == 200
     assert 'value="2027-02-01"' in content
     assert "Haluan nähdä kaksikielisen asiakaspalvelun arkea." in content
@@ -145,7 +143,7 @@ def test_submitting_sends_the_request_to_the_visitors_supervisor(client, visitor
         "eeva@seinajoki.fi",
     }
     followed = client.get(response["Location"])
-    assert "Eeva Esihenkilö" in page(followed)
+    assert "Eeva Esihenkilö" in pages.html(followed)
 
 
 def test_a_resumed_draft_is_submitted_from_the_form(client, visitor, host):
@@ -177,8 +175,8 @@ def test_an_incomplete_draft_submitted_from_its_page_shows_what_is_missing(clien
     response = client.post(url("exchange:request-submit", pk=exchange.pk))
 
     assert response.status_code == 200
-    assert gettext("This field is required.") in page(response)
-    assert gettext("Accept the privacy notice to submit the request.") in page(response)
+    assert gettext("This field is required.") in pages.html(response)
+    assert gettext("Accept the privacy notice to submit the request.") in pages.html(response)
     exchange.refresh_from_db()
     assert exchange.state == State.DRAFT
     assert not Notification.objects.exists()

@@ -15,8 +15,9 @@ from django.utils.translation import gettext, ngettext
 from exchange import workflow
 from exchange.models import ExchangeRequest, State
 from mail.models import Notification
-from tests.exchange.support import alice, korsholm, seinajoki, url
 from tests.factories import ExchangeRequestFactory, LibraryFactory
+from tests.pages import url
+from tests.personas import alice, korsholm, seinajoki
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

@@ -10,18 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from exchange import workflow
 from exchange.models import ExchangeRequest, HistoryEntry, State
 from mail.models import Notification
-from tests.exchange.support import (
-    alice,
-    approved_at_home,
-    bertil,
-    draft,
-    link_in,
-    mentor,
-    pending,
-    submitted,
-    url,
-)
+from tests import pages
+from tests.exchange.support import approved_at_home, draft, pending, submitted
 from tests.factories import ExchangeRequestFactory, LibraryFactory
+from tests.pages import link_in, url
+from tests.personas import alice, bertil, mentor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -40,10 +33,6 @@ def dates_proposed(visitor, host) -> ExchangeRequest:
     )
 
 
-def page(response) -> str:
-    return response.content.decode()
-
-
 def frozen(exchange: ExchangeRequest):
     """What a request and its traces look like, to show that nothing moved."""
     exchange.refresh_from_db()
@@ -58,7 +47,7 @@ def test_my_exchanges_shows_the_host_the_dates_the_state_and_the_next_step(clien
 
     response = client.get(url("exchange:my-exchanges"))
 
-    content = page(response)
+    content = pages.html(response)
     assert response.status_code == 200
     assert "Mustasaaren pääkirjasto" in content
     assert "1.2.2027–2.2.2027" in content
@@ -72,8 +61,8 @@ def test_my_exchanges_speaks_swedish_on_the_swedish_site(client, visitor, host):
 
     response = client.get(url("exchange:my-exchanges", "sv"))
 
-    assert "Mina utbyten" in page(response)
-    assert "Väntar på godkännande av din förman Eeva Esihenkilö." in page(response)
+    assert "Mina utbyten" in pages.html(response)
+    assert "Väntar på godkännande av din förman Eeva Esihenkilö." in pages.html(response)
 
 
 def test_my_exchanges_shows_only_the_visitors_own(client, visitor, host):
@@ -81,7 +70,7 @@ def test_my_exchanges_shows_only_the_visitors_own(client, visitor, host):
     ExchangeRequestFactory(visitor=other, host_library=LibraryFactory(name_fi="Toinen kirjasto"))
     draft(visitor, LibraryFactory(name_fi="Oma kohde"))
 
-    content = page(client.get(url("exchange:my-exchanges")))
+    content = pages.html(client.get(url("exchange:my-exchanges")))
 
     assert "Oma kohde" in content
     assert "Toinen kirjasto" not in content
@@ -90,7 +79,7 @@ def test_my_exchanges_shows_only_the_visitors_own(client, visitor, host):
 def test_the_next_step_follows_the_request(client, visitor, host):
     dates_proposed(visitor, host)
 
-    content = page(client.get(url("exchange:my-exchanges")))
+    content = pages.html(client.get(url("exchange:my-exchanges")))
 
     assert "Mustasaaren pääkirjasto ehdottaa päiviä 1.3.2027–2.3.2027." in content
 
@@ -112,7 +101,7 @@ def test_the_list_makes_the_same_number_of_queries_for_1_and_50_exchanges(
     with django_assert_max_num_queries(len(one)):
         response = client.get(url("exchange:my-exchanges"))
 
-    assert page(response).count("<tr>") == 1 + 50
+    assert pages.html(response).count("<tr>") == 1 + 50
     assert ExchangeRequest.objects.filter(visitor=visitor).count() == 50
 
 
@@ -126,7 +115,7 @@ def test_the_request_page_shows_the_details_the_next_step_and_the_timeline(clien
 
     response = client.get(url("exchange:request-detail", pk=exchange.pk))
 
-    content = page(response)
+    content = pages.html(response)
     assert response.status_code == 200
     assert "Satutunnit ja kirjastoauto." in content
     assert "Viikko 9" in content
@@ -143,7 +132,7 @@ def test_the_request_page_shows_the_details_the_next_step_and_the_timeline(clien
 def test_a_draft_offers_edit_and_submit(client, visitor, host):
     exchange = draft(visitor, host)
 
-    content = page(client.get(url("exchange:request-detail", pk=exchange.pk)))
+    content = pages.html(client.get(url("exchange:request-detail", pk=exchange.pk)))
 
     assert url("exchange:request-edit", pk=exchange.pk) in content
     assert url("exchange:request-submit", pk=exchange.pk) in content
@@ -235,7 +224,7 @@ def test_the_cancel_page_asks_for_a_reason_and_changes_nothing(client, visitor, 
     response = client.get(url("exchange:request-cancel", pk=exchange.pk))
 
     assert response.status_code == 200
-    assert 'name="reason"' in page(response)
+    assert 'name="reason"' in pages.html(response)
     assert frozen(exchange) == before
 
 
@@ -264,7 +253,7 @@ def test_the_visitor_cancels_with_a_reason_and_everyone_involved_hears(client, v
         "eeva@seinajoki.fi",
         "sara.sund@korsholm.fi",
     }
-    assert "Hakemus on peruttu." in page(client.get(response["Location"]))
+    assert "Hakemus on peruttu." in pages.html(client.get(response["Location"]))
 
 
 def test_cancelling_without_a_reason_is_refused(client, visitor, host):
@@ -274,7 +263,7 @@ def test_cancelling_without_a_reason_is_refused(client, visitor, host):
     response = client.post(url("exchange:request-cancel", pk=exchange.pk), {"reason": " "})
 
     assert response.status_code == 200
-    assert "Kerro lyhyesti, miksi perut." in page(response)
+    assert "Kerro lyhyesti, miksi perut." in pages.html(response)
     assert frozen(exchange) == before
 
 
@@ -312,7 +301,9 @@ def test_the_visitor_accepts_the_proposed_dates(client, visitor, host):
     assert exchange.first_day == PROPOSED_FIRST_DAY
     assert exchange.history.last().actor == visitor
     assert Notification.objects.filter(kind="confirmed", recipient=visitor.email).count() == 1
-    assert "Hyväksyit päivät. Vierailusi on vahvistettu." in page(client.get(response["Location"]))
+    assert "Hyväksyit päivät. Vierailusi on vahvistettu." in pages.html(
+        client.get(response["Location"])
+    )
 
 
 def test_accepting_the_dates_twice_confirms_once(client, visitor, host):
@@ -344,7 +335,7 @@ def test_the_proposed_dates_are_offered_only_while_proposed(client, visitor, hos
     response = client.post(url("exchange:dates-accept", pk=exchange.pk), follow=True)
 
     assert frozen(exchange) == before
-    assert url("exchange:dates-accept", pk=exchange.pk) not in page(response)
+    assert url("exchange:dates-accept", pk=exchange.pk) not in pages.html(response)
 
 
 def test_the_pages_have_translated_addresses():
@@ -358,11 +349,17 @@ def test_a_visit_that_has_begun_can_no_longer_be_cancelled(client, visitor, host
     exchange = dates_proposed(visitor, host)
     workflow.accept_dates(exchange.pk, by=visitor)
     time_machine.move_to(datetime(2027, 3, 1, 8, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False)
+    # Weeks have passed: she signs in again on the first day of her visit.
+    client.force_login(visitor)
     before = frozen(exchange)
 
     shown = client.get(url("exchange:request-detail", pk=exchange.pk))
-    posted = client.post(url("exchange:request-cancel", pk=exchange.pk), {"reason": "Myöhässä."})
+    posted = client.post(
+        url("exchange:request-cancel", pk=exchange.pk), {"reason": "Myöhässä."}, follow=True
+    )
 
-    assert url("exchange:request-cancel", pk=exchange.pk) not in page(shown)
-    assert posted.status_code == 302
+    assert url("exchange:request-cancel", pk=exchange.pk) not in pages.html(shown)
+    assert posted.redirect_chain == [(url("exchange:request-detail", pk=exchange.pk), 302)]
+    assert "Hakemusta ei voi enää perua." in pages.html(posted)
     assert frozen(exchange) == before
+    assert frozen(exchange)[0] == State.CONFIRMED

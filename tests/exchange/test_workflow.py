@@ -8,10 +8,10 @@ from django.utils.translation import gettext
 
 from exchange import tasks, workflow
 from exchange.models import Approval, HistoryEntry, State
-from libraries.models import ContactDetails
 from mail.models import Notification
+from tests import personas
 from tests.exchange import support
-from tests.factories import StaffFactory
+from tests.factories import LibraryFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_submit_refuses_a_library_that_takes_no_visitors(alice, host):
 
 def test_submit_refuses_a_request_overlapping_another_open_one(alice, host, home):
     first = support.submitted(alice, host)
-    other_host = support.LibraryFactory(email_domains="laihia.fi")
+    other_host = LibraryFactory(email_domains="laihia.fi")
     second = support.draft(alice, other_host, first_day=first.last_day, last_day=first.last_day)
 
     with pytest.raises(workflow.TransitionNotAllowed) as refused:
@@ -197,13 +197,12 @@ def test_host_declines_and_the_home_supervisor_hears_of_it(alice, host):
     assert support.sent_to("declined") == {"alice@seinajoki.fi": "fi", "eeva@seinajoki.fi": "fi"}
 
 
-def test_host_approval_confirms_the_visit_and_tells_everyone(alice, host):
-    ContactDetails.objects.update_or_create(pk=1, defaults={"email": "koordinaattori@seinajoki.fi"})
+def test_host_approval_confirms_the_visit_and_tells_everyone(alice, host, coordinator_contact):
     exchange = support.approved_at_home(alice, host)
     approval = support.pending(exchange, "host")
 
     exchange = workflow.approve_host(
-        approval.pk, version=approval.version, mentor=support.mentor(), comment="Välkommen!"
+        approval.pk, version=approval.version, mentor=personas.mentor(), comment="Välkommen!"
     )
 
     exchange.refresh_from_db()
@@ -214,7 +213,7 @@ def test_host_approval_confirms_the_visit_and_tells_everyone(alice, host):
         "maja.mentor@korsholm.fi": "sv",
         "eeva@seinajoki.fi": "fi",
         "sara.sund@korsholm.fi": "sv",
-        "koordinaattori@seinajoki.fi": "fi",
+        "kerttu@vaasa.fi": "fi",
     }
     assert [e.to_state for e in exchange.history.all()] == [
         "awaiting_home",
@@ -233,7 +232,7 @@ def test_propose_dates_then_accept_confirms_on_the_new_dates(alice, host):
         version=approval.version,
         first_day=new_first,
         last_day=new_first + timedelta(days=2),
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
     )
     assert exchange.state == State.DATES_PROPOSED
     assert support.sent_to("dates_proposed") == {"alice@seinajoki.fi": "fi"}
@@ -256,7 +255,7 @@ def test_refusing_the_proposed_dates_cancels_the_exchange(alice, host):
         version=approval.version,
         first_day=new_first,
         last_day=new_first,
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
     )
 
     exchange = workflow.refuse_dates(exchange.pk, by=alice, reason="En pääse silloin.")
@@ -286,13 +285,12 @@ def test_visitor_cancels_before_the_visit_and_open_links_stop(alice, host):
     }
     with pytest.raises(workflow.AlreadyDecided):
         workflow.approve_host(
-            host_approval.pk, version=host_approval.version, mentor=support.mentor()
+            host_approval.pk, version=host_approval.version, mentor=personas.mentor()
         )
 
 
-def test_coordinator_can_cancel_and_the_visitor_is_told_so(alice, host):
+def test_coordinator_can_cancel_and_the_visitor_is_told_so(alice, host, coordinator):
     exchange = support.submitted(alice, host)
-    coordinator = StaffFactory(is_staff=True, email="koordinaattori@seinajoki.fi")
 
     workflow.cancel(exchange.pk, by=coordinator, reason="Budjetti on käytetty.")
 
@@ -320,7 +318,7 @@ def test_cancel_needs_a_reason(alice, host):
 def test_a_confirmed_visit_cannot_be_cancelled_once_it_has_begun(alice, host):
     exchange = support.approved_at_home(alice, host)
     approval = support.pending(exchange, "host")
-    workflow.approve_host(approval.pk, version=approval.version, mentor=support.mentor())
+    workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
 
     with time_machine.travel(exchange.first_day.isoformat() + " 12:00 +0200"):
         with pytest.raises(workflow.TransitionNotAllowed) as refused:
@@ -332,7 +330,7 @@ def test_a_confirmed_visit_cannot_be_cancelled_once_it_has_begun(alice, host):
 def test_a_confirmed_visit_is_completed_after_its_last_day(alice, host):
     exchange = support.approved_at_home(alice, host)
     approval = support.pending(exchange, "host")
-    workflow.approve_host(approval.pk, version=approval.version, mentor=support.mentor())
+    workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
 
     with pytest.raises(workflow.TransitionNotAllowed):
         workflow.complete(exchange.pk)
@@ -346,7 +344,7 @@ def test_a_confirmed_visit_is_completed_after_its_last_day(alice, host):
 def test_the_daily_task_completes_only_visits_that_are_over(alice, host):
     exchange = support.approved_at_home(alice, host)
     approval = support.pending(exchange, "host")
-    workflow.approve_host(approval.pk, version=approval.version, mentor=support.mentor())
+    workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
 
     with time_machine.travel(exchange.last_day.isoformat() + " 20:00 +0200"):
         assert tasks.complete_finished_exchanges.apply().get() == 0
@@ -397,10 +395,9 @@ def test_a_transition_rolled_back_after_writing_leaves_no_outbox_row_and_sends_n
     assert mailoutbox == []
 
 
-def test_changing_the_approver_replaces_the_link(alice, host, home):
+def test_changing_the_approver_replaces_the_link(alice, host, coordinator):
     exchange = support.submitted(alice, host)
     old = support.pending(exchange, "home")
-    coordinator = StaffFactory(is_staff=True, library=home)
 
     workflow.change_approver(
         old.pk, name="Pia Päällikkö", email="pia@seinajoki.fi", language="fi", by=coordinator

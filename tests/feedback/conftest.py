@@ -1,6 +1,5 @@
 import pytest
 
-from tests.exchange import support as exchange_support
 from tests.feedback import support
 
 
@@ -19,11 +18,6 @@ def at_start(time_machine):
 
 
 @pytest.fixture
-def alice():
-    return exchange_support.alice(exchange_support.seinajoki())
-
-
-@pytest.fixture
-def visit(at_start, time_machine, alice):
-    """Alice's visit to Korsholm, confirmed through the workflow and completed."""
-    return support.completed_visit(time_machine, alice, exchange_support.korsholm())
+def visit(at_start, time_machine, alice, host):
+    """The visitor's visit to the host library, confirmed through the workflow and completed."""
+    return support.completed_visit(time_machine, alice, host)

@@ -16,9 +16,10 @@ from django.utils.translation import gettext
 from exchange.models import HistoryEntry, State
 from feedback.models import ClaimState, ExpenseClaim, VisitorFeedback
 from mail.models import Notification
-from tests.exchange import support as exchange_support
-from tests.exchange.support import assert_both_parts, email_to, link_in, sent_to, url
+from tests import personas
+from tests.exchange.support import assert_both_parts, email_to, sent_to
 from tests.feedback import support
+from tests.pages import link_in, url
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +43,11 @@ class Case:
 
 
 def _alice_to_korsholm(time_machine):
-    visitor = exchange_support.alice(exchange_support.seinajoki())
+    visitor = personas.alice(personas.seinajoki())
     visit = support.completed_visit(
         time_machine,
         visitor,
-        exchange_support.korsholm(),
+        personas.korsholm(),
         travel_car_km=180,
         accommodation_nights=1,
         accommodation_eur="89.00",
@@ -63,12 +64,12 @@ def _alice_to_korsholm(time_machine):
 
 
 def _bertil_to_seinajoki(time_machine):
-    visitor = exchange_support.bertil(exchange_support.korsholm())
+    visitor = personas.bertil(personas.korsholm())
     visit = support.completed_visit(
         time_machine,
         visitor,
-        exchange_support.seinajoki(),
-        mentor=support.finnish_mentor(),
+        personas.seinajoki(),
+        mentor=personas.finnish_mentor(),
         travel_car_km=180,
         accommodation_nights=1,
         accommodation_eur="89.00",
@@ -86,7 +87,7 @@ def _bertil_to_seinajoki(time_machine):
 
 @pytest.mark.parametrize("arrange", [_alice_to_korsholm, _bertil_to_seinajoki])
 def test_a_completed_visit_goes_from_feedback_and_claim_to_a_published_story_and_a_paid_claim(
-    client, time_machine, arrange
+    client, time_machine, arrange, coordinator
 ):
     time_machine.move_to(support.START, tick=False)
     visitor, visit, case = arrange(time_machine)
@@ -151,7 +152,7 @@ def test_a_completed_visit_goes_from_feedback_and_claim_to_a_published_story_and
     assert translated(lang, "waiting for review").capitalize() in page
 
     # The coordinator reviews, publishes the story and approves the claim.
-    client.force_login(support.coordinator())
+    client.force_login(coordinator)
     feedback = VisitorFeedback.objects.get(exchange=visit)
     changelist = client.get(url("admin:feedback_visitorfeedback_changelist")).content.decode()
     assert str(visit) in changelist

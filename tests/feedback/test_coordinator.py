@@ -10,7 +10,6 @@ from django.utils import timezone
 from exchange.models import HistoryEntry
 from feedback.models import ExpenseClaim, VisitorFeedback, YearSettings
 from libraries.models import Municipality
-from tests.exchange.support import url
 from tests.factories import (
     ExchangeRequestFactory,
     ExpenseClaimFactory,
@@ -19,16 +18,9 @@ from tests.factories import (
     RegionFactory,
     VisitorFeedbackFactory,
 )
-from tests.feedback import support
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def kerttu(client):
-    person = support.coordinator()
-    client.force_login(person)
-    return person
 
 
 def test_the_coordinator_group_has_no_delete_permission_at_all():
@@ -52,8 +44,10 @@ def test_the_coordinator_group_has_no_delete_permission_at_all():
     assert "change_group" not in codenames and "change_permission" not in codenames
 
 
-def test_a_coordinator_can_do_the_review_tasks_without_being_a_superuser(client, kerttu):
-    assert not kerttu.is_superuser
+def test_a_coordinator_can_do_the_review_tasks_without_being_a_superuser(
+    coordinator_client, coordinator
+):
+    assert not coordinator.is_superuser
     feedback = VisitorFeedbackFactory(exchange__first_day=date(2026, 3, 2))
     claim = ExpenseClaimFactory(exchange=feedback.exchange)
 
@@ -68,9 +62,9 @@ def test_a_coordinator_can_do_the_review_tasks_without_being_a_superuser(client,
         ("admin:exchange_exchangerequest_change", {"object_id": feedback.exchange_id}),
         ("admin:libraries_library_changelist", {}),
     ]:
-        assert client.get(url(name, **kwargs)).status_code == 200, name
+        assert coordinator_client.get(url(name, **kwargs)).status_code == 200, name
 
-    client.post(
+    coordinator_client.post(
         url("admin:feedback_visitorfeedback_change", object_id=feedback.pk),
         {"reviewed": "on", "published": "on", "coordinator_note": "Hyvä tarina uutiskirjeeseen."},
     )
@@ -79,28 +73,30 @@ def test_a_coordinator_can_do_the_review_tasks_without_being_a_superuser(client,
     assert feedback.published_at is not None
     assert feedback.coordinator_note == "Hyvä tarina uutiskirjeeseen."
 
-    client.post(
+    coordinator_client.post(
         url("admin:feedback_yearsettings_add"),
         {"year": "2027", "km_rate": "0.56", "budget": "12000"},
     )
     assert YearSettings.objects.get(year=2027).km_rate == Decimal("0.56")
 
-    client.post(url("admin:feedback_expenseclaim_decide", pk=claim.pk), {"decision": "approve"})
+    coordinator_client.post(
+        url("admin:feedback_expenseclaim_decide", pk=claim.pk), {"decision": "approve"}
+    )
     claim.refresh_from_db()
     assert claim.state == "approved"
 
 
-def test_a_coordinator_cannot_delete_history_or_feedback(client, kerttu):
+def test_a_coordinator_cannot_delete_history_or_feedback(coordinator_client, coordinator):
     feedback = VisitorFeedbackFactory()
     entry = HistoryEntry.objects.create(exchange=feedback.exchange, to_state="closed")
 
-    assert not kerttu.has_perm("exchange.delete_historyentry")
-    assert not kerttu.has_perm("exchange.delete_exchangerequest")
+    assert not coordinator.has_perm("exchange.delete_historyentry")
+    assert not coordinator.has_perm("exchange.delete_exchangerequest")
     for name, pk in [
         ("admin:feedback_visitorfeedback_delete", feedback.pk),
         ("admin:exchange_exchangerequest_delete", feedback.exchange_id),
     ]:
-        assert client.post(url(name, object_id=pk), {"post": "yes"}).status_code == 403
+        assert coordinator_client.post(url(name, object_id=pk), {"post": "yes"}).status_code == 403
     assert HistoryEntry.objects.filter(pk=entry.pk).exists()
     assert VisitorFeedback.objects.filter(pk=feedback.pk).exists()
 
@@ -154,17 +150,17 @@ def spread():
         ({"year": "2026", "reviewed": "no"}, {"kokkola_2026_3"}),
     ],
 )
-def test_the_feedback_list_filters(client, kerttu, spread, query, expected):
-    response = client.get(url("admin:feedback_visitorfeedback_changelist"), query)
+def test_the_feedback_list_filters(coordinator_client, spread, query, expected):
+    response = coordinator_client.get(url("admin:feedback_visitorfeedback_changelist"), query)
 
     shown = {row.pk for row in response.context["cl"].result_list}
     assert shown == {spread[key].pk for key in expected}
 
 
-def test_the_feedback_list_filters_by_host_library(client, kerttu, spread):
+def test_the_feedback_list_filters_by_host_library(coordinator_client, spread):
     kokkola = spread["kokkola_2026_3"].exchange.host_library
 
-    response = client.get(
+    response = coordinator_client.get(
         url("admin:feedback_visitorfeedback_changelist"),
         {"exchange__host_library__id__exact": kokkola.pk},
     )
@@ -172,8 +168,8 @@ def test_the_feedback_list_filters_by_host_library(client, kerttu, spread):
     assert [row.pk for row in response.context["cl"].result_list] == [spread["kokkola_2026_3"].pk]
 
 
-def test_marking_reviewed_from_the_list(client, kerttu, spread):
-    client.post(
+def test_marking_reviewed_from_the_list(coordinator_client, spread):
+    coordinator_client.post(
         url("admin:feedback_visitorfeedback_changelist"),
         {"action": "mark_reviewed", "_selected_action": [f.pk for f in spread.values()]},
     )
@@ -181,11 +177,11 @@ def test_marking_reviewed_from_the_list(client, kerttu, spread):
     assert not VisitorFeedback.objects.filter(reviewed_at__isnull=True).exists()
 
 
-def test_the_exchange_in_the_admin_leads_to_its_feedback_and_claim(client, kerttu):
+def test_the_exchange_in_the_admin_leads_to_its_feedback_and_claim(coordinator_client):
     feedback = VisitorFeedbackFactory()
     claim = ExpenseClaimFactory(exchange=feedback.exchange)
 
-    page = client.get(
+    page = coordinator_client.get(
         url("admin:exchange_exchangerequest_change", object_id=feedback.exchange_id)
     ).content.decode()
 
@@ -194,12 +190,12 @@ def test_the_exchange_in_the_admin_leads_to_its_feedback_and_claim(client, kertt
     assert not ExpenseClaim.objects.exclude(pk=claim.pk).exists()
 
 
-def test_a_coordinator_cannot_give_anyone_admin_rights(client, kerttu):
+def test_a_coordinator_cannot_give_anyone_admin_rights(coordinator_client, coordinator):
     from tests.factories import StaffFactory
 
     person = StaffFactory(email="pekka@vaasa.fi", name="Pekka")
     change = url("admin:libraries_staff_change", object_id=person.pk)
-    form = client.get(change).context["adminform"].form
+    form = coordinator_client.get(change).context["adminform"].form
 
     data = {key: value for key, value in form.initial.items() if value is not None}
     data.update(
@@ -215,14 +211,14 @@ def test_a_coordinator_cannot_give_anyone_admin_rights(client, kerttu):
             "date_joined_1": "10.00",
         }
     )
-    client.post(change, data)
-    client.post(
-        url("admin:libraries_staff_change", object_id=kerttu.pk),
-        {**data, "email": kerttu.email, "is_superuser": "on"},
+    coordinator_client.post(change, data)
+    coordinator_client.post(
+        url("admin:libraries_staff_change", object_id=coordinator.pk),
+        {**data, "email": coordinator.email, "is_superuser": "on"},
     )
 
     person.refresh_from_db()
-    kerttu.refresh_from_db()
+    coordinator.refresh_from_db()
     assert person.name == "Pekka Päivitetty"
     assert not person.is_staff and not person.is_superuser
-    assert not kerttu.is_superuser
+    assert not coordinator.is_superuser

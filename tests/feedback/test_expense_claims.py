@@ -6,20 +6,22 @@ from django.contrib.auth.models import Permission
 
 from feedback import workflow
 from feedback.models import ClaimState, ExpenseClaim, Receipt, YearSettings
+from tests import personas
 from tests.exchange import support as exchange_support
-from tests.exchange.support import assert_both_parts, email_to, notifications, url
+from tests.exchange.support import assert_both_parts, email_to, notifications
 from tests.factories import StaffFactory
 from tests.feedback import support
+from tests.pages import url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_start")]
 
 
 @pytest.fixture
-def visit(time_machine, alice):
+def visit(time_machine, alice, host):
     return support.completed_visit(
         time_machine,
         alice,
-        exchange_support.korsholm(),
+        host,
         travel_car_km=180,
         travel_public_eur="12.40",
         accommodation_nights=1,
@@ -81,7 +83,7 @@ def test_a_claim_without_the_years_rate_gets_a_clear_error(client, alice, claim_
 
 
 def test_a_claim_for_someone_elses_visit_is_not_found(client, visit, claim_path):
-    client.force_login(exchange_support.bertil(visit.host_library))
+    client.force_login(personas.bertil(visit.host_library))
 
     assert client.get(claim_path).status_code == 404
     assert _claim(client, claim_path).status_code == 404
@@ -103,8 +105,8 @@ def test_a_second_claim_for_the_same_visit_is_refused(client, alice, visit, clai
     assert ExpenseClaim.objects.count() == 1
 
 
-def test_the_claim_waits_until_the_visit_is_over(client, alice):
-    upcoming = support.confirmed_visit(alice, exchange_support.korsholm())
+def test_the_claim_waits_until_the_visit_is_over(client, alice, host):
+    upcoming = exchange_support.confirmed_visit(alice, host)
     client.force_login(alice)
 
     response = _claim(client, url("feedback:claim-form", pk=upcoming.pk))
@@ -199,7 +201,7 @@ def test_receipts_are_kept_outside_the_public_media_folder(
         receipt.file.url  # noqa: B018
 
 
-def test_a_stranger_cannot_fetch_a_receipt(client, alice, claim_path):
+def test_a_stranger_cannot_fetch_a_receipt(client, alice, claim_path, coordinator):
     client.force_login(alice)
     _claim(client, claim_path)
     receipt_path = url("feedback:receipt", pk=Receipt.objects.get().pk)
@@ -225,7 +227,7 @@ def test_a_stranger_cannot_fetch_a_receipt(client, alice, claim_path):
         assert client.get(receipt_path).status_code == 404
 
     # The coordinator can, and so can a staff member given just that permission.
-    client.force_login(support.coordinator())
+    client.force_login(coordinator)
     assert client.get(receipt_path).status_code == 200
     auditor = StaffFactory(email="auditor@vaasa.fi", is_staff=True)
     auditor.user_permissions.add(Permission.objects.get(codename="view_expenseclaim"))
@@ -234,12 +236,12 @@ def test_a_stranger_cannot_fetch_a_receipt(client, alice, claim_path):
 
 
 def test_a_rejected_claim_tells_the_claimant_why_and_can_be_corrected(
-    client, alice, visit, claim_path
+    client, alice, visit, claim_path, coordinator
 ):
     client.force_login(alice)
     _claim(client, claim_path, accommodation_eur="189.00")
     claim = ExpenseClaim.objects.get()
-    client.force_login(support.coordinator())
+    client.force_login(coordinator)
 
     client.post(
         url("admin:feedback_expenseclaim_changelist"),
@@ -272,11 +274,11 @@ def test_a_rejected_claim_tells_the_claimant_why_and_can_be_corrected(
     assert Receipt.objects.count() == 1
 
 
-def test_rejecting_without_a_reason_changes_nothing(client, alice, claim_path):
+def test_rejecting_without_a_reason_changes_nothing(client, alice, claim_path, coordinator):
     client.force_login(alice)
     _claim(client, claim_path)
     claim = ExpenseClaim.objects.get()
-    client.force_login(support.coordinator())
+    client.force_login(coordinator)
 
     response = client.post(url("admin:feedback_expenseclaim_reject", pk=claim.pk), {"reason": "  "})
 
@@ -287,11 +289,11 @@ def test_rejecting_without_a_reason_changes_nothing(client, alice, claim_path):
     assert notifications("feedback_claim_rejected") == []
 
 
-def test_each_decision_is_taken_once_and_in_order(client, alice, claim_path):
+def test_each_decision_is_taken_once_and_in_order(client, alice, claim_path, coordinator):
     client.force_login(alice)
     _claim(client, claim_path)
     claim = ExpenseClaim.objects.get()
-    client.force_login(support.coordinator())
+    client.force_login(coordinator)
     decide = url("admin:feedback_expenseclaim_decide", pk=claim.pk)
 
     client.post(decide, {"decision": "paid"})  # not approved yet
@@ -307,11 +309,13 @@ def test_each_decision_is_taken_once_and_in_order(client, alice, claim_path):
     assert client.get(decide).status_code == 405
 
 
-def test_the_claim_page_in_the_admin_puts_the_estimate_beside_the_claim(client, alice, claim_path):
+def test_the_claim_page_in_the_admin_puts_the_estimate_beside_the_claim(
+    client, alice, claim_path, coordinator
+):
     client.force_login(alice)
     _claim(client, claim_path)
     claim = ExpenseClaim.objects.get()
-    client.force_login(support.coordinator())
+    client.force_login(coordinator)
 
     page = client.get(url("admin:feedback_expenseclaim_change", object_id=claim.pk))
 

@@ -9,7 +9,6 @@ from django.utils import timezone, translation
 from feedback import workflow
 from feedback.models import VisitorFeedback
 from libraries.models import Municipality
-from tests.exchange.support import url
 from tests.factories import (
     ExchangeRequestFactory,
     LibraryFactory,
@@ -18,7 +17,7 @@ from tests.factories import (
     StaffFactory,
     VisitorFeedbackFactory,
 )
-from tests.feedback import support
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +59,7 @@ def _visit_to(host, visitor_name: str, first_day: date):
     )
 
 
-def test_a_story_without_consent_can_never_be_published(client):
+def test_a_story_without_consent_can_never_be_published(client, coordinator):
     feedback = VisitorFeedbackFactory(story_consent="no", story="")
 
     # Not through the workflow,
@@ -68,7 +67,7 @@ def test_a_story_without_consent_can_never_be_published(client):
         workflow.publish_story(feedback.pk)
 
     # not through the admin's action,
-    client.force_login(support.coordinator())
+    client.force_login(coordinator)
     response = client.post(
         url("admin:feedback_visitorfeedback_changelist"),
         {"action": "publish_stories", "_selected_action": [feedback.pk]},

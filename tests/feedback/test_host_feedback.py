@@ -6,24 +6,18 @@ from exchange import links
 from exchange.models import ExchangeRequest
 from feedback.models import HostFeedback
 from tests.exchange import support as exchange_support
-from tests.exchange.support import email_to, link_in, url
-from tests.feedback import support
+from tests.pages import url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_start")]
-
-
-def _mentor_page(exchange) -> str:
-    """The mentor's page, as the link in their confirmation email opens it."""
-    return link_in(email_to("maja.mentor@korsholm.fi", "confirmed"))
 
 
 def _host_feedback_path(exchange, language: str = "sv") -> str:
     return url("feedback:host-feedback", language, token=links.mentor_token(exchange))
 
 
-def test_the_mentors_page_offers_host_feedback_once_the_visit_is_over(client, alice):
-    upcoming = support.confirmed_visit(alice, exchange_support.korsholm())
-    path = _mentor_page(upcoming)
+def test_the_mentors_page_offers_host_feedback_once_the_visit_is_over(client, alice, host):
+    upcoming = exchange_support.confirmed_visit(alice, host)
+    path = exchange_support.mentor_link(upcoming)
     assert "Ge värdbibliotekets respons" not in client.get(path).content.decode()
 
     ExchangeRequest.objects.filter(pk=upcoming.pk).update(state="completed")
@@ -60,8 +54,8 @@ def test_the_mentor_gives_the_host_librarys_feedback_once(client, visit):
     assert again["Referrer-Policy"] in ("no-referrer", "strict-origin")
 
 
-def test_host_feedback_waits_for_the_visit_to_end(client, alice):
-    upcoming = support.confirmed_visit(alice, exchange_support.korsholm())
+def test_host_feedback_waits_for_the_visit_to_end(client, alice, host):
+    upcoming = exchange_support.confirmed_visit(alice, host)
 
     response = client.post(
         _host_feedback_path(upcoming), {"how_it_went": "För tidigt.", "would_host_again": "yes"}

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from libraries import public_pages
-from tests.exchange.support import url
 from tests.factories import (
     ExchangeRequestFactory,
     ExpenseClaimFactory,
@@ -16,7 +15,7 @@ from tests.factories import (
     StaffFactory,
     VisitorFeedbackFactory,
 )
-from tests.feedback import support
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +76,8 @@ def _count_all(client, library) -> dict:
     return counts
 
 
-def test_the_pages_make_as_many_queries_for_200_visits_as_for_10(client, grow):
-    client.force_login(support.coordinator())
+def test_the_pages_make_as_many_queries_for_200_visits_as_for_10(client, grow, coordinator):
+    client.force_login(coordinator)
     grow(10)
     _count_all(client, grow.hosts[0])  # warm up: sessions, content types
     few = _count_all(client, grow.hosts[0])

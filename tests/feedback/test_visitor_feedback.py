@@ -5,9 +5,11 @@ import pytest
 from exchange.models import HistoryEntry, State
 from feedback import workflow
 from feedback.models import VisitorFeedback, has_feedback
+from tests import personas
 from tests.exchange import support as exchange_support
-from tests.exchange.support import notifications, sent_to, url
+from tests.exchange.support import notifications, sent_to
 from tests.feedback import support
+from tests.pages import url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_start")]
 
@@ -39,7 +41,7 @@ def test_the_feedback_form_asks_the_few_things_the_programme_needs(client, alice
 def test_feedback_on_someone_elses_visit_is_not_found_and_saves_nothing(
     client, visit, feedback_path
 ):
-    bertil = exchange_support.bertil(visit.host_library)
+    bertil = personas.bertil(visit.host_library)
     client.force_login(bertil)
 
     assert client.get(feedback_path).status_code == 404
@@ -80,8 +82,8 @@ def test_the_workflow_itself_refuses_a_second_feedback(alice, visit):
     assert VisitorFeedback.objects.get().rating == 4
 
 
-def test_feedback_waits_until_the_visit_is_over(client, alice):
-    upcoming = support.confirmed_visit(alice, exchange_support.korsholm())
+def test_feedback_waits_until_the_visit_is_over(client, alice, host):
+    upcoming = exchange_support.confirmed_visit(alice, host)
     client.force_login(alice)
     path = url("feedback:feedback-form", pk=upcoming.pk)
 
@@ -93,9 +95,9 @@ def test_feedback_waits_until_the_visit_is_over(client, alice):
 
 
 def test_a_visit_past_its_last_day_takes_feedback_before_the_hourly_sweep(
-    client, time_machine, alice
+    client, time_machine, alice, host
 ):
-    visit = support.confirmed_visit(alice, exchange_support.korsholm())
+    visit = exchange_support.confirmed_visit(alice, host)
     time_machine.move_to(
         datetime.combine(visit.last_day + timedelta(days=1), support.START.timetz()), tick=False
     )
@@ -151,12 +153,12 @@ def test_no_message_goes_to_the_host_when_the_visitor_writes_none(client, alice,
     assert notifications("feedback_message_to_host") == []
 
 
-def test_a_mentor_who_is_also_the_host_contact_gets_one_message(client, time_machine, alice):
+def test_a_mentor_who_is_also_the_host_contact_gets_one_message(client, time_machine, alice, host):
     visit = support.completed_visit(
         time_machine,
         alice,
-        exchange_support.korsholm(),
-        mentor=exchange_support.mentor(email="sara.sund@korsholm.fi", name="Sara Sund"),
+        host,
+        mentor=personas.mentor(email=personas.HOST.email, name=personas.HOST.name),
     )
     client.force_login(alice)
 
@@ -176,8 +178,8 @@ def test_has_feedback_tells_the_reminders_when_to_stop(client, alice, visit, fee
     assert has_feedback(visit.pk) is True
 
 
-def test_the_exchange_page_offers_feedback_and_the_claim_only_after_the_visit(client, alice):
-    upcoming = support.confirmed_visit(alice, exchange_support.korsholm())
+def test_the_exchange_page_offers_feedback_and_the_claim_only_after_the_visit(client, alice, host):
+    upcoming = exchange_support.confirmed_visit(alice, host)
     client.force_login(alice)
 
     page = client.get(upcoming.get_absolute_url()).content.decode()

@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from libraries.models import AccessibilityFeedback, ContactDetails, Staff
+from libraries.models import AccessibilityFeedback, ContactDetails
 from mail.models import Notification
+from tests import pages
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,34 +18,8 @@ STATEMENT = {"fi": "/fi/saavutettavuus/", "sv": "/sv/tillganglighet/"}
 PRIVACY = {"fi": "/fi/tietosuoja/", "sv": "/sv/dataskydd/"}
 
 
-def _html(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-@pytest.fixture
-def coordinator_contact():
-    return ContactDetails.objects.update_or_create(
-        pk=1,
-        defaults={
-            "name": "Kerttu Koordinaattori",
-            "email": "kerttu@vaasa.fi",
-            "organisation_fi": "Vaasan kaupunginkirjasto",
-            "organisation_sv": "Vasa stadsbibliotek",
-        },
-    )[0]
-
-
-@pytest.fixture
-def coordinator(client, settings):
-    settings.OTP_ADMIN = False
-    person = Staff.objects.create_superuser("kerttu@vaasa.fi", "a-long-admin-password")
-    client.force_login(person)
-    return person
-
-
 def test_statement_follows_the_finnish_model(client, coordinator_contact):
-    html = _html(client.get(STATEMENT["fi"]))
+    html = pages.html(client.get(STATEMENT["fi"]))
 
     assert "<h1>Saavutettavuusseloste</h1>" in html
     assert "(306/2019)" in html
@@ -60,7 +35,7 @@ def test_statement_follows_the_finnish_model(client, coordinator_contact):
 
 
 def test_statement_in_swedish(client, coordinator_contact):
-    html = _html(client.get(STATEMENT["sv"]))
+    html = pages.html(client.get(STATEMENT["sv"]))
 
     assert "<h1>Tillgänglighetsutlåtande</h1>" in html
     assert "lagen om tillhandahållande av digitala tjänster (306/2019)" in html
@@ -100,7 +75,7 @@ def test_feedback_is_stored_and_emailed_to_the_coordinator(client, coordinator_c
     assert f"viimeistään {due:%-d.%-m.%Y}" in message.body_text
     assert f"/admin/libraries/accessibilityfeedback/{feedback.pk}/change/" in message.body_text
     assert "&lt;" not in message.body_text
-    page = _html(client.get(response["Location"]))
+    page = pages.html(client.get(response["Location"]))
     assert "Tack för din respons. Koordinatorn har fått den." in page
 
 
@@ -139,7 +114,7 @@ def test_feedback_needs_a_message_and_a_valid_address_if_one_is_given(client):
 def test_privacy_notice_says_what_is_kept_why_who_sees_it_and_for_how_long(
     client, coordinator_contact
 ):
-    html = _html(client.get(PRIVACY["fi"]))
+    html = pages.html(client.get(PRIVACY["fi"]))
 
     assert "<h1>Tietosuojaseloste</h1>" in html
     assert "Rekisterinpitäjä ja yhteyshenkilö" in html
@@ -153,7 +128,7 @@ def test_privacy_notice_says_what_is_kept_why_who_sees_it_and_for_how_long(
 
 
 def test_privacy_notice_in_swedish(client):
-    html = _html(client.get(PRIVACY["sv"]))
+    html = pages.html(client.get(PRIVACY["sv"]))
 
     assert "<h1>Dataskyddsbeskrivning</h1>" in html
     assert "anonymiseras 24 månader efter att besöket har avslutats" in html
@@ -163,7 +138,7 @@ def test_privacy_notice_in_swedish(client):
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_every_page_links_to_the_statement_and_the_privacy_notice(client, language):
     for page in [f"/{language}/", STATEMENT[language], PRIVACY[language]]:
-        html = _html(client.get(page))
+        html = pages.html(client.get(page))
         footer = html.split("<footer", 1)[1]
         assert f'href="{STATEMENT[language]}"' in footer
         assert f'href="{PRIVACY[language]}"' in footer
@@ -173,7 +148,7 @@ def test_request_form_links_its_privacy_text_to_the_privacy_notice(client):
     visitor = StaffFactory()
     client.force_login(visitor)
 
-    html = _html(client.get("/fi/vaihdot/uusi/"))
+    html = pages.html(client.get("/fi/vaihdot/uusi/"))
 
     assert f'<a href="{PRIVACY["fi"]}">Lue koko tietosuojaseloste.</a>' in html
 
@@ -196,28 +171,28 @@ def test_overdue_means_unanswered_for_14_days():
         assert AccessibilityFeedback.objects.overdue().count() == 2
 
 
-def test_admin_highlights_and_filters_the_feedback_not_answered_in_14_days(client, coordinator):
+def test_admin_highlights_and_filters_the_feedback_not_answered_in_14_days(coordinator_client):
     late = _feedback(15)
     fresh = _feedback(3)
     answered = _feedback(30, answered_at=timezone.now(), answer_note="Vastattu sähköpostilla.")
     base = "/fi/admin/libraries/accessibilityfeedback/"
 
-    html = _html(client.get(base))
+    html = pages.html(coordinator_client.get(base))
     assert html.count('class="overdue"') == 1
     assert "myöhässä" in html
 
-    overdue = _html(client.get(base + "?answer=overdue"))
+    overdue = pages.html(coordinator_client.get(base + "?answer=overdue"))
     assert late.message in overdue
     assert fresh.message not in overdue and answered.message not in overdue
-    waiting = _html(client.get(base + "?answer=waiting"))
+    waiting = pages.html(coordinator_client.get(base + "?answer=waiting"))
     assert late.message in waiting and fresh.message in waiting
     assert answered.message not in waiting
 
 
-def test_coordinator_marks_feedback_answered(client, coordinator):
+def test_coordinator_marks_feedback_answered(coordinator_client):
     late = _feedback(15)
 
-    response = client.post(
+    response = coordinator_client.post(
         "/fi/admin/libraries/accessibilityfeedback/",
         {"action": "mark_answered", "_selected_action": [late.pk]},
     )

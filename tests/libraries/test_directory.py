@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from libraries.models import FocusArea, Library, Municipality
+from tests import pages
 from tests.factories import (
     FocusAreaFactory,
     LibraryFactory,
@@ -19,17 +20,12 @@ pytestmark = pytest.mark.django_db
 def _names(response) -> list[str]:
     """The library names listed on a directory page, in order."""
     return re.findall(
-        r'<h2 class="h5 card-title mb-1"><a href="[^"]+">([^<]+)</a>', _html(response)
+        r'<h2 class="h5 card-title mb-1"><a href="[^"]+">([^<]+)</a>', pages.html(response)
     )
 
 
-def _html(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 def _count_line(response) -> str:
-    return re.search(r'id="library-count">([^<]+)<', _html(response)).group(1)
+    return re.search(r'id="library-count">([^<]+)<', pages.html(response)).group(1)
 
 
 def test_directory_lists_the_libraries_of_all_40_municipalities(client, shipped_libraries):
@@ -56,7 +52,7 @@ def test_swedish_directory_shows_swedish_names_and_the_finnish_one_when_there_is
     assert _count_line(response) == "100 bibliotek"
     # Sorted by the name shown, so Finnish-only names do not all come first.
     assert names.index("Bokbussen Rölli") < names.index("Kohtaamispaikka Huudi")
-    html = _html(response)
+    html = pages.html(response)
     assert '<option value="pohjanmaa">Österbotten</option>' in html
     assert '<option value="mustasaari">Korsholm</option>' in html
 
@@ -172,7 +168,7 @@ def test_free_text_without_matches_says_so(client, shipped_libraries):
 
     assert _names(response) == []
     assert _count_line(response) == "0 kirjastoa"
-    assert "Yksikään kirjasto ei vastaa rajauksia" in _html(response)
+    assert "Yksikään kirjasto ei vastaa rajauksia" in pages.html(response)
 
 
 def test_a_single_match_is_counted_in_the_singular(client, shipped_libraries):
@@ -196,7 +192,7 @@ def test_a_single_match_is_counted_in_the_singular(client, shipped_libraries):
 def test_a_bad_filter_value_gets_a_clear_message_not_an_error(client, shipped_libraries, params):
     response = client.get("/fi/kirjastot/", params)
 
-    html = _html(response)
+    html = pages.html(response)
     assert "Osaa rajauksista ei ymmärretty" in html
     assert "invalid-feedback" in html
     assert "<script>" not in html
@@ -206,7 +202,7 @@ def test_a_bad_filter_value_gets_a_clear_message_not_an_error(client, shipped_li
 def test_a_bad_filter_value_leaves_the_good_ones_working(client, shipped_libraries):
     response = client.get("/sv/bibliotek/", {"region": "lappi", "municipality": "vaasa"})
 
-    html = _html(response)
+    html = pages.html(response)
     assert "Det alternativet finns inte. Välj ett alternativ i listan." in html
     assert len(_names(response)) == Library.objects.filter(municipality__slug="vaasa").count()
 
@@ -219,7 +215,7 @@ def test_the_directory_shows_what_each_library_offers(client):
     )
     library.focus_areas.add(FocusAreaFactory())
 
-    html = _html(client.get("/fi/kirjastot/"))
+    html = pages.html(client.get("/fi/kirjastot/"))
 
     assert "kaksikielinen</span>" in html
     assert "ei ota nyt vierailijoita" in html

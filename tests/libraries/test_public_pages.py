@@ -1,12 +1,11 @@
 """The public pages come from the cache, and every edit the coordinator makes shows at once."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from feedback import workflow as after_visit
 from libraries.models import ContactDetails
+from tests import pages
 from tests.factories import (
     FocusAreaFactory,
     LibraryFactory,
@@ -24,16 +23,6 @@ def vaasa():
     )
 
 
-def _without_token(page: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
-
-
-def _page(client, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 @pytest.mark.parametrize(
     "path",
     [
@@ -47,53 +36,53 @@ def _page(client, path: str) -> str:
 def test_a_page_seen_again_asks_the_database_nothing(
     client, vaasa, path, django_assert_num_queries
 ):
-    first = _page(client, path)
+    first = pages.html(client.get(path))
 
     with django_assert_num_queries(0):
-        again = _page(client, path)
+        again = pages.html(client.get(path))
 
     # The same page, but for the language switch's form token, which is new on each page.
-    assert _without_token(again) == _without_token(first)
+    assert pages.without_csrf(again) == pages.without_csrf(first)
 
 
 def test_a_renamed_library_shows_at_once_on_the_directory_and_its_page(client, vaasa):
-    assert "Vaasan pääkirjasto" in _page(client, "/fi/kirjastot/")
-    assert "Vaasan pääkirjasto" in _page(client, "/fi/kirjastot/vaasan-paakirjasto/")
+    assert "Vaasan pääkirjasto" in pages.html(client.get("/fi/kirjastot/"))
+    assert "Vaasan pääkirjasto" in pages.html(client.get("/fi/kirjastot/vaasan-paakirjasto/"))
 
     vaasa.name_fi = "Vaasan kaupunginkirjasto"
     vaasa.save()
 
-    assert "Vaasan kaupunginkirjasto" in _page(client, "/fi/kirjastot/")
-    page = _page(client, "/fi/kirjastot/vaasan-paakirjasto/")
+    assert "Vaasan kaupunginkirjasto" in pages.html(client.get("/fi/kirjastot/"))
+    page = pages.html(client.get("/fi/kirjastot/vaasan-paakirjasto/"))
     assert "<title>Vaasan kaupunginkirjasto – Kollega</title>" in page
 
 
 def test_a_new_focus_area_shows_at_once(client, vaasa):
-    _page(client, "/fi/kirjastot/vaasan-paakirjasto/")
+    pages.html(client.get("/fi/kirjastot/vaasan-paakirjasto/"))
 
     vaasa.focus_areas.add(FocusAreaFactory(slug="events", name_fi="Tapahtumat"))
 
-    assert "Tapahtumat" in _page(client, "/fi/kirjastot/vaasan-paakirjasto/")
+    assert "Tapahtumat" in pages.html(client.get("/fi/kirjastot/vaasan-paakirjasto/"))
 
 
 def test_the_coordinators_new_contact_shows_at_once_on_the_home_page(client):
-    _page(client, "/fi/")
+    pages.html(client.get("/fi/"))
 
     ContactDetails.objects.create(name="Kerttu Koordinaattori", email="kerttu@vaasa.fi")
 
-    assert "Kerttu Koordinaattori" in _page(client, "/fi/")
+    assert "Kerttu Koordinaattori" in pages.html(client.get("/fi/"))
 
 
 def test_a_published_story_shows_at_once_and_a_withdrawn_one_goes(client, vaasa):
     feedback = VisitorFeedbackFactory(exchange__host_library=vaasa)
     page_path = "/fi/kirjastot/vaasan-paakirjasto/"
-    assert feedback.story not in _page(client, page_path)
+    assert feedback.story not in pages.html(client.get(page_path))
 
     after_visit.publish_story(feedback.pk)
-    assert feedback.story in _page(client, page_path)
+    assert feedback.story in pages.html(client.get(page_path))
 
     after_visit.unpublish_story(feedback.pk)
-    assert feedback.story not in _page(client, page_path)
+    assert feedback.story not in pages.html(client.get(page_path))
 
 
 def test_a_story_withdrawn_in_the_admin_goes_at_once(client, vaasa):
@@ -101,7 +90,7 @@ def test_a_story_withdrawn_in_the_admin_goes_at_once(client, vaasa):
     feedback = VisitorFeedbackFactory(exchange__host_library=vaasa)
     after_visit.publish_story(feedback.pk)
     page_path = "/fi/kirjastot/vaasan-paakirjasto/"
-    assert feedback.story in _page(client, page_path)
+    assert feedback.story in pages.html(client.get(page_path))
 
     client.post(
         reverse("admin:feedback_visitorfeedback_changelist"),
@@ -110,15 +99,15 @@ def test_a_story_withdrawn_in_the_admin_goes_at_once(client, vaasa):
 
     feedback.refresh_from_db()
     assert feedback.published_at is None
-    assert feedback.story not in _page(client, page_path)
+    assert feedback.story not in pages.html(client.get(page_path))
 
 
 def test_each_language_and_each_filter_has_its_own_page(client, vaasa):
     LibraryFactory(name_fi="Kokkolan kirjasto", municipality__region__slug="keski-pohjanmaa")
 
-    finnish = _page(client, "/fi/kirjastot/")
-    swedish = _page(client, "/sv/bibliotek/")
-    filtered = _page(client, "/fi/kirjastot/?q=Vaasan")
+    finnish = pages.html(client.get("/fi/kirjastot/"))
+    swedish = pages.html(client.get("/sv/bibliotek/"))
+    filtered = pages.html(client.get("/fi/kirjastot/?q=Vaasan"))
 
     assert "Vaasan pääkirjasto" in finnish and "Vasa huvudbibliotek" in swedish
     assert "Kokkolan kirjasto" in finnish and "Kokkolan kirjasto" not in filtered
@@ -126,10 +115,10 @@ def test_each_language_and_each_filter_has_its_own_page(client, vaasa):
 
 
 def test_the_signed_in_header_is_drawn_for_each_reader(client, vaasa):
-    anonymous = _page(client, "/fi/kirjastot/vaasan-paakirjasto/")
+    anonymous = pages.html(client.get("/fi/kirjastot/vaasan-paakirjasto/"))
     client.force_login(StaffFactory(name="Liisa Lukija", email="liisa@vaasa.fi"))
 
-    signed_in = _page(client, "/fi/kirjastot/vaasan-paakirjasto/")
+    signed_in = pages.html(client.get("/fi/kirjastot/vaasan-paakirjasto/"))
 
     assert "Kirjaudu ulos" in signed_in and "Kirjaudu ulos" not in anonymous
 
@@ -140,4 +129,6 @@ def test_an_unknown_library_is_not_found_every_time(client, vaasa):
 
     LibraryFactory(slug="ei-ole", name_fi="Uusi kirjasto")
 
-    assert "Uusi kirjasto" in _page(client, reverse("libraries:library-detail", args=["ei-ole"]))
+    assert "Uusi kirjasto" in pages.html(
+        client.get(reverse("libraries:library-detail", args=["ei-ole"]))
+    )

@@ -1,1 +1,3 @@
-from tests.feedback.conftest import alice, at_start, private_media, visit  # noqa: F401
+"""The after-visit fixtures serve the privacy tests too: a visit has receipts to delete."""
+
+from tests.feedback.conftest import at_start, private_media, visit  # noqa: F401

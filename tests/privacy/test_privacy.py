@@ -35,9 +35,9 @@ from libraries.models import AccessibilityFeedback, SignInLink, Staff
 from mail.models import Notification
 from privacy import retention
 from tests.exchange import support as exchange_support
-from tests.exchange.support import url
 from tests.factories import StaffFactory
 from tests.feedback import support
+from tests.pages import url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_start")]
 
@@ -67,21 +67,13 @@ MONTH = timedelta(days=31)
 
 
 @pytest.fixture
-def kerttu():
-    return support.coordinator()
-
-
-@pytest.fixture
-def scene(time_machine, client, alice, kerttu):
+def scene(time_machine, client, alice, host, coordinator):
     """The visit and everything after it, and the declined second visit."""
-    korsholm = exchange_support.korsholm()
-    declined = exchange_support.submitted(
-        alice, korsholm, first_day=exchange_support.weekday_ahead(60)
-    )
+    declined = exchange_support.submitted(alice, host, first_day=exchange_support.weekday_ahead(60))
     home = exchange_support.pending(declined, "home")
     workflow.decline(home.pk, version=home.version, reason="Budjetti on jo käytetty.")
 
-    visit = support.completed_visit(time_machine, alice, korsholm)
+    visit = support.completed_visit(time_machine, alice, host)
     client.force_login(alice)
     response = client.post(url("feedback:feedback-form", pk=visit.pk), support.feedback_form())
     assert response.status_code == 302
@@ -103,16 +95,16 @@ def scene(time_machine, client, alice, kerttu):
     feedback = VisitorFeedback.objects.get(exchange=visit)
     after_visit.publish_story(feedback.pk)
     claim = ExpenseClaim.objects.get(exchange=visit)
-    after_visit.approve_claim(claim.pk, by=kerttu)
-    after_visit.mark_claim_paid(claim.pk, by=kerttu)
+    after_visit.approve_claim(claim.pk, by=coordinator)
+    after_visit.mark_claim_paid(claim.pk, by=coordinator)
     LogEntry.objects.log_actions(
-        user_id=kerttu.pk,
+        user_id=coordinator.pk,
         queryset=[claim.receipts.get()],
         action_flag=CHANGE,
         single_object=True,
     )
     LogEntry.objects.log_actions(
-        user_id=kerttu.pk,
+        user_id=coordinator.pk,
         queryset=[visit],
         action_flag=CHANGE,
         change_message="Alice Aalto asked to correct the kilometres.",
@@ -225,8 +217,8 @@ def test_the_period_is_a_setting(time_machine, settings, scene):
     assert retention.run().exchanges == 2
 
 
-def test_a_visit_completed_without_feedback_counts_from_its_last_day(time_machine, alice):
-    visit = support.completed_visit(time_machine, alice, exchange_support.korsholm())
+def test_a_visit_completed_without_feedback_counts_from_its_last_day(time_machine, alice, host):
+    visit = support.completed_visit(time_machine, alice, host)
     time_machine.move_to(support.START + 23 * MONTH, tick=False)
     assert retention.run().exchanges == 0
 
@@ -236,8 +228,8 @@ def test_a_visit_completed_without_feedback_counts_from_its_last_day(time_machin
     assert visit.mentor_email == "" and visit.expectations == ""
 
 
-def test_a_draft_never_sent_counts_from_when_it_was_last_saved(time_machine, alice):
-    draft = exchange_support.draft(alice, exchange_support.korsholm())
+def test_a_draft_never_sent_counts_from_when_it_was_last_saved(time_machine, alice, host):
+    draft = exchange_support.draft(alice, host)
     time_machine.move_to(support.START + 23 * MONTH, tick=False)
     assert retention.run().exchanges == 0
 
@@ -250,8 +242,8 @@ def test_a_draft_never_sent_counts_from_when_it_was_last_saved(time_machine, ali
     assert draft.expectations == "" and draft.state == State.DRAFT
 
 
-def test_an_unsettled_claim_keeps_its_visit(time_machine, client, alice):
-    visit = support.completed_visit(time_machine, alice, exchange_support.korsholm())
+def test_an_unsettled_claim_keeps_its_visit(time_machine, client, alice, host):
+    visit = support.completed_visit(time_machine, alice, host)
     client.force_login(alice)
     client.post(url("feedback:feedback-form", pk=visit.pk), support.feedback_form())
     client.post(
@@ -393,8 +385,8 @@ def _page(client, email: str):
     return client.get("/fi/admin/privacy/personaldata/", {"email": email})
 
 
-def test_the_coordinator_sees_what_kollega_holds_about_a_person(client, scene, kerttu):
-    client.force_login(kerttu)
+def test_the_coordinator_sees_what_kollega_holds_about_a_person(client, scene, coordinator):
+    client.force_login(coordinator)
 
     page = _page(client, "ALICE@seinajoki.fi").content.decode()
 
@@ -403,9 +395,9 @@ def test_the_coordinator_sees_what_kollega_holds_about_a_person(client, scene, k
     assert "Poista henkilötiedot" in page
 
 
-def test_the_export_holds_everything_about_the_visitor(client, scene, kerttu):
+def test_the_export_holds_everything_about_the_visitor(client, scene, coordinator):
     visit, declined = scene
-    client.force_login(kerttu)
+    client.force_login(coordinator)
 
     response = client.get("/fi/admin/privacy/personaldata/export/", {"email": "alice@seinajoki.fi"})
 
@@ -426,8 +418,8 @@ def test_the_export_holds_everything_about_the_visitor(client, scene, kerttu):
     assert {"submitted", "confirmed", "declined"} <= {m["kind"] for m in data["emails_sent"]}
 
 
-def test_a_supervisors_export_holds_their_part_not_the_visitors_texts(client, scene, kerttu):
-    client.force_login(kerttu)
+def test_a_supervisors_export_holds_their_part_not_the_visitors_texts(client, scene, coordinator):
+    client.force_login(coordinator)
 
     response = client.get("/fi/admin/privacy/personaldata/export/", {"email": "eeva@seinajoki.fi"})
 
@@ -444,8 +436,8 @@ def test_a_supervisors_export_holds_their_part_not_the_visitors_texts(client, sc
     assert {m["recipient"] for m in data["emails_sent"]} == {"eeva@seinajoki.fi"}
 
 
-def test_erasure_needs_the_box_ticked_and_changes_nothing_without(client, scene, kerttu):
-    client.force_login(kerttu)
+def test_erasure_needs_the_box_ticked_and_changes_nothing_without(client, scene, coordinator):
+    client.force_login(coordinator)
     before = _stored_text()
 
     response = client.post(
@@ -457,11 +449,11 @@ def test_erasure_needs_the_box_ticked_and_changes_nothing_without(client, scene,
 
 
 def test_erasing_the_visitor_removes_her_data_everywhere_and_keeps_the_figures(
-    client, scene, kerttu, private_media, django_capture_on_commit_callbacks
+    client, scene, coordinator, private_media, django_capture_on_commit_callbacks
 ):
     visit, declined = scene
     figures = _figures()
-    client.force_login(kerttu)
+    client.force_login(coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -480,14 +472,14 @@ def test_erasing_the_visitor_removes_her_data_everywhere_and_keeps_the_figures(
     alice = Staff.objects.get(pk=visit.visitor_id)
     assert not alice.is_active and alice.anonymised_at is not None
     # The coordinator's own log says who erased, without saying whose data it was.
-    entry = LogEntry.objects.filter(user=kerttu).latest("action_time")
+    entry = LogEntry.objects.filter(user=coordinator).latest("action_time")
     assert "Alice" not in entry.object_repr
     assert client.get(url("feedback:experiences")).content.decode().count(STORY) == 0
 
 
-def test_erasing_a_supervisor_keeps_the_visitors_own_data(client, scene, kerttu):
+def test_erasing_a_supervisor_keeps_the_visitors_own_data(client, scene, coordinator):
     visit, declined = scene
-    client.force_login(kerttu)
+    client.force_login(coordinator)
 
     client.post(
         "/fi/admin/privacy/personaldata/erase/",
@@ -505,9 +497,9 @@ def test_erasing_a_supervisor_keeps_the_visitors_own_data(client, scene, kerttu)
     assert Staff.objects.get(email="alice@seinajoki.fi").supervisor_email == ""
 
 
-def test_erasure_waits_while_an_exchange_is_in_progress(client, alice, kerttu):
-    exchange = exchange_support.submitted(alice, exchange_support.korsholm())
-    client.force_login(kerttu)
+def test_erasure_waits_while_an_exchange_is_in_progress(client, alice, coordinator, host):
+    exchange = exchange_support.submitted(alice, host)
+    client.force_login(coordinator)
     before = _stored_text()
 
     response = client.post(
@@ -522,9 +514,8 @@ def test_erasure_waits_while_an_exchange_is_in_progress(client, alice, kerttu):
     assert _stored_text() == before
 
 
-def test_a_librarys_contact_is_not_erased_before_another_is_named(client, kerttu):
-    exchange_support.korsholm()
-    client.force_login(kerttu)
+def test_a_librarys_contact_is_not_erased_before_another_is_named(client, coordinator, host):
+    client.force_login(coordinator)
 
     page = _page(client, "sara.sund@korsholm.fi").content.decode()
 
@@ -533,9 +524,9 @@ def test_a_librarys_contact_is_not_erased_before_another_is_named(client, kerttu
     assert "Poista henkilötiedot" not in page
 
 
-def test_the_staff_list_action_opens_the_persons_page(client, scene, kerttu):
+def test_the_staff_list_action_opens_the_persons_page(client, scene, coordinator):
     alice = Staff.objects.get(email="alice@seinajoki.fi")
-    client.force_login(kerttu)
+    client.force_login(coordinator)
 
     response = client.post(
         "/fi/admin/libraries/staff/",
@@ -548,9 +539,9 @@ def test_the_staff_list_action_opens_the_persons_page(client, scene, kerttu):
     )
 
 
-def test_the_staff_list_action_downloads_one_persons_data(client, scene, kerttu):
+def test_the_staff_list_action_downloads_one_persons_data(client, scene, coordinator):
     alice = Staff.objects.get(email="alice@seinajoki.fi")
-    client.force_login(kerttu)
+    client.force_login(coordinator)
 
     response = client.post(
         "/fi/admin/libraries/staff/",
@@ -561,13 +552,13 @@ def test_the_staff_list_action_downloads_one_persons_data(client, scene, kerttu)
     assert json.loads(response.content)["account"]["email"] == "alice@seinajoki.fi"
 
 
-def test_the_staff_list_actions_want_exactly_one_person(client, scene, kerttu):
+def test_the_staff_list_actions_want_exactly_one_person(client, scene, coordinator):
     people = Staff.objects.filter(is_staff=False).values_list("pk", flat=True)
-    client.force_login(kerttu)
+    client.force_login(coordinator)
 
     response = client.post(
         "/fi/admin/libraries/staff/",
-        {"action": "export_personal_data", "_selected_action": list(people) + [kerttu.pk]},
+        {"action": "export_personal_data", "_selected_action": list(people) + [coordinator.pk]},
         follow=True,
     )
 
@@ -600,8 +591,8 @@ def test_the_coordinator_group_may_answer_requests_and_accessibility_feedback():
     "email",
     ["not-an-address", "alice@seinajoki.fi\x00", "a" * 100_000 + "@seinajoki.fi", ""],
 )
-def test_a_bad_address_gets_a_clear_answer_and_erases_nothing(client, scene, kerttu, email):
-    client.force_login(kerttu)
+def test_a_bad_address_gets_a_clear_answer_and_erases_nothing(client, scene, coordinator, email):
+    client.force_login(coordinator)
     before = _stored_text()
 
     response = client.post(
@@ -614,9 +605,9 @@ def test_a_bad_address_gets_a_clear_answer_and_erases_nothing(client, scene, ker
     assert _page(client, email).status_code == 200
 
 
-def test_the_page_opens_no_account_of_its_own(client, scene, kerttu):
+def test_the_page_opens_no_account_of_its_own(client, scene, coordinator):
     alice = Staff.objects.get(email="alice@seinajoki.fi")
-    client.force_login(kerttu)
+    client.force_login(coordinator)
 
     for path in ["change", "history", "delete"]:
         response = client.get(f"/fi/admin/privacy/personaldata/{alice.pk}/{path}/")

@@ -1,42 +1,42 @@
 """The coordinator's admin: lockout after wrong passwords, and a one-time code in production."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from libraries.models import Staff
+from mail.models import Notification
+from tests import personas
+from tests.pages import link_in, url
 from tests.security.support import assert_strict_policy
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-admin-password"
+PASSWORD = personas.COORDINATOR_PASSWORD
 
 
-@pytest.fixture
-def coordinator():
-    return Staff.objects.create_superuser("coordinator@vaasa.fi", PASSWORD)
-
-
-def admin_url(name: str = "admin:login", language: str = "fi") -> str:
-    with translation.override(language):
-        return reverse(name)
-
-
-def sign_in(client, password: str, language: str = "fi", **fields):
-    data = {"username": "coordinator@vaasa.fi", "password": password, **fields}
-    return client.post(admin_url("admin:login", language), data)
+def sign_in(
+    client,
+    password: str,
+    language: str = "fi",
+    username: str = personas.COORDINATOR.email,
+    **fields,
+):
+    """Someone, the coordinator unless told, types an address and a password into the admin."""
+    data = {"username": username, "password": password, **fields}
+    return client.post(url("admin:login", language), data)
 
 
 def test_the_right_password_opens_the_admin(client, coordinator):
     response = sign_in(client, PASSWORD)
     assert response.status_code == 302
-    assert client.get(admin_url("admin:index")).status_code == 200
+    assert client.get(url("admin:index")).status_code == 200
 
 
 def test_repeated_wrong_passwords_lock_the_coordinator_out(client, coordinator, settings):
@@ -57,7 +57,7 @@ def test_repeated_wrong_passwords_lock_the_coordinator_out(client, coordinator, 
     response = sign_in(client, PASSWORD)
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert client.get(admin_url("admin:index")).status_code == 302
+    assert client.get(url("admin:index")).status_code == 302
 
 
 def test_the_lockout_holds_from_another_address_and_speaks_swedish(client, coordinator, settings):
@@ -66,8 +66,8 @@ def test_the_lockout_holds_from_another_address_and_speaks_swedish(client, coord
         sign_in(client, "wrong-password", "sv")
 
     response = client.post(
-        admin_url("admin:login", "sv"),
-        {"username": "coordinator@vaasa.fi", "password": PASSWORD},
+        url("admin:login", "sv"),
+        {"username": personas.COORDINATOR.email, "password": PASSWORD},
         REMOTE_ADDR="192.0.2.44",
     )
 
@@ -81,11 +81,19 @@ def test_the_lockout_ends_after_the_cool_off(client, coordinator, settings, time
     settings.AXES_FAILURE_LIMIT = 2
     for _ in range(2):
         sign_in(client, "wrong-password")
+    locked_at = timezone.now()
     assert sign_in(client, PASSWORD).status_code == 429
 
-    time_machine.move_to(timezone.now() + settings.AXES_COOLOFF_TIME * 1.5)
+    almost = locked_at + settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+    time_machine.move_to(almost)
+    assert sign_in(client, PASSWORD).status_code == 429
+    assert client.get(url("admin:index")).status_code == 302
 
+    # As the lockout page says, the wait counts from the last try.
+    time_machine.move_to(almost + settings.AXES_COOLOFF_TIME + timedelta(minutes=1))
     assert sign_in(client, PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(coordinator.pk)
+    assert client.get(url("admin:index")).status_code == 200
 
 
 def test_a_successful_sign_in_forgets_earlier_mistakes(client, coordinator, settings):
@@ -96,13 +104,45 @@ def test_a_successful_sign_in_forgets_earlier_mistakes(client, coordinator, sett
     assert AccessAttempt.objects.count() == 0
 
 
-def test_passwordless_sign_in_pages_are_not_affected_by_the_admin_lockout(
-    client, coordinator, settings
+def test_a_librarian_signs_in_by_email_link_while_the_admin_is_locked(
+    client, coordinator, alice, settings, django_capture_on_commit_callbacks
+):
+    """The lockout guards the admin's password form, and only it: a librarian at the same
+    computer still gets her link and signs in with it."""
+    settings.AXES_FAILURE_LIMIT = 1
+    sign_in(client, "wrong-password")
+    # The lockout is real: even the right password is refused.
+    assert sign_in(client, PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+    assert client.get(url("accounts:sign-in")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(url("accounts:sign-in"), {"email": alice.email})
+    assert asked.status_code == 302
+    signed_in = client.post(link_in(Notification.objects.get(kind="sign_in")))
+
+    assert signed_in.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="django-axes resets failures by each lockout parameter on any successful sign-in, "
+    "so a sign-in by email link from the same address clears the coordinator's lockout",
+)
+def test_someone_elses_sign_in_from_the_same_computer_does_not_lift_the_lockout(
+    client, coordinator, alice, settings, django_capture_on_commit_callbacks
 ):
     settings.AXES_FAILURE_LIMIT = 1
     sign_in(client, "wrong-password")
-    response = client.get(admin_url("accounts:sign-in"))
-    assert response.status_code == 200
+    assert sign_in(client, PASSWORD).status_code == 429
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("accounts:sign-in"), {"email": alice.email})
+    client.post(link_in(Notification.objects.get(kind="sign_in")))
+    client.logout()
+
+    assert sign_in(client, PASSWORD).status_code == 429
 
 
 # Two-factor sign-in (OTP_ADMIN, on in production).
@@ -132,15 +172,15 @@ def test_with_otp_a_password_alone_does_not_open_the_admin(client, phone, otp_on
     page = response.content.decode()
     assert "Anna todennussovelluksesi näyttämä kertakäyttökoodi." in page
     assert "Kertakäyttökoodi" in page
-    assert client.get(admin_url("admin:index")).status_code == 302
+    assert client.get(url("admin:index")).status_code == 302
 
 
 def test_with_otp_a_session_without_the_code_is_sent_to_sign_in(client, coordinator, otp_on):
     """Signed in by email link, say: staff, but not verified by a device."""
     client.force_login(coordinator)
-    response = client.get(admin_url("admin:index"))
+    response = client.get(url("admin:index"))
     assert response.status_code == 302
-    assert response["Location"].startswith(admin_url("admin:login"))
+    assert response["Location"].startswith(url("admin:login"))
 
 
 def test_with_otp_a_wrong_code_does_not_open_the_admin(client, phone, otp_on):
@@ -151,7 +191,7 @@ def test_with_otp_a_wrong_code_does_not_open_the_admin(client, phone, otp_on):
 
     assert response.status_code == 200
     assert "Kertakäyttökoodi ei ole oikein." in response.content.decode()
-    assert client.get(admin_url("admin:index")).status_code == 302
+    assert client.get(url("admin:index")).status_code == 302
 
 
 def test_with_otp_the_password_and_the_code_open_the_admin(client, phone, otp_on):
@@ -160,7 +200,7 @@ def test_with_otp_the_password_and_the_code_open_the_admin(client, phone, otp_on
     )
 
     assert response.status_code == 302
-    assert client.get(admin_url("admin:index")).status_code == 200
+    assert client.get(url("admin:index")).status_code == 200
 
 
 def test_with_otp_a_static_token_from_the_command_line_opens_the_admin_once(
@@ -172,28 +212,38 @@ def test_with_otp_a_static_token_from_the_command_line_opens_the_admin_once(
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("addstatictoken", "coordinator@vaasa.fi", stdout=out)
+    call_command("addstatictoken", personas.COORDINATOR.email, stdout=out)
     token = out.getvalue().strip()
     device = StaticDevice.objects.get(user=coordinator)
 
     response = sign_in(client, PASSWORD, otp_device=device.persistent_id, otp_token=token)
     assert response.status_code == 302
-    assert client.get(admin_url("admin:index")).status_code == 200
+    assert client.get(url("admin:index")).status_code == 200
 
     client.logout()
     response = sign_in(client, PASSWORD, otp_device=device.persistent_id, otp_token=token)
     assert response.status_code == 200
 
 
-def test_with_otp_the_coordinator_can_add_a_phone_and_see_its_qr_code(client, coordinator, otp_on):
+def test_with_otp_a_phone_is_added_for_the_coordinator_and_shows_its_qr_code(
+    client, coordinator, admin_user, otp_on
+):
+    """The Coordinator group has no rights on devices: the site's administrator (a superuser)
+    adds the coordinator's phone, and she signs in with it."""
     from io import StringIO
 
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("addstatictoken", "coordinator@vaasa.fi", stdout=out)
-    device = StaticDevice.objects.get(user=coordinator)
-    sign_in(client, PASSWORD, otp_device=device.persistent_id, otp_token=out.getvalue().strip())
+    call_command("addstatictoken", admin_user.email, stdout=out)
+    device = StaticDevice.objects.get(user=admin_user)
+    sign_in(
+        client,
+        "password",
+        username=admin_user.email,
+        otp_device=device.persistent_id,
+        otp_token=out.getvalue().strip(),
+    )
 
     response = client.post(
         reverse("admin:otp_totp_totpdevice_add"),
@@ -225,4 +275,4 @@ def test_with_otp_the_coordinator_can_add_a_phone_and_see_its_qr_code(client, co
 def test_without_otp_the_admin_signs_in_with_the_password_alone(client, coordinator, settings):
     settings.OTP_ADMIN = False
     assert sign_in(client, PASSWORD).status_code == 302
-    assert client.get(admin_url("admin:index")).status_code == 200
+    assert client.get(url("admin:index")).status_code == 200

@@ -93,12 +93,10 @@ def assert_valid_or_explained(form: forms.BaseForm) -> None:
 
 
 @pytest.fixture
-def world():
+def world(alice, home, host):
     """Alice at Seinäjoki, Korsholm as host, and the rows the forms offer as choices."""
-    home, host = support.seinajoki(), support.korsholm()
     NetworkFactory()
     FocusAreaFactory()
-    alice = support.alice(home)
     exchange = support.submitted(
         alice,
         host,

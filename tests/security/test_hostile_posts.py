@@ -9,7 +9,6 @@ valid request to it looks like.
 import json
 import secrets
 from datetime import timedelta
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
@@ -22,8 +21,9 @@ from django.utils import timezone, translation
 from exchange import links, workflow
 from exchange.models import ExchangeRequest
 from libraries import signin
-from libraries.models import SignInLink, Staff
+from libraries.models import SignInLink
 from mail.models import Notification
+from tests import pages, personas
 from tests.exchange import support
 from tests.factories import ExchangeRequestFactory
 
@@ -36,7 +36,6 @@ SKIPPED_NAMESPACES = {"admin"}
 # which is what the lockout counts.
 RECORDS_OF_REFUSALS = {"axes.AccessAttempt"}
 SIGNED_OUT = {"accounts:sign-in", "accounts:sign-in-link", "admin:login"}
-PASSWORD = "a-long-admin-password"
 
 
 def _endpoints(patterns=None, namespace: str = "") -> list[str]:
@@ -55,12 +54,9 @@ ENDPOINTS = [*_endpoints(), "admin:login"]
 
 
 @pytest.fixture
-def world(settings):
+def world(settings, alice, host, coordinator):
     """Alice and her requests in every state a POST can act on, and the links people get."""
     settings.RATELIMIT_ENABLE = False
-    home, host = support.seinajoki(), support.korsholm()
-    alice = support.alice(home)
-    Staff.objects.create_superuser("coordinator@vaasa.fi", PASSWORD)
 
     def days(offset: int) -> dict:
         first = support.weekday_ahead(offset)
@@ -73,7 +69,7 @@ def world(settings):
     workflow.propose_dates(
         host_approval.pk,
         version=host_approval.version,
-        mentor=support.mentor(),
+        mentor=personas.mentor(),
         **days(75),
     )
     completed = ExchangeRequestFactory(
@@ -170,52 +166,19 @@ def valid_body(name: str, world: dict) -> dict | None:
         "exchange:dates-accept": {},
         "exchange:dates-refuse": {"reason": "Ne päivät eivät sovi."},
         "exchange:approval-link": {"action": "decline", "decline-reason": "Ei nyt."},
-        "admin:login": {"username": "coordinator@vaasa.fi", "password": PASSWORD},
+        "admin:login": {
+            "username": personas.COORDINATOR.email,
+            "password": personas.COORDINATOR_PASSWORD,
+        },
     }
     return bodies.get(name)
-
-
-class _FormFields(HTMLParser):
-    """The names and first values a browser would send from the page's forms."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[str, str] = {}
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        name = attributes.get("name")
-        if not name or name == "csrfmiddlewaretoken":
-            return
-        if tag == "input":
-            kind = attributes.get("type", "text")
-            if kind in ("radio", "checkbox") and "checked" not in attributes:
-                self.values.setdefault(name, "")
-            elif kind not in ("submit", "button", "file"):
-                self.values[name] = attributes.get("value") or ""
-        elif tag == "select":
-            self.values.setdefault(name, "")
-        elif tag == "textarea":
-            self._textarea = name
-            self.values.setdefault(name, "")
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.values[self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
 
 
 def form_fields(client: Client, path: str) -> dict[str, str]:
     response = client.get(path)
     if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
         return {}
-    parser = _FormFields()
-    parser.feed(response.content.decode())
-    return parser.values
+    return pages.form_fields(response.content.decode())
 
 
 def _text(value) -> str:

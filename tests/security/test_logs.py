@@ -70,9 +70,8 @@ def test_the_filter_scrubs_the_traceback_too():
 
 
 @pytest.mark.django_db
-def test_a_stale_decision_link_logs_no_token_and_no_address(client):
-    home, host = support.seinajoki(), support.korsholm()
-    exchange = support.submitted(support.alice(home), host)
+def test_a_stale_decision_link_logs_no_token_and_no_address(client, alice, host):
+    exchange = support.submitted(alice, host)
     token = links.approval_token(support.pending(exchange, "home"))
     path = reverse("exchange:approval-link", args=[token + "x"])
 
@@ -88,9 +87,8 @@ def test_a_stale_decision_link_logs_no_token_and_no_address(client):
 
 @pytest.mark.django_db
 def test_sending_messages_logs_one_line_each_with_ids_only(
-    client, django_capture_on_commit_callbacks
+    client, home, django_capture_on_commit_callbacks
 ):
-    support.seinajoki()
     with console_log() as log, django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:sign-in"), {"email": "alice@seinajoki.fi"})
 

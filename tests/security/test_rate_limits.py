@@ -1,14 +1,13 @@
 """Rate limits: over the limit a request gets the 429 page in its language and changes nothing."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from exchange import links
 from exchange.models import Approval, HistoryEntry
 from libraries.models import SignInLink
 from mail.models import Notification
 from tests.exchange import support
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 
@@ -27,21 +26,11 @@ def limits(settings):
     return settings.RATE_LIMITS
 
 
-@pytest.fixture
-def library():
-    return support.seinajoki()
-
-
-def url(name: str, language: str = "fi", args=None) -> str:
-    with translation.override(language):
-        return reverse(name, args=args)
-
-
 def sign_in(client, email: str, language: str = "fi", **extra):
     return client.post(url("accounts:sign-in", language), {"email": email}, **extra)
 
 
-def test_sign_in_requests_for_one_address_stop_at_the_limit(client, library, limits):
+def test_sign_in_requests_for_one_address_stop_at_the_limit(client, home, limits):
     limits["sign-in-ip"] = "10/h"
     assert sign_in(client, "alice@seinajoki.fi").status_code == 302
     assert sign_in(client, "Alice@Seinajoki.fi ").status_code == 302
@@ -60,7 +49,7 @@ def test_sign_in_requests_for_one_address_stop_at_the_limit(client, library, lim
     assert sign_in(client, "bertil@seinajoki.fi").status_code == 302
 
 
-def test_sign_in_requests_from_one_address_stop_at_the_limit_in_swedish(client, library, limits):
+def test_sign_in_requests_from_one_address_stop_at_the_limit_in_swedish(client, home, limits):
     for name in ["anna", "berit", "cecilia"]:
         assert sign_in(client, f"{name}@seinajoki.fi", "sv").status_code == 302
     links_before = SignInLink.objects.count()
@@ -76,13 +65,13 @@ def test_sign_in_requests_from_one_address_stop_at_the_limit_in_swedish(client, 
     assert sign_in(client, "doris@seinajoki.fi", "sv", REMOTE_ADDR="10.1.2.3").status_code == 302
 
 
-def test_showing_the_sign_in_form_is_not_limited(client, library, limits):
+def test_showing_the_sign_in_form_is_not_limited(client, home, limits):
     for _ in range(5):
         assert client.get(url("accounts:sign-in")).status_code == 200
 
 
 def test_the_silent_cap_on_links_per_address_still_holds_below_the_rate_limit(
-    client, library, settings
+    client, home, settings
 ):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sign-in-address": "100/h"}
     for _ in range(7):
@@ -90,21 +79,20 @@ def test_the_silent_cap_on_links_per_address_still_holds_below_the_rate_limit(
     assert SignInLink.objects.filter(email="alice@seinajoki.fi").count() == 5
 
 
-def test_opening_sign_in_links_stops_at_the_limit(client, library, limits):
+def test_opening_sign_in_links_stops_at_the_limit(client, home, limits):
     for _ in range(2):
-        client.post(url("accounts:sign-in-link", args=["no-such-token"]))
+        client.post(url("accounts:sign-in-link", "fi", "no-such-token"))
 
-    response = client.post(url("accounts:sign-in-link", args=["no-such-token"]))
+    response = client.post(url("accounts:sign-in-link", "fi", "no-such-token"))
 
     assert response.status_code == 429
     assert "Liian monta yritystä" in response.content.decode()
 
 
-def test_decisions_stop_at_the_limit_and_change_nothing(client, library, limits):
-    alice = support.alice(library)
-    exchange = support.submitted(alice, support.korsholm())
+def test_decisions_stop_at_the_limit_and_change_nothing(client, alice, host, limits):
+    exchange = support.submitted(alice, host)
     approval = support.pending(exchange, "home")
-    path = url("exchange:approval-link", args=[links.approval_token(approval)])
+    path = url("exchange:approval-link", "fi", links.approval_token(approval))
     # Two attempts without a reason: the form says what is missing.
     for _ in range(2):
         assert client.post(path, {"action": "decline"}).status_code == 400
@@ -122,7 +110,7 @@ def test_decisions_stop_at_the_limit_and_change_nothing(client, library, limits)
     assert client.get(path).status_code == 200
 
 
-def test_directory_searches_stop_at_the_limit(client, library, limits):
+def test_directory_searches_stop_at_the_limit(client, home, limits):
     for _ in range(3):
         assert client.get(url("libraries:directory"), {"q": "seinä"}).status_code == 200
     response = client.get(url("libraries:directory"), {"q": "seinä"})
@@ -131,7 +119,7 @@ def test_directory_searches_stop_at_the_limit(client, library, limits):
 
 
 def test_behind_the_proxy_each_visitor_is_counted_by_the_forwarded_address(
-    client, library, limits, settings
+    client, home, limits, settings
 ):
     settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     for name in ["anna", "berit", "cecilia"]:
@@ -140,7 +128,7 @@ def test_behind_the_proxy_each_visitor_is_counted_by_the_forwarded_address(
     assert sign_in(client, "doris@seinajoki.fi", HTTP_X_REAL_IP="192.0.2.11").status_code == 302
 
 
-def test_a_forged_address_header_falls_back_to_the_connection(client, library, limits, settings):
+def test_a_forged_address_header_falls_back_to_the_connection(client, home, limits, settings):
     settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     for name in ["anna", "berit", "cecilia"]:
         sign_in(client, f"{name}@seinajoki.fi", HTTP_X_REAL_IP="not an address\r\nX: y")
@@ -148,7 +136,7 @@ def test_a_forged_address_header_falls_back_to_the_connection(client, library, l
     assert response.status_code == 429
 
 
-def test_limits_can_be_switched_off(client, library, limits, settings):
+def test_limits_can_be_switched_off(client, home, limits, settings):
     settings.RATELIMIT_ENABLE = False
     for name in ["anna", "berit", "cecilia", "doris", "eeva"]:
         assert sign_in(client, f"{name}@seinajoki.fi").status_code == 302
