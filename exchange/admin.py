@@ -19,7 +19,7 @@ from web.admin_site import ShownOnly
 
 from . import workflow
 from .forms import CancelForm
-from .models import Approval, ExchangeRequest, HistoryEntry, State
+from .models import MENTOR_FIELDS, Approval, ExchangeRequest, HistoryEntry, State
 
 # Set by the workflow, or copied into the request when it moves on: never edited by hand.
 WORKFLOW_FIELDS = [
@@ -37,13 +37,7 @@ WORKFLOW_FIELDS = [
     "host_contact_language",
     "proposed_first_day",
     "proposed_last_day",
-    "mentor_name",
-    "mentor_email",
-    "mentor_phone",
-    "mentor_language",
-    "meeting_place",
-    "meeting_time",
-    "programme_notes",
+    *MENTOR_FIELDS,
     "return_visitor_name",
     "return_visitor_email",
     "return_visitor_language",

@@ -58,9 +58,15 @@ def _exchange_for_page(exchange_id: int) -> ExchangeRequest:
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@private_link_page
-@rate_limit("decision")
+def answered_through_a_link(view):
+    """A page behind an emailed link that takes an answer: GET shows, only POST acts; private
+    headers, and the answers' rate limit."""
+    return require_http_methods(["GET", "HEAD", "POST"])(
+        private_link_page(rate_limit("decision")(view))
+    )
+
+
+@answered_through_a_link
 def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         data = links.read_approval_token(token)

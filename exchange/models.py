@@ -42,6 +42,18 @@ DAY_HOLDING_STATES = [state for state in OPEN_STATES if state != State.DRAFT]
 TAKEN_PLACE_STATES = [State.COMPLETED, State.CLOSED]
 
 
+# What the host names when answering: the workplace mentor and the first day's practicalities.
+MENTOR_FIELDS = [
+    "mentor_name",
+    "mentor_email",
+    "mentor_phone",
+    "mentor_language",
+    "meeting_place",
+    "meeting_time",
+    "programme_notes",
+]
+
+
 @dataclass
 class ReturnVisit:
     """Who comes back in a reciprocal exchange, and when (named by the host)."""

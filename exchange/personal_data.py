@@ -5,7 +5,14 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from web.personal_data import PersonalData, as_row, blank, blank_log_entries, email_q
+from web.personal_data import (
+    PersonalData,
+    as_row,
+    blank,
+    blank_log_entries,
+    email_q,
+    numbers,
+)
 
 from . import workflow
 from .models import OPEN_STATES, Approval, ExchangeRequest, HistoryEntry, State
@@ -137,17 +144,12 @@ class Exchanges(PersonalData):
         return item
 
     def erasure_obstacles(self, email: str, person, visit_ids) -> list[str]:
-        open_ids = sorted(
-            ExchangeRequest.objects.filter(pk__in=visit_ids, state__in=OPEN_STATES).values_list(
-                "pk", flat=True
-            )
-        )
-        if not open_ids:
-            return []
-        return [
-            _("Exchanges in progress: %(ids)s. Finish or cancel them first.")
-            % {"ids": ", ".join(f"#{pk}" for pk in open_ids)}
-        ]
+        in_progress = ExchangeRequest.objects.filter(pk__in=visit_ids, state__in=OPEN_STATES)
+        if ids := numbers(in_progress.values_list("pk", flat=True)):
+            return [
+                _("Exchanges in progress: %(ids)s. Finish or cancel them first.") % {"ids": ids}
+            ]
+        return []
 
     def erase_mentions(self, visit: ExchangeRequest, email: str) -> set[str] | None:
         changed = []

@@ -23,6 +23,7 @@ from . import emails
 from .models import (
     CANCELLABLE_STATES,
     MAX_VISIT_DAYS,
+    MENTOR_FIELDS,
     Approval,
     ExchangeRequest,
     HistoryEntry,
@@ -349,15 +350,7 @@ def _set_mentor(exchange: ExchangeRequest, mentor: MentorDetails) -> list[str]:
     exchange.meeting_place = mentor.meeting_place
     exchange.meeting_time = mentor.meeting_time
     exchange.programme_notes = mentor.programme_notes
-    return [
-        "mentor_name",
-        "mentor_email",
-        "mentor_phone",
-        "mentor_language",
-        "meeting_place",
-        "meeting_time",
-        "programme_notes",
-    ]
+    return list(MENTOR_FIELDS)
 
 
 def _set_return_visit(exchange: ExchangeRequest, return_visit: ReturnVisit | None) -> list[str]:

@@ -4,7 +4,7 @@ host's feedback, and the expense claim with its receipts."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from web.personal_data import PersonalData, as_row, blank, blank_log_entries
+from web.personal_data import PersonalData, as_row, blank, blank_log_entries, numbers
 
 from .models import (
     ClaimState,
@@ -99,19 +99,10 @@ class AfterTheVisit(PersonalData):
         return item
 
     def erasure_obstacles(self, email: str, person, visit_ids) -> list[str]:
-        if person is None:
-            return []
-        unsettled = list(
-            ExpenseClaim.objects.filter(claimant=person, state__in=UNSETTLED_CLAIMS).values_list(
-                "exchange_id", flat=True
-            )
-        )
-        if not unsettled:
-            return []
-        return [
-            _("Expense claims not yet paid or rejected: %(ids)s.")
-            % {"ids": ", ".join(f"#{pk}" for pk in unsettled)}
-        ]
+        unsettled = ExpenseClaim.objects.filter(claimant=person, state__in=UNSETTLED_CLAIMS)
+        if person and (ids := numbers(unsettled.values_list("exchange_id", flat=True))):
+            return [_("Expense claims not yet paid or rejected: %(ids)s.") % {"ids": ids}]
+        return []
 
     def erase_mentions(self, visit, email: str) -> set[str] | None:
         names = set()

@@ -20,12 +20,12 @@ from exchange.link_views import (
     EXPIRED,
     INVALID,
     REPLACED,
+    answered_through_a_link,
     link_problem,
 )
 from exchange.models import ExchangeRequest, State
 from libraries.decorators import profile_required
 from libraries.models import Library
-from web.security import private_link_page, rate_limit
 
 from . import workflow
 from .forms import (
@@ -200,9 +200,7 @@ def receipt_file(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the mentor's host feedback ------------------------------------------------------------
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@private_link_page
-@rate_limit("decision")
+@answered_through_a_link
 def host_feedback(request: HttpRequest, token: str) -> HttpResponse:
     """Through the mentor's link: how the visit went, and would the library host again."""
     try:

@@ -136,6 +136,11 @@ def as_row(obj: models.Model, *, exclude=()) -> dict:
     return row
 
 
+def numbers(ids) -> str:
+    """Records as the coordinator finds them in the admin: "#12, #15" (empty for none)."""
+    return ", ".join(f"#{pk}" for pk in sorted(ids))
+
+
 def email_q(email: str, *fields: str) -> models.Q:
     """Rows where any of these fields holds the address, in any case."""
     query = models.Q()
