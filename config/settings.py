@@ -402,7 +402,7 @@ BENCH_YARDSTICK = env_bool("BENCH_YARDSTICK", default=False)
 # coordinator can lift it earlier with `manage.py axes_reset_username <email>`.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "web.security.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "web.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "web.security.client_ip"

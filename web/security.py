@@ -79,6 +79,25 @@ def admin_username(request: HttpRequest, credentials: dict | None) -> str | None
     return value.replace("\x00", "").strip().lower()[:254]
 
 
+ADMIN_SIGN_IN = "admin:login"
+
+
+def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> list[str]:
+    """What failed admin sign-ins count against, and what a successful sign-in clears.
+
+    Failures count against the address typed and against the client's address. A sign-in
+    to the admin clears both; any other sign-in (a librarian's emailed link) clears only its
+    own person's failures, so that it cannot lift a lockout on the coordinator's account
+    from the same computer.
+    """
+    match = getattr(request_or_attempt, "resolver_match", None)
+    if isinstance(request_or_attempt, HttpRequest) and (
+        match is None or match.view_name != ADMIN_SIGN_IN
+    ):
+        return ["username"]
+    return ["username", "ip_address"]
+
+
 def locked_out(request: HttpRequest, original_response, credentials) -> HttpResponse:
     """The admin sign-in page while django-axes keeps the account or address locked out."""
     context = {
