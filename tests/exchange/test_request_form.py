@@ -10,7 +10,6 @@ from exchange.models import Approval, ExchangeRequest, HistoryEntry, Notificatio
 from tests import pages
 from tests.factories import FocusAreaFactory, LibraryFactory
 from tests.pages import url
-from tests.personas import alice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -218,9 +217,10 @@ def test_a_signed_out_visitor_is_asked_to_sign_in(client, host):
     assert response["Location"].startswith(url("accounts:sign-in"))
 
 
-def test_a_visitor_without_a_finished_profile_completes_it_first(client, home, host):
-    person = alice(home, supervisor_email="")
-    client.force_login(person)
+def test_a_visitor_without_a_finished_profile_completes_it_first(client, alice, host):
+    alice.supervisor_email = ""
+    alice.save()
+    client.force_login(alice)
 
     response = client.post(
         url("exchange:request-create"), {"host_library": host.pk, "action": "draft"}
