@@ -308,6 +308,26 @@ def test_accepting_the_dates_twice_confirms_once(client, visitor, host):
     assert response.status_code == 200
 
 
+def test_proposed_dates_that_overlap_another_request_cannot_be_accepted(client, visitor, host):
+    exchange = dates_proposed(visitor, host)
+    submitted(
+        visitor,
+        LibraryFactory(email_domains="laihia.fi"),
+        first_day=PROPOSED_FIRST_DAY + timedelta(days=1),
+        last_day=PROPOSED_FIRST_DAY + timedelta(days=2),
+    )
+    before = snapshot(exchange)
+
+    response = client.post(url("exchange:dates-accept", pk=exchange.pk), follow=True)
+
+    assert response.redirect_chain == [(url("exchange:request-detail", pk=exchange.pk), 302)]
+    assert "Sinulla on jo avoin vaihtohakemus osalle näistä päivistä." in pages.text(response)
+    assert snapshot(exchange) == before
+    assert exchange.state == State.DATES_PROPOSED
+    # The proposal still waits for her answer.
+    assert url("exchange:dates-accept", pk=exchange.pk) in pages.html(response)
+
+
 def test_the_visitor_refuses_the_proposed_dates_with_a_reason(client, visitor, host):
     exchange = dates_proposed(visitor, host)
 
