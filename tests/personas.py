@@ -19,8 +19,10 @@ nobody in the story.
 """
 
 import importlib
+import pkgutil
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from exchange import workflow
@@ -46,11 +48,6 @@ COORDINATOR = Person("Kerttu Koordinaattori", "kerttu@vaasa.fi", "fi")
 COORDINATOR_PASSWORD = "a-long-admin-password"
 
 COORDINATOR_GROUP = "Coordinator"
-# The migrations that give the Coordinator group its permissions.
-_GROUP_MIGRATIONS = [
-    ("feedback.migrations.0003_coordinator_group", "PERMISSIONS"),
-    ("feedback.migrations.0005_coordinator_privacy_permissions", "ADDED"),
-]
 
 
 # --- the libraries -----------------------------------------------------------------------
@@ -136,8 +133,7 @@ def coordinator_group() -> Group:
     """
     group, created = Group.objects.get_or_create(name=COORDINATOR_GROUP)
     if created:
-        for module, name in _GROUP_MIGRATIONS:
-            granted = getattr(importlib.import_module(module), name)
+        for granted in _granted_by_migrations():
             for app_label, models in granted.items():
                 for model, actions in models.items():
                     group.permissions.add(
@@ -147,6 +143,21 @@ def coordinator_group() -> Group:
                         )
                     )
     return group
+
+
+def _granted_by_migrations() -> list[dict]:
+    """What the migrations that name the Coordinator group grant it, whichever app holds them."""
+    granted = []
+    for app in apps.get_app_configs():
+        try:
+            package = importlib.import_module(f"{app.name}.migrations")
+        except ImportError:
+            continue
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            if getattr(module, "GROUP", None) == COORDINATOR_GROUP:
+                granted += [getattr(module, name, None) for name in ("PERMISSIONS", "ADDED")]
+    return [permissions for permissions in granted if isinstance(permissions, dict)]
 
 
 def coordinator_contact(**fields) -> ContactDetails:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from exchange import workflow
-from exchange.models import Approval, ExchangeRequest
+from exchange.models import Approval, ExchangeRequest, HistoryEntry
 from mail.models import Notification
 from tests import pages, personas
 from tests.factories import ExchangeRequestFactory
@@ -47,6 +47,22 @@ def confirmed_visit(visitor, host, *, mentor=None, **fields) -> ExchangeRequest:
     approval = pending(exchange, "host")
     return workflow.approve_host(
         approval.pk, version=approval.version, mentor=mentor or personas.mentor()
+    )
+
+
+def snapshot(exchange: ExchangeRequest) -> tuple:
+    """What a step may change, to show that a refused one changed nothing: the request's
+    state, version and dates, the history, the approvals and the outbox."""
+    exchange.refresh_from_db()
+    return (
+        exchange.state,
+        exchange.version,
+        (exchange.first_day, exchange.last_day),
+        (exchange.proposed_first_day, exchange.proposed_last_day),
+        HistoryEntry.objects.count(),
+        list(Approval.objects.order_by("pk").values_list("role", "decision", "email", "version")),
+        Notification.objects.count(),
+        ExchangeRequest.objects.count(),
     )
 
 

@@ -12,13 +12,12 @@ from mail.models import Notification
 from tests.exchange.support import approved_at_home, draft, submitted
 from tests.factories import LibraryFactory, MunicipalityFactory, RegionFactory
 from tests.pages import admin_url
-from tests.personas import bertil
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture
-def exchanges(alice, home, host):
+def exchanges(alice, bertil, home, host):
     """Alice at Seinäjoki (Etelä-Pohjanmaa) asks Korsholm (Pohjanmaa) twice; Bertil asks Kokkola."""
     home.municipality.region = RegionFactory(
         slug="etela-pohjanmaa", name_fi="Etelä-Pohjanmaa", name_sv="Södra Österbotten"
@@ -50,7 +49,7 @@ def exchanges(alice, home, host):
             kind=ExchangeRequest.Kind.RECIPROCAL,
         ),
         "draft": draft(
-            bertil(host),
+            bertil,
             kokkola,
             first_day=date(2027, 2, 10),
             last_day=date(2027, 2, 10),

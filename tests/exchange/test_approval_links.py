@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from exchange import links, workflow
-from exchange.models import Approval, HistoryEntry, State
+from exchange.models import Approval, State
 from mail.models import Notification
 from tests import pages
 from tests.exchange import support
@@ -58,17 +58,6 @@ def host_link(exchange) -> str:
     return support.decision_link(exchange, "host")
 
 
-def snapshot(exchange):
-    exchange.refresh_from_db()
-    return (
-        exchange.state,
-        exchange.version,
-        HistoryEntry.objects.count(),
-        Notification.objects.count(),
-        list(Approval.objects.values_list("decision", "version")),
-    )
-
-
 def test_the_home_link_is_absolute_and_in_the_supervisors_language(awaiting_home):
     link = Notification.objects.get(kind="decision_request").body_text
 
@@ -76,7 +65,7 @@ def test_the_home_link_is_absolute_and_in_the_supervisors_language(awaiting_home
 
 
 def test_get_and_head_show_the_request_and_change_nothing(client, awaiting_home):
-    before = snapshot(awaiting_home)
+    before = support.snapshot(awaiting_home)
     path = home_link(awaiting_home)
 
     page = client.get(path)
@@ -91,7 +80,7 @@ def test_get_and_head_show_the_request_and_change_nothing(client, awaiting_home)
     assert "Lasten ja nuorten palvelut" in text
     assert "89,50 €" in text
     assert "Hyväksy hakemus" in text
-    assert snapshot(awaiting_home) == before
+    assert support.snapshot(awaiting_home) == before
 
 
 def test_link_pages_send_only_the_origin_as_referrer_and_are_not_stored(client, awaiting_home):
@@ -119,24 +108,24 @@ def test_home_supervisor_approves_through_the_link(client, awaiting_home):
 def test_a_second_post_changes_nothing_and_sends_nothing(client, awaiting_home):
     path = home_link(awaiting_home)
     client.post(path, {"action": "approve"})
-    before = snapshot(awaiting_home)
+    before = support.snapshot(awaiting_home)
 
     again = client.post(path, {"action": "approve"})
     other = client.post(path, {"action": "decline", "decline-reason": "Sittenkin ei."})
 
     assert again.status_code == other.status_code == 200
     assert "Jo päätetty" in again.content.decode()
-    assert snapshot(awaiting_home) == before
+    assert support.snapshot(awaiting_home) == before
 
 
 def test_post_without_csrf_token_changes_nothing(awaiting_home):
-    before = snapshot(awaiting_home)
+    before = support.snapshot(awaiting_home)
     client = Client(enforce_csrf_checks=True)
 
     response = client.post(home_link(awaiting_home), {"action": "approve"})
 
     assert response.status_code == 403
-    assert snapshot(awaiting_home) == before
+    assert support.snapshot(awaiting_home) == before
 
 
 def test_the_form_posts_with_a_csrf_token(awaiting_home, home_supervisor, host_contact):
@@ -164,13 +153,13 @@ def test_the_form_posts_with_a_csrf_token(awaiting_home, home_supervisor, host_c
 
 
 def test_declining_without_a_reason_shows_the_error_and_changes_nothing(client, awaiting_home):
-    before = snapshot(awaiting_home)
+    before = support.snapshot(awaiting_home)
 
     response = client.post(home_link(awaiting_home), {"action": "decline", "decline-reason": ""})
 
     assert response.status_code == 400
     assert "Kerro, miksi hylkäät hakemuksen." in response.content.decode()
-    assert snapshot(awaiting_home) == before
+    assert support.snapshot(awaiting_home) == before
 
 
 def test_home_supervisor_declines_with_a_reason(client, awaiting_home):
@@ -199,19 +188,19 @@ def test_a_forged_link_gets_its_page_in_the_links_language(client, language, wor
 
 
 def test_a_tampered_link_changes_nothing(client, awaiting_home):
-    before = snapshot(awaiting_home)
+    before = support.snapshot(awaiting_home)
     path = home_link(awaiting_home)
     tampered = path.replace("/paatos/", "/paatos/x")
 
     response = client.post(tampered, {"action": "approve"})
 
     assert response.status_code == 404
-    assert snapshot(awaiting_home) == before
+    assert support.snapshot(awaiting_home) == before
 
 
 def test_an_expired_link_gets_its_page_and_changes_nothing(client, awaiting_home):
     path = home_link(awaiting_home)
-    before = snapshot(awaiting_home)
+    before = support.snapshot(awaiting_home)
     later = timedelta(days=settings.DECISION_LINK_MAX_AGE_DAYS + 1)
 
     with time_machine.travel(awaiting_home.submitted_at + later):
@@ -220,7 +209,7 @@ def test_an_expired_link_gets_its_page_and_changes_nothing(client, awaiting_home
 
     assert page.status_code == post.status_code == 410
     assert "Linkki on vanhentunut" in page.content.decode()
-    assert snapshot(awaiting_home) == before
+    assert support.snapshot(awaiting_home) == before
 
 
 def test_a_replaced_link_gets_its_page_in_swedish(client, alice, host, coordinator):
@@ -236,7 +225,7 @@ def test_a_replaced_link_gets_its_page_in_swedish(client, alice, host, coordinat
         language="sv",
         by=coordinator,
     )
-    before = snapshot(exchange)
+    before = support.snapshot(exchange)
 
     page = client.get(old_path)
     post = client.post(old_path, support.host_form())
@@ -244,7 +233,7 @@ def test_a_replaced_link_gets_its_page_in_swedish(client, alice, host, coordinat
     assert old_path.startswith("/sv/")
     assert page.status_code == post.status_code == 410
     assert "Länken har ersatts" in page.content.decode()
-    assert snapshot(exchange) == before
+    assert support.snapshot(exchange) == before
 
 
 def test_the_link_of_a_cancelled_request_says_it_is_no_longer_needed(client, awaiting_home, alice):
@@ -301,13 +290,13 @@ def test_host_approves_and_names_the_mentor(client, awaiting_host):
     ],
 )
 def test_host_must_name_the_mentor_and_the_first_day(client, awaiting_host, missing):
-    before = snapshot(awaiting_host)
+    before = support.snapshot(awaiting_host)
 
     response = client.post(host_link(awaiting_host), support.host_form(**{missing: ""}))
 
     assert response.status_code == 400
     assert "Detta fält måste fyllas i." in response.content.decode()
-    assert snapshot(awaiting_host) == before
+    assert support.snapshot(awaiting_host) == before
 
 
 def test_host_proposes_other_dates(client, awaiting_host):
@@ -340,7 +329,7 @@ def test_host_proposes_other_dates(client, awaiting_host):
     ],
 )
 def test_proposed_dates_are_checked(client, awaiting_host, first_offset, length, error):
-    before = snapshot(awaiting_host)
+    before = support.snapshot(awaiting_host)
     data = support.host_form(**{"approve-dates": "propose"})
     if first_offset is not None:
         first = awaiting_host.first_day + timedelta(days=first_offset)
@@ -351,7 +340,7 @@ def test_proposed_dates_are_checked(client, awaiting_host, first_offset, length,
 
     assert response.status_code == 400
     assert in_swedish(error) in response.content.decode()
-    assert snapshot(awaiting_host) == before
+    assert support.snapshot(awaiting_host) == before
 
 
 def test_host_declines_and_the_page_is_in_swedish(client, awaiting_host):
@@ -365,13 +354,13 @@ def test_host_declines_and_the_page_is_in_swedish(client, awaiting_host):
 
 
 def test_the_home_link_cannot_take_the_hosts_decision(client, awaiting_host):
-    before = snapshot(awaiting_host)
+    before = support.snapshot(awaiting_host)
     home_path = home_link(awaiting_host)
 
     response = client.post(home_path, support.host_form())
 
     assert response.status_code == 200
-    assert snapshot(awaiting_host) == before
+    assert support.snapshot(awaiting_host) == before
 
 
 # --- query count ----------------------------------------------------------------------

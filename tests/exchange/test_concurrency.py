@@ -5,6 +5,7 @@ exactly one transition, one history row and one set of emails.
 """
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -116,3 +117,68 @@ def test_the_visitor_cancelling_while_the_host_approves_ends_as_one_after_the_ot
     assert (
         Notification.objects.filter(kind="cancelled", recipient="alice@seinajoki.fi").count() == 1
     )
+
+
+def _dates_proposed(alice, host):
+    exchange = support.approved_at_home(alice, host)
+    approval = support.pending(exchange, "host")
+    first = exchange.first_day + timedelta(days=7)
+    return workflow.propose_dates(
+        approval.pk,
+        version=approval.version,
+        first_day=first,
+        last_day=first + timedelta(days=1),
+        mentor=personas.mentor(),
+    )
+
+
+def test_accepting_and_refusing_the_proposed_dates_at_once_make_one_step(alice, host):
+    """The visitor presses Accept in one tab and Refuse in another."""
+    exchange = _dates_proposed(alice, host)
+    before = support.snapshot(exchange)
+    tabs = [Client(), Client()]
+    for tab in tabs:
+        tab.force_login(alice)
+
+    responses = at_once(
+        lambda: tabs[0].post(pages.url("exchange:dates-accept", pk=exchange.pk)),
+        lambda: tabs[1].post(
+            pages.url("exchange:dates-refuse", pk=exchange.pk), {"reason": "En pääse."}
+        ),
+    )
+
+    assert [response.status_code for response in responses] == [302, 302]
+    exchange.refresh_from_db()
+    assert exchange.state in (State.CONFIRMED, State.CANCELLED)
+    assert exchange.version == before[1] + 1
+    steps = list(exchange.history.order_by("pk").values_list("to_state", flat=True))
+    assert len(steps) == before[4] + 1
+    assert steps[-1] == exchange.state
+    kinds = set(Notification.objects.order_by("pk")[before[6] :].values_list("kind", flat=True))
+    assert kinds == ({"confirmed"} if exchange.state == State.CONFIRMED else {"cancelled"})
+
+
+def test_the_same_new_dates_saved_twice_at_once_move_the_visit_once(alice, host, coordinator):
+    """The coordinator's double click: both saves carry the same new dates."""
+    exchange = support.confirmed_visit(alice, host)
+    before = support.snapshot(exchange)
+    first = exchange.first_day + timedelta(days=7)
+
+    def move():
+        return workflow.change_dates(
+            exchange.pk, first_day=first, last_day=first + timedelta(days=1), by=coordinator
+        )
+
+    results = at_once(move, move)
+
+    assert not [result for result in results if isinstance(result, Exception)]
+    exchange.refresh_from_db()
+    assert (exchange.first_day, exchange.version) == (first, before[1] + 1)
+    assert exchange.history.count() == before[4] + 1
+    assert support.sent_to("dates_changed", exchange) == {
+        "alice@seinajoki.fi": "fi",
+        "maja.mentor@korsholm.fi": "sv",
+        "eeva@seinajoki.fi": "fi",
+        "sara.sund@korsholm.fi": "sv",
+    }
+    assert Notification.objects.filter(kind="dates_changed").count() == 4

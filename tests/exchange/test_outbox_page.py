@@ -8,7 +8,6 @@ from django.conf import settings as django_settings
 from mail.models import Notification
 from tests.exchange.support import submitted
 from tests.pages import url
-from tests.personas import alice, korsholm, seinajoki
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -19,8 +18,8 @@ def debug(settings):
 
 
 @pytest.fixture
-def exchange():
-    return submitted(alice(seinajoki()), korsholm())
+def exchange(alice, host):
+    return submitted(alice, host)
 
 
 def test_the_outbox_is_not_there_when_debug_is_off(client, exchange, settings):

@@ -79,8 +79,7 @@ def test_the_host_approval_creates_the_return_visit_the_other_way_round(reciproc
     assert [e.to_state for e in back.history.all()] == ["draft", "awaiting_home"]
 
 
-def test_an_existing_librarian_is_the_return_visitor_without_a_duplicate(reciprocal, host):
-    bertil = personas.bertil(host)
+def test_an_existing_librarian_is_the_return_visitor_without_a_duplicate(reciprocal, bertil):
     approval = support.pending(reciprocal, "host")
 
     workflow.approve_host(
@@ -92,6 +91,65 @@ def test_an_existing_librarian_is_the_return_visitor_without_a_duplicate(recipro
 
     assert reciprocal.return_visit.visitor == bertil
     assert Staff.objects.filter(email="bertil@korsholm.fi").count() == 1
+
+
+def test_a_return_visitor_whose_account_has_no_library_gets_the_host_library(
+    reciprocal, host, host_contact
+):
+    # Bertil signed in once and never finished his profile: no library, no supervisor.
+    bertil = Staff.objects.create_user("bertil@korsholm.fi", language="sv")
+    approval = support.pending(reciprocal, "host")
+
+    workflow.approve_host(
+        approval.pk,
+        version=approval.version,
+        mentor=personas.mentor(),
+        return_visit=bertil_comes_back(),
+    )
+
+    bertil.refresh_from_db()
+    assert bertil.library == host
+    assert (bertil.supervisor_name, bertil.supervisor_email) == (
+        host_contact.name,
+        host_contact.email,
+    )
+    back = reciprocal.return_visit
+    assert (back.visitor, back.home_library, back.state) == (bertil, host, State.AWAITING_HOME)
+    assert Staff.objects.filter(email__iexact="bertil@korsholm.fi").count() == 1
+
+
+@pytest.mark.parametrize("step", ["approve", "propose"])
+def test_the_workflow_refuses_a_return_visitor_from_outside_the_host_library(
+    reciprocal, host, step
+):
+    approval = support.pending(reciprocal, "host")
+    before = support.snapshot(reciprocal)
+    outsider = bertil_comes_back(email="bertil@gmail.com")
+
+    with pytest.raises(workflow.TransitionNotAllowed) as refused:
+        if step == "approve":
+            workflow.approve_host(
+                approval.pk,
+                version=approval.version,
+                mentor=personas.mentor(),
+                return_visit=outsider,
+            )
+        else:
+            first = reciprocal.first_day + timedelta(days=7)
+            workflow.propose_dates(
+                approval.pk,
+                version=approval.version,
+                first_day=first,
+                last_day=first,
+                mentor=personas.mentor(),
+                return_visit=outsider,
+            )
+
+    with translation.override("fi"):
+        expected = gettext("The return visitor's email address must belong to %(library)s.")
+    assert refused.value.message == expected % {"library": "Mustasaaren pääkirjasto"}
+    assert support.snapshot(reciprocal) == before
+    assert not Staff.objects.filter(email="bertil@gmail.com").exists()
 
 
 def test_the_return_visit_goes_through_its_own_approvals(reciprocal):
@@ -132,6 +190,8 @@ def test_the_host_must_name_who_comes_back(client, reciprocal):
 
 
 def test_the_return_visitor_must_have_an_address_of_the_host_library(client, reciprocal):
+    before = support.snapshot(reciprocal)
+
     response = client.post(
         host_path(reciprocal), return_form(**{"approve-return_email": "bertil@gmail.com"})
     )
@@ -141,7 +201,7 @@ def test_the_return_visitor_must_have_an_address_of_the_host_library(client, rec
         start = gettext("Give the work address at %(library)s (%(domains)s).").split("%")[0]
     assert start in response.content.decode()
     assert "korsholm.fi" in response.content.decode()
-    reciprocal.refresh_from_db()
+    assert support.snapshot(reciprocal) == before
     assert reciprocal.state == State.AWAITING_HOST
 
 

@@ -281,6 +281,22 @@ def test_a_visit_over_is_completed_and_feedback_asked_then_reminded_twice_a_week
     assert "kululaskuasi" in first_reminder.body_text
 
 
+def test_the_history_names_kollega_for_the_visit_the_sweep_completed(clock, client, alice, host):
+    clock(2027, 1, 11, 10, 0)
+    exchange = support.confirmed_visit(alice, host)
+
+    clock(2027, 2, 3, 0, 30)
+    assert sweep().completed == 1
+
+    step = exchange.history.order_by("pk").last()
+    assert (step.actor, step.actor_label) == (None, workflow.SYSTEM_LABEL)
+    assert (step.from_state, step.to_state) == (State.CONFIRMED, State.COMPLETED)
+    assert workflow.SYSTEM_LABEL == "Kollega"
+    client.force_login(alice)
+    page = pages.text(client.get(pages.url("exchange:request-detail", pk=exchange.pk)))
+    assert "· Kollega" in page
+
+
 def test_feedback_given_stops_the_feedback_reminder_but_the_claim_is_still_asked(
     clock, alice, host
 ):

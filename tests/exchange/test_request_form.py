@@ -9,9 +9,9 @@ from django.utils.translation import gettext
 from exchange.models import Approval, ExchangeRequest, HistoryEntry, State
 from mail.models import Notification
 from tests import pages
+from tests.exchange.support import draft
 from tests.factories import FocusAreaFactory, LibraryFactory
 from tests.pages import url
-from tests.personas import alice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -219,9 +219,30 @@ def test_a_signed_out_visitor_is_asked_to_sign_in(client, host):
     assert response["Location"].startswith(url("accounts:sign-in"))
 
 
-def test_a_visitor_without_a_finished_profile_completes_it_first(client, home, host):
-    person = alice(home, supervisor_email="")
-    client.force_login(person)
+@pytest.mark.parametrize("how", ["from the form", "a saved draft"])
+def test_a_visitor_without_a_supervisors_address_cannot_submit(client, visitor, host, how):
+    saved = draft(visitor, host) if how == "a saved draft" else None
+    visitor.supervisor_email = ""
+    visitor.save()
+
+    if saved is None:
+        response = client.post(url("exchange:request-create"), complete_request(host))
+    else:
+        response = client.post(url("exchange:request-submit", pk=saved.pk))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(url("accounts:profile"))
+    assert list(ExchangeRequest.objects.values_list("state", flat=True)) == (
+        [State.DRAFT] if saved else []
+    )
+    assert not Approval.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_a_visitor_without_a_finished_profile_completes_it_first(client, alice, host):
+    alice.supervisor_email = ""
+    alice.save()
+    client.force_login(alice)
 
     response = client.post(
         url("exchange:request-create"), {"host_library": host.pk, "action": "draft"}

@@ -17,7 +17,6 @@ from exchange.models import ExchangeRequest, State
 from mail.models import Notification
 from tests.factories import ExchangeRequestFactory, LibraryFactory
 from tests.pages import url
-from tests.personas import alice, korsholm, seinajoki
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -314,48 +313,45 @@ def test_nothing_the_visitor_typed_is_lost_on_an_error(client, visitor, host):
 # which each database does its own way.
 
 
-def _save_breaking(**fields) -> None:
-    exchange = ExchangeRequestFactory.build(
-        visitor=alice(seinajoki()), host_library=korsholm(), **fields
-    )
+def _save_breaking(alice, host, **fields) -> None:
+    exchange = ExchangeRequestFactory.build(visitor=alice, host_library=host, **fields)
     exchange.home_library = exchange.visitor.library
     with transaction.atomic():
         exchange.save()
 
 
-def test_the_database_refuses_a_last_day_before_the_first():
+def test_the_database_refuses_a_last_day_before_the_first(alice, host):
     with pytest.raises(IntegrityError):
-        _save_breaking(first_day=date(2027, 2, 3), last_day=date(2027, 2, 1))
+        _save_breaking(alice, host, first_day=date(2027, 2, 3), last_day=date(2027, 2, 1))
 
 
-def test_the_database_refuses_a_visit_longer_than_five_days():
+def test_the_database_refuses_a_visit_longer_than_five_days(alice, host):
     with pytest.raises(IntegrityError):
-        _save_breaking(first_day=date(2027, 2, 1), last_day=date(2027, 2, 6))
+        _save_breaking(alice, host, first_day=date(2027, 2, 1), last_day=date(2027, 2, 6))
 
 
-def test_the_database_takes_a_visit_of_exactly_five_days():
-    _save_breaking(first_day=date(2027, 2, 1), last_day=date(2027, 2, 5))
+def test_the_database_takes_a_visit_of_exactly_five_days(alice, host):
+    _save_breaking(alice, host, first_day=date(2027, 2, 1), last_day=date(2027, 2, 5))
 
     assert ExchangeRequest.objects.get().days == 5
 
 
-def test_the_database_refuses_a_visit_to_the_visitors_own_library():
-    home = seinajoki()
-    exchange = ExchangeRequestFactory.build(visitor=alice(home), host_library=home)
+def test_the_database_refuses_a_visit_to_the_visitors_own_library(alice, home):
+    exchange = ExchangeRequestFactory.build(visitor=alice, host_library=home)
     exchange.home_library = home
     with pytest.raises(IntegrityError), transaction.atomic():
         exchange.save()
 
 
 @pytest.mark.parametrize("field", ["travel_public_eur", "travel_other_eur", "accommodation_eur"])
-def test_the_database_refuses_negative_euros(field):
+def test_the_database_refuses_negative_euros(alice, host, field):
     with pytest.raises(IntegrityError):
-        _save_breaking(**{field: "-1.00"})
+        _save_breaking(alice, host, **{field: "-1.00"})
 
 
-def test_the_database_refuses_negative_kilometres():
+def test_the_database_refuses_negative_kilometres(alice, host):
     with pytest.raises(IntegrityError):
-        _save_breaking(travel_car_km=-1)
+        _save_breaking(alice, host, travel_car_km=-1)
 
 
 def test_a_visit_may_end_on_the_fifth_day(client, visitor, host):

@@ -11,10 +11,10 @@ from exchange import workflow
 from exchange.models import ExchangeRequest, HistoryEntry, State
 from mail.models import Notification
 from tests import pages
-from tests.exchange.support import approved_at_home, draft, pending, submitted
+from tests.exchange.support import approved_at_home, draft, pending, snapshot, submitted
 from tests.factories import ExchangeRequestFactory, LibraryFactory
 from tests.pages import link_in, url
-from tests.personas import alice, bertil, mentor
+from tests.personas import mentor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -31,12 +31,6 @@ def dates_proposed(visitor, host) -> ExchangeRequest:
         last_day=PROPOSED_FIRST_DAY + timedelta(days=1),
         mentor=mentor(),
     )
-
-
-def frozen(exchange: ExchangeRequest):
-    """What a request and its traces look like, to show that nothing moved."""
-    exchange.refresh_from_db()
-    return exchange.state, exchange.version, exchange.history.count(), Notification.objects.count()
 
 
 # --- my exchanges -----------------------------------------------------------------------
@@ -65,9 +59,8 @@ def test_my_exchanges_speaks_swedish_on_the_swedish_site(client, visitor, host):
     assert "Väntar på godkännande av din förman Eeva Esihenkilö." in pages.html(response)
 
 
-def test_my_exchanges_shows_only_the_visitors_own(client, visitor, host):
-    other = bertil(host)
-    ExchangeRequestFactory(visitor=other, host_library=LibraryFactory(name_fi="Toinen kirjasto"))
+def test_my_exchanges_shows_only_the_visitors_own(client, visitor, bertil):
+    ExchangeRequestFactory(visitor=bertil, host_library=LibraryFactory(name_fi="Toinen kirjasto"))
     draft(visitor, LibraryFactory(name_fi="Oma kohde"))
 
     content = pages.html(client.get(url("exchange:my-exchanges")))
@@ -187,18 +180,17 @@ def test_the_request_page_makes_the_same_number_of_queries_for_1_and_50_exchange
         ("exchange:dates-refuse", "post"),
     ],
 )
-def test_another_persons_exchange_is_not_found(client, home, host, name, method):
-    owner = alice(home)
-    exchange = dates_proposed(owner, host)
-    before = frozen(exchange)
-    client.force_login(bertil(host))
+def test_another_persons_exchange_is_not_found(client, alice, bertil, host, name, method):
+    exchange = dates_proposed(alice, host)
+    before = snapshot(exchange)
+    client.force_login(bertil)
 
     response = getattr(client, method)(
         url(name, pk=exchange.pk), {"reason": "Ei käy.", "host_library": host.pk}
     )
 
     assert response.status_code == 404
-    assert frozen(exchange) == before
+    assert snapshot(exchange) == before
 
 
 # --- actions: only a POST acts -----------------------------------------------------------
@@ -209,23 +201,23 @@ def test_another_persons_exchange_is_not_found(client, home, host, name, method)
 )
 def test_a_get_on_an_action_changes_nothing(client, visitor, host, name):
     exchange = dates_proposed(visitor, host)
-    before = frozen(exchange)
+    before = snapshot(exchange)
 
     response = client.get(url(name, pk=exchange.pk))
 
     assert response.status_code == 405
-    assert frozen(exchange) == before
+    assert snapshot(exchange) == before
 
 
 def test_the_cancel_page_asks_for_a_reason_and_changes_nothing(client, visitor, host):
     exchange = submitted(visitor, host)
-    before = frozen(exchange)
+    before = snapshot(exchange)
 
     response = client.get(url("exchange:request-cancel", pk=exchange.pk))
 
     assert response.status_code == 200
     assert 'name="reason"' in pages.html(response)
-    assert frozen(exchange) == before
+    assert snapshot(exchange) == before
 
 
 def test_the_visitor_cancels_with_a_reason_and_everyone_involved_hears(client, visitor, host):
@@ -258,13 +250,13 @@ def test_the_visitor_cancels_with_a_reason_and_everyone_involved_hears(client, v
 
 def test_cancelling_without_a_reason_is_refused(client, visitor, host):
     exchange = submitted(visitor, host)
-    before = frozen(exchange)
+    before = snapshot(exchange)
 
     response = client.post(url("exchange:request-cancel", pk=exchange.pk), {"reason": " "})
 
     assert response.status_code == 200
     assert "Kerro lyhyesti, miksi perut." in pages.html(response)
-    assert frozen(exchange) == before
+    assert snapshot(exchange) == before
 
 
 def test_a_withdrawn_draft_tells_nobody(client, visitor, host):
@@ -280,14 +272,14 @@ def test_a_withdrawn_draft_tells_nobody(client, visitor, host):
 def test_a_second_cancel_changes_nothing_and_sends_nothing(client, visitor, host):
     exchange = submitted(visitor, host)
     client.post(url("exchange:request-cancel", pk=exchange.pk), {"reason": "Sairastuin."})
-    before = frozen(exchange)
+    before = snapshot(exchange)
 
     response = client.post(
         url("exchange:request-cancel", pk=exchange.pk), {"reason": "Sairastuin."}
     )
 
     assert response.status_code == 302
-    assert frozen(exchange) == before
+    assert snapshot(exchange) == before
 
 
 def test_the_visitor_accepts_the_proposed_dates(client, visitor, host):
@@ -309,12 +301,32 @@ def test_the_visitor_accepts_the_proposed_dates(client, visitor, host):
 def test_accepting_the_dates_twice_confirms_once(client, visitor, host):
     exchange = dates_proposed(visitor, host)
     client.post(url("exchange:dates-accept", pk=exchange.pk))
-    before = frozen(exchange)
+    before = snapshot(exchange)
 
     response = client.post(url("exchange:dates-accept", pk=exchange.pk), follow=True)
 
-    assert frozen(exchange) == before
+    assert snapshot(exchange) == before
     assert response.status_code == 200
+
+
+def test_proposed_dates_that_overlap_another_request_cannot_be_accepted(client, visitor, host):
+    exchange = dates_proposed(visitor, host)
+    submitted(
+        visitor,
+        LibraryFactory(email_domains="laihia.fi"),
+        first_day=PROPOSED_FIRST_DAY + timedelta(days=1),
+        last_day=PROPOSED_FIRST_DAY + timedelta(days=2),
+    )
+    before = snapshot(exchange)
+
+    response = client.post(url("exchange:dates-accept", pk=exchange.pk), follow=True)
+
+    assert response.redirect_chain == [(url("exchange:request-detail", pk=exchange.pk), 302)]
+    assert "Sinulla on jo avoin vaihtohakemus osalle näistä päivistä." in pages.text(response)
+    assert snapshot(exchange) == before
+    assert exchange.state == State.DATES_PROPOSED
+    # The proposal still waits for her answer.
+    assert url("exchange:dates-accept", pk=exchange.pk) in pages.html(response)
 
 
 def test_the_visitor_refuses_the_proposed_dates_with_a_reason(client, visitor, host):
@@ -330,11 +342,11 @@ def test_the_visitor_refuses_the_proposed_dates_with_a_reason(client, visitor, h
 
 def test_the_proposed_dates_are_offered_only_while_proposed(client, visitor, host):
     exchange = submitted(visitor, host)
-    before = frozen(exchange)
+    before = snapshot(exchange)
 
     response = client.post(url("exchange:dates-accept", pk=exchange.pk), follow=True)
 
-    assert frozen(exchange) == before
+    assert snapshot(exchange) == before
     assert url("exchange:dates-accept", pk=exchange.pk) not in pages.html(response)
 
 
@@ -351,7 +363,7 @@ def test_a_visit_that_has_begun_can_no_longer_be_cancelled(client, visitor, host
     time_machine.move_to(datetime(2027, 3, 1, 8, 0, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False)
     # Weeks have passed: she signs in again on the first day of her visit.
     client.force_login(visitor)
-    before = frozen(exchange)
+    before = snapshot(exchange)
 
     shown = client.get(url("exchange:request-detail", pk=exchange.pk))
     posted = client.post(
@@ -361,5 +373,5 @@ def test_a_visit_that_has_begun_can_no_longer_be_cancelled(client, visitor, host
     assert url("exchange:request-cancel", pk=exchange.pk) not in pages.html(shown)
     assert posted.redirect_chain == [(url("exchange:request-detail", pk=exchange.pk), 302)]
     assert "Hakemusta ei voi enää perua." in pages.html(posted)
-    assert frozen(exchange) == before
-    assert frozen(exchange)[0] == State.CONFIRMED
+    assert snapshot(exchange) == before
+    assert snapshot(exchange)[0] == State.CONFIRMED

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -6,10 +6,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from exchange import tasks, workflow
+from exchange import reminders, tasks, workflow
 from exchange.models import Approval, HistoryEntry, State
+from exchange.workdays import FINNISH_TIME
 from mail.models import Notification
-from tests import personas
+from tests import pages, personas
 from tests.exchange import support
 from tests.factories import LibraryFactory, StaffFactory
 
@@ -410,3 +411,252 @@ def test_changing_the_approver_replaces_the_link(alice, host, coordinator):
     assert "pia@seinajoki.fi" in support.sent_to("decision_request")
     exchange = workflow.approve_home(approval.pk, version=approval.version)
     assert exchange.state == State.AWAITING_HOST
+
+
+def test_a_visitor_without_a_supervisors_address_cannot_submit(alice, host):
+    alice.supervisor_email = ""
+    alice.save()
+    exchange = support.draft(alice, host)
+    before = support.snapshot(exchange)
+
+    with pytest.raises(workflow.TransitionNotAllowed) as refused:
+        workflow.submit(exchange.pk, by=alice)
+
+    assert refused.value.message == in_finnish(
+        "Add your own supervisor's email address to your profile first."
+    )
+    assert support.snapshot(exchange) == before
+
+
+# --- the host proposes other dates ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first_offset", "length", "message"),
+    [
+        (-14, 2, "The first day must be in the future."),
+        (0, 1, "The first day must be in the future."),
+        (30, 6, "A visit lasts at most %(days)s days."),
+    ],
+    ids=["past", "today", "six-days"],
+)
+def test_the_host_cannot_propose_past_or_too_long_dates(alice, host, first_offset, length, message):
+    exchange = support.approved_at_home(alice, host)
+    approval = support.pending(exchange, "host")
+    before = support.snapshot(exchange)
+    first = timezone.localdate() + timedelta(days=first_offset)
+
+    with pytest.raises(workflow.TransitionNotAllowed) as refused:
+        workflow.propose_dates(
+            approval.pk,
+            version=approval.version,
+            first_day=first,
+            last_day=first + timedelta(days=length - 1),
+            mentor=personas.mentor(),
+        )
+
+    assert refused.value.message == in_finnish(message) % {"days": 5}
+    assert support.snapshot(exchange) == before
+    assert exchange.mentor_email == ""
+
+
+def test_accepting_proposed_dates_that_overlap_another_request_is_refused(alice, host):
+    exchange = support.approved_at_home(alice, host)
+    approval = support.pending(exchange, "host")
+    proposed = exchange.first_day + timedelta(days=14)
+    support.submitted(
+        alice, LibraryFactory(email_domains="laihia.fi"), first_day=proposed, last_day=proposed
+    )
+    workflow.propose_dates(
+        approval.pk,
+        version=approval.version,
+        first_day=proposed - timedelta(days=1),
+        last_day=proposed,
+        mentor=personas.mentor(),
+    )
+    before = support.snapshot(exchange)
+
+    with pytest.raises(workflow.TransitionNotAllowed) as refused:
+        workflow.accept_dates(exchange.pk, by=alice)
+
+    assert refused.value.message == in_finnish(
+        "You already have an open exchange request for some of these days."
+    )
+    assert support.snapshot(exchange) == before
+    assert exchange.state == State.DATES_PROPOSED
+
+
+# --- a visit that is over ---------------------------------------------------------------
+
+
+def test_a_visit_completes_the_day_after_its_last_day_and_not_on_it(alice, host):
+    exchange = support.confirmed_visit(alice, host)
+    last_day = exchange.last_day
+    before = support.snapshot(exchange)
+
+    with time_machine.travel(
+        datetime.combine(last_day, time(23, 59, 59), FINNISH_TIME), tick=False
+    ):
+        with pytest.raises(workflow.TransitionNotAllowed) as refused:
+            workflow.complete(exchange.pk)
+        assert reminders.run(steps=["completed"]).completed == 0
+    assert refused.value.message == in_finnish("The visit is not over yet.")
+    assert support.snapshot(exchange) == before
+
+    # A minute past midnight in Finland: in UTC it is still the last day.
+    next_morning = datetime.combine(last_day + timedelta(days=1), time(0, 1), FINNISH_TIME)
+    with time_machine.travel(next_morning, tick=False):
+        assert reminders.run(steps=["completed"]).completed == 1
+
+    exchange.refresh_from_db()
+    assert (exchange.state, exchange.version) == (State.COMPLETED, before[1] + 1)
+    assert support.sent_to("feedback_request", exchange) == {"alice@seinajoki.fi": "fi"}
+
+
+# --- the coordinator moves a confirmed visit ----------------------------------------------
+
+
+def test_the_history_names_the_coordinator_who_moved_the_visit(client, visitor, host, coordinator):
+    exchange = support.confirmed_visit(visitor, host)
+    first = exchange.first_day + timedelta(days=7)
+
+    workflow.change_dates(
+        exchange.pk,
+        first_day=first,
+        last_day=first + timedelta(days=1),
+        by=coordinator,
+        reason="Kirjastoauto on huollossa.",
+    )
+
+    step = exchange.history.order_by("pk").last()
+    assert (step.actor, step.actor_label) == (coordinator, "Kerttu Koordinaattori")
+    assert (step.from_state, step.to_state) == (State.CONFIRMED, State.CONFIRMED)
+    assert step.comment.endswith("Kirjastoauto on huollossa.")
+    page = pages.text(client.get(pages.url("exchange:request-detail", pk=exchange.pk)))
+    assert "· Kerttu Koordinaattori" in page
+
+
+def test_a_visit_moved_by_one_day_onto_its_own_days_does_not_collide_with_itself(
+    alice, host, coordinator
+):
+    exchange = support.confirmed_visit(alice, host)
+    before = support.snapshot(exchange)
+    first, last = exchange.first_day, exchange.last_day
+    day = timedelta(days=1)
+
+    workflow.change_dates(exchange.pk, first_day=first + day, last_day=last + day, by=coordinator)
+
+    exchange.refresh_from_db()
+    assert (exchange.state, exchange.first_day, exchange.last_day) == (
+        State.CONFIRMED,
+        first + day,
+        last + day,
+    )
+    assert exchange.version == before[1] + 1
+    assert exchange.history.count() == before[4] + 1
+    assert support.sent_to("dates_changed", exchange) == {
+        "alice@seinajoki.fi": "fi",
+        "maja.mentor@korsholm.fi": "sv",
+        "eeva@seinajoki.fi": "fi",
+        "sara.sund@korsholm.fi": "sv",
+    }
+
+
+@pytest.mark.parametrize("mover", ["alice", "bertil"])
+def test_only_the_coordinator_can_move_a_visits_dates(request, alice, host, mover):
+    exchange = support.confirmed_visit(alice, host)
+    before = support.snapshot(exchange)
+    first = exchange.first_day + timedelta(days=7)
+
+    with pytest.raises(workflow.TransitionNotAllowed) as refused:
+        workflow.change_dates(
+            exchange.pk, first_day=first, last_day=first, by=request.getfixturevalue(mover)
+        )
+
+    assert refused.value.message == in_finnish("Only the coordinator can change the dates.")
+    assert support.snapshot(exchange) == before
+
+
+# --- a supervisor replaced ----------------------------------------------------------------
+
+
+def test_replacing_the_home_supervisor_changes_the_home_approval_and_not_the_hosts(
+    alice, host, coordinator, host_contact
+):
+    exchange = support.submitted(alice, host)
+    home_approval = support.pending(exchange, "home")
+
+    workflow.change_approver(
+        home_approval.pk,
+        name="Pia Päällikkö",
+        email="Pia@Seinajoki.fi",
+        language="fi",
+        by=coordinator,
+    )
+
+    home_approval.refresh_from_db()
+    assert (home_approval.name, home_approval.email, home_approval.version) == (
+        "Pia Päällikkö",
+        "pia@seinajoki.fi",
+        2,
+    )
+    exchange.refresh_from_db()
+    assert exchange.home_supervisor_email == "pia@seinajoki.fi"
+    assert (exchange.host_contact_name, exchange.host_contact_email) == (
+        host_contact.name,
+        host_contact.email,
+    )
+    # Once Pia approves, the host asked is still the host library's contact.
+    exchange = workflow.approve_home(home_approval.pk, version=home_approval.version)
+    host_approval = support.pending(exchange, "host")
+    assert (host_approval.name, host_approval.email) == (host_contact.name, host_contact.email)
+
+
+def test_replacing_the_host_changes_the_host_approval_and_not_the_home_supervisors(
+    alice, host, coordinator, home_supervisor
+):
+    exchange = support.approved_at_home(alice, host)
+    home_approval = exchange.approvals.get(role=Approval.Role.HOME)
+    host_approval = support.pending(exchange, "host")
+
+    workflow.change_approver(
+        host_approval.pk,
+        name="Stina Stark",
+        email="stina.stark@korsholm.fi",
+        language="sv",
+        by=coordinator,
+    )
+
+    host_approval.refresh_from_db()
+    assert (host_approval.email, host_approval.version) == ("stina.stark@korsholm.fi", 2)
+    assert (
+        Approval.objects.values_list("decision", "email", "version").get(pk=home_approval.pk)
+    ) == (Approval.Decision.APPROVED, home_supervisor.email, home_approval.version)
+    exchange.refresh_from_db()
+    assert (exchange.home_supervisor_name, exchange.home_supervisor_email) == (
+        home_supervisor.name,
+        home_supervisor.email,
+    )
+    assert exchange.host_contact_email == "stina.stark@korsholm.fi"
+    assert support.sent_to("decision_request", exchange) == {
+        home_supervisor.email: "fi",
+        "sara.sund@korsholm.fi": "sv",
+        "stina.stark@korsholm.fi": "sv",
+    }
+
+
+def test_a_decided_home_approval_cannot_be_given_to_someone_else(alice, host, coordinator):
+    exchange = support.approved_at_home(alice, host)
+    home_approval = exchange.approvals.get(role=Approval.Role.HOME)
+    before = support.snapshot(exchange)
+
+    with pytest.raises(workflow.AlreadyDecided):
+        workflow.change_approver(
+            home_approval.pk,
+            name="Pia Päällikkö",
+            email="pia@seinajoki.fi",
+            language="fi",
+            by=coordinator,
+        )
+
+    assert support.snapshot(exchange) == before
