@@ -172,6 +172,24 @@ def _submit_host_form(approval: Approval, version: int, form: HostDecisionForm) 
         )
 
 
+def exchange_of_mentor_link(
+    request: HttpRequest, token: str, exchanges=ExchangeRequest.objects
+) -> tuple[ExchangeRequest | None, HttpResponse | None]:
+    """The visit a mentor's link is for; or, when the link no longer works, the page saying why."""
+    try:
+        data = links.read_mentor_token(token)
+    except links.LinkInvalid:
+        return None, link_problem(request, INVALID)
+    exchange = exchanges.filter(pk=data.exchange_id).first()
+    if exchange is None or exchange.mentor_email != data.mentor_email:
+        return None, link_problem(request, REPLACED if exchange else INVALID)
+    if links.mentor_link_expired(exchange):
+        return None, link_problem(request, EXPIRED)
+    if exchange.state in (State.CANCELLED, State.DECLINED):
+        return None, link_problem(request, CANCELLED, exchange=exchange)
+    return exchange, None
+
+
 def _decided(request: HttpRequest, approval: Approval, exchange: ExchangeRequest) -> HttpResponse:
     if approval.decision == Approval.Decision.WITHDRAWN:
         return link_problem(request, CANCELLED, exchange=exchange)
@@ -181,16 +199,8 @@ def _decided(request: HttpRequest, approval: Approval, exchange: ExchangeRequest
 @require_http_methods(["GET", "HEAD"])
 @private_link_page
 def mentor_link(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        data = links.read_mentor_token(token)
-    except links.LinkInvalid:
-        return link_problem(request, INVALID)
-    exchange = ExchangeRequest.objects.filter(pk=data.exchange_id).first()
-    if exchange is None or exchange.mentor_email != data.mentor_email:
-        return link_problem(request, REPLACED if exchange else INVALID)
-    if links.mentor_link_expired(exchange):
-        return link_problem(request, EXPIRED)
-    if exchange.state in (State.CANCELLED, State.DECLINED):
-        return link_problem(request, CANCELLED, exchange=exchange)
+    exchange, problem = exchange_of_mentor_link(request, token)
+    if problem:
+        return problem
     exchange = _exchange_for_page(exchange.pk)
     return render(request, "exchange/links/mentor.html", {"exchange": exchange})

@@ -220,13 +220,14 @@ def request_cancel(request, pk: int):
         return redirect(exchange)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            workflow.cancel(exchange.pk, by=request.user, reason=form.cleaned_data["reason"])
-        except workflow.TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The request has been cancelled."))
-        return redirect(exchange)
+        return _take_step(
+            request,
+            exchange,
+            lambda: workflow.cancel(
+                exchange.pk, by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("The request has been cancelled."),
+        )
     return render(request, "exchange/request_cancel.html", {"exchange": exchange, "form": form})
 
 
@@ -234,13 +235,12 @@ def request_cancel(request, pk: int):
 @require_POST
 def dates_accept(request, pk: int):
     exchange = _get_exchange_for_user(request, pk)
-    try:
-        workflow.accept_dates(exchange.pk, by=request.user)
-    except workflow.TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("You accepted the dates. Your visit is confirmed."))
-    return redirect(exchange)
+    return _take_step(
+        request,
+        exchange,
+        lambda: workflow.accept_dates(exchange.pk, by=request.user),
+        _("You accepted the dates. Your visit is confirmed."),
+    )
 
 
 @profile_required
@@ -251,10 +251,22 @@ def dates_refuse(request, pk: int):
     if not form.is_valid():
         messages.error(request, form.errors["reason"][0])
         return redirect(exchange)
+    return _take_step(
+        request,
+        exchange,
+        lambda: workflow.refuse_dates(
+            exchange.pk, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("You refused the dates. The request has been cancelled."),
+    )
+
+
+def _take_step(request, exchange: ExchangeRequest, step, done: str):
+    """One step of the visitor's through the workflow; the request's page says how it went."""
     try:
-        workflow.refuse_dates(exchange.pk, by=request.user, reason=form.cleaned_data["reason"])
+        step()
     except workflow.TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("You refused the dates. The request has been cancelled."))
+        messages.success(request, done)
     return redirect(exchange)

@@ -14,16 +14,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from exchange import links
 from exchange.link_views import (
-    CANCELLED,
-    EXPIRED,
-    INVALID,
-    REPLACED,
     answered_through_a_link,
-    link_problem,
+    exchange_of_mentor_link,
 )
-from exchange.models import ExchangeRequest, State
+from exchange.models import ExchangeRequest
 from libraries.decorators import profile_required
 from libraries.models import Library
 
@@ -203,17 +198,11 @@ def receipt_file(request: HttpRequest, pk: int) -> HttpResponse:
 @answered_through_a_link
 def host_feedback(request: HttpRequest, token: str) -> HttpResponse:
     """Through the mentor's link: how the visit went, and would the library host again."""
-    try:
-        data = links.read_mentor_token(token)
-    except links.LinkInvalid:
-        return link_problem(request, INVALID)
-    exchange = ExchangeRequest.objects.with_related().filter(pk=data.exchange_id).first()
-    if exchange is None or exchange.mentor_email != data.mentor_email:
-        return link_problem(request, REPLACED if exchange else INVALID)
-    if links.mentor_link_expired(exchange):
-        return link_problem(request, EXPIRED)
-    if exchange.state in (State.CANCELLED, State.DECLINED):
-        return link_problem(request, CANCELLED, exchange=exchange)
+    exchange, problem = exchange_of_mentor_link(
+        request, token, ExchangeRequest.objects.with_related()
+    )
+    if problem:
+        return problem
 
     context = {"exchange": exchange, "token": token}
     given = HostFeedback.objects.filter(exchange=exchange).first()

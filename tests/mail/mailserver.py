@@ -4,6 +4,7 @@ It answers as told: `data_replies` are used one by one for each DATA (then 250),
 `refused` maps an address to the reply its RCPT gets. Every accepted message is kept.
 """
 
+import asyncio
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -13,6 +14,8 @@ from aiosmtpd.controller import Controller
 
 class ScriptedHandler:
     def __init__(self):
+        # Seconds the server takes over each message before it answers.
+        self.slowness = 0.0
         self.data_replies: list[str] = []
         self.refused: dict[str, str] = {}
         self.received = []
@@ -26,6 +29,8 @@ class ScriptedHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.slowness:
+            await asyncio.sleep(self.slowness)
         with self._lock:
             if self.data_replies:
                 return self.data_replies.pop(0)

@@ -3,18 +3,16 @@
 These messages are about nothing (a sign-in link): the outbox knows nothing of exchanges.
 """
 
-import asyncio
 import smtplib
 import socket
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 
 from mail import outbox
 from mail.models import Notification
+from tests.exchange.test_concurrency import at_once
 from tests.mail.mailserver import free_port, send_through
 
 NOW = datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
@@ -137,27 +135,10 @@ def test_an_over_long_subject_is_stored_cut_at_its_limit(db, settings, tmp_path)
     assert stored == " ".join(subject.split())[:limit]
 
 
-class SlowHandler:
-    """An SMTP server that takes its time over each message."""
-
-    def __init__(self):
-        self.received = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(1)
-        self.received += 1
-        return "250 Message accepted for delivery"
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_sends_of_one_message_at_once_with_a_slow_mail_server_send_one_email(settings):
-    from aiosmtpd.controller import Controller
-
-    handler = SlowHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    send_through(settings, controller.port)
+def test_two_sends_of_one_message_at_once_with_a_slow_mail_server_send_one_email(mail_server):
+    mail_server.slowness = 1
     # Written straight to the table: here no task of its own goes first.
     message = Notification.objects.create(
         kind="sign_in",
@@ -167,28 +148,13 @@ def test_two_sends_of_one_message_at_once_with_a_slow_mail_server_send_one_email
         subject="Kirjautumislinkkisi",
         body_text="Hei!",
     )
-    barrier = threading.Barrier(2)
-    results = []
 
     def send():
-        try:
-            barrier.wait(timeout=10)
-            results.append(outbox.deliver(message.pk))
-        except (smtplib.SMTPException, OSError) as exc:  # pragma: no cover - a failure shows
-            results.append(exc)
-        finally:
-            connection.close()
+        return outbox.deliver(message.pk)
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        controller.stop()
+    results = at_once(send, send)
 
     assert sorted(results) == [False, True]
-    assert handler.received == 1
+    assert mail_server.recipients() == ["liisa@kokkola.fi"]
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Notification.Status.SENT, 1)
