@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -364,6 +364,15 @@ def receipt_path(receipt: "Receipt", filename: str) -> str:
     return f"receipts/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
+class ReceiptQuerySet(models.QuerySet):
+    def delete_with_files(self) -> int:
+        """Delete the receipts; their files go once the deletion is committed for good."""
+        names = [receipt.file.name for receipt in self]
+        count = self.delete()[0]
+        transaction.on_commit(lambda: [receipt_storage.delete(name) for name in names])
+        return count
+
+
 class Receipt(models.Model):
     class Kind(models.TextChoices):
         PDF = "application/pdf", "PDF"
@@ -378,6 +387,8 @@ class Receipt(models.Model):
     content_type = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = ReceiptQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

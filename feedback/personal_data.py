@@ -1,20 +1,11 @@
 """What the after-visit records hold about people: the visitor's feedback and story, the
 host's feedback, and the expense claim with its receipts."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from web.personal_data import PersonalData, as_row, blank, blank_log_entries, numbers
 
-from .models import (
-    ClaimState,
-    ExpenseClaim,
-    HostFeedback,
-    Receipt,
-    StoryConsent,
-    VisitorFeedback,
-    receipt_storage,
-)
+from .models import ClaimState, ExpenseClaim, HostFeedback, Receipt, StoryConsent, VisitorFeedback
 
 # Claims still to be handled keep their visit's data, whatever its age.
 UNSETTLED_CLAIMS = [ClaimState.SUBMITTED, ClaimState.APPROVED]
@@ -28,14 +19,6 @@ FEEDBACK_TEXTS = [
 ]
 HOST_FEEDBACK_FIELDS = ["author_name", "author_email", "how_it_went"]
 CLAIM_TEXTS = ["other_travel_description", "notes", "rejection_reason", "coordinator_note"]
-
-
-def _delete_receipts(receipts) -> int:
-    names = [receipt.file.name for receipt in receipts]
-    count = receipts.delete()[0]
-    # The files go once the rows are gone for good.
-    transaction.on_commit(lambda: [receipt_storage.delete(name) for name in names])
-    return count
 
 
 class AfterTheVisit(PersonalData):
@@ -70,7 +53,7 @@ class AfterTheVisit(PersonalData):
             blank(claim, CLAIM_TEXTS)
             claim.save(update_fields=CLAIM_TEXTS)
             receipt_ids = list(claim.receipts.values_list("pk", flat=True))
-            receipts = _delete_receipts(Receipt.objects.filter(pk__in=receipt_ids))
+            receipts = Receipt.objects.filter(pk__in=receipt_ids).delete_with_files()
             blank_log_entries(Receipt, receipt_ids)
             blank_log_entries(ExpenseClaim, [claim.pk])
         return {"receipts": receipts}
