@@ -57,6 +57,7 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
         "error",
         "created_at",
         "next_attempt_at",
+        "claimed_at",
         "sent_at",
     ]
 
@@ -72,9 +73,9 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
         """A failed message goes back to the outbox and is sent again as it was written."""
         resent = sum(
             outbox.resend(pk)
-            for pk in queryset.filter(status=Notification.Status.FAILED).values_list(
-                "pk", flat=True
-            )
+            for pk in queryset.filter(
+                status__in=[Notification.Status.FAILED, Notification.Status.UNKNOWN]
+            ).values_list("pk", flat=True)
         )
         if resent:
             self.message_user(
@@ -89,7 +90,11 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
             )
         else:
             self.message_user(
-                request, gettext("Only failed messages can be sent again."), messages.WARNING
+                request,
+                gettext(
+                    "Only failed messages, or those whose outcome is unknown, can be sent again."
+                ),
+                messages.WARNING,
             )
 
     def has_resend_permission(self, request) -> bool:

@@ -4,6 +4,8 @@ A message may be about one object of another app (an exchange, say), through a g
 reference: the outbox itself knows nothing about what the message is about.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +23,10 @@ class NotificationQuerySet(models.QuerySet):
         """Unsent messages whose next attempt is due: what the outbox sweep sends."""
         return self.unsent().filter(next_attempt_at__lte=now)
 
+    def claims_gone_stale(self, before) -> "NotificationQuerySet":
+        """Messages claimed for sending before this moment whose outcome was never recorded."""
+        return self.filter(status=Notification.Status.SENDING, claimed_at__lt=before)
+
     def about(self, obj: models.Model) -> "NotificationQuerySet":
         """Messages about this object."""
         return self.filter(about_type=ContentType.objects.get_for_model(obj), about_id=obj.pk)
@@ -35,8 +41,11 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        # Claimed for sending, but nobody recorded what the mail server said: it may have gone.
+        UNKNOWN = "unknown", _("outcome unknown")
 
     kind = models.CharField(_("kind"), max_length=50, db_index=True)
     # What the message is about, if anything: the app that wrote it follows the reference.
@@ -65,6 +74,8 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When a sender claimed it (status "being sent"), before talking to the mail server.
+    claimed_at = models.DateTimeField(_("claimed for sending"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # When the outbox sweep may try an unsent message: a little after it was written (its
     # own task goes first), then later after each temporary failure (backoff).
@@ -88,3 +99,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"
+
+    @property
+    def message_id(self) -> str:
+        """The same Message-ID on every attempt, so a copy that did go twice is one message."""
+        return f"<kollega.{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{message_id_domain()}>"
+
+
+def message_id_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"

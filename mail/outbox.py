@@ -109,6 +109,8 @@ def queue(notification_id: int) -> None:
 MAX_ATTEMPTS = 5
 # Messages younger than this are left to the task that was queued for them.
 SWEEP_GRACE = timedelta(minutes=2)
+# The error of a message whose sender stopped between claiming it and recording the answer.
+INTERRUPTED = "SendInterrupted: no answer from the mail server was recorded; it may have gone"
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -136,6 +138,7 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         subject=notification.subject,
         body=notification.body_text,
         to=[_address(notification.recipient_name, notification.recipient)],
+        headers={"Message-ID": notification.message_id},
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
@@ -154,38 +157,79 @@ def calendar_method(calendar: str) -> str:
     return "PUBLISH"
 
 
-def deliver(notification_id: int) -> bool:
+def claim_timeout() -> timedelta:
+    """How long a claim may stand before nobody can still be sending it: the longest a send
+    task may run (after that Celery has killed it), and a minute more."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def _claim(notification_id: int, *, only_if_due: bool) -> Notification | None:
+    """Take a pending message for sending, in a transaction of its own.
+
+    Once committed, the row says "being sent": no other task or sweep takes it, whatever
+    happens next. A row another sender holds locked right now is skipped, not waited for.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        pending = Notification.objects.select_for_update(skip_locked=True).filter(
+            pk=notification_id, status=Notification.Status.PENDING
+        )
+        if only_if_due:
+            pending = pending.filter(next_attempt_at__lte=now)
+        notification = pending.first()
+        if notification is None:
+            return None
+        notification.status = Notification.Status.SENDING
+        notification.claimed_at = now
+        notification.attempts += 1
+        notification.save(update_fields=["status", "claimed_at", "attempts"])
+    return notification
+
+
+def _record(notification: Notification, fields: list[str]) -> None:
+    """Write what the mail server said, in a second transaction; a row no longer "being
+    sent" (the sweep gave up on it meanwhile) is left as it is."""
+    updated = Notification.objects.filter(
+        pk=notification.pk, status=Notification.Status.SENDING
+    ).update(**{name: getattr(notification, name) for name in fields})
+    if not updated:
+        log.warning("notification %s changed while it was sent; kept as it is", notification.pk)
+
+
+def deliver(notification_id: int, *, only_if_due: bool = False) -> bool:
     """Send one pending notification once. Returns True when this call sent it.
 
-    The row stays locked while the message goes out, so a task and the sweep cannot both
-    send it. A permanent refusal marks the row failed at once; a temporary one is recorded
-    with the time of the next attempt and re-raised, so the task can retry.
+    The row is claimed and committed before the mail server is spoken to, and the result is
+    recorded after, so a message the server accepted is never sent again: if the result
+    cannot be recorded (the database went away, the worker was killed), the row stays
+    "being sent" and the sweep marks its outcome unknown for the coordinator. A permanent
+    refusal, or any error building the message, marks it failed at once; a temporary one
+    is recorded with the time of the next attempt and re-raised, so the task can retry.
+    With only_if_due, a message whose next attempt is still ahead is left alone.
     """
+    notification = _claim(notification_id, only_if_due=only_if_due)
+    if notification is None:
+        return False
     failure: Exception | None = None
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .filter(pk=notification_id, status=Notification.Status.PENDING)
-            .first()
-        )
-        if notification is None:
-            return False
-        notification.attempts += 1
-        try:
-            _message(notification).send()
-        except (smtplib.SMTPException, OSError) as exc:
-            notification.error = f"{type(exc).__name__}: {exc}"[:2000]
-            if is_permanent(exc) or notification.attempts >= MAX_ATTEMPTS:
-                notification.status = Notification.Status.FAILED
-            else:
-                failure = exc
-                notification.next_attempt_at = timezone.now() + retry_delay(notification.attempts)
-            notification.save(update_fields=["status", "attempts", "error", "next_attempt_at"])
+    try:
+        _message(notification).send()
+    except (smtplib.SMTPException, OSError) as exc:
+        notification.error = f"{type(exc).__name__}: {exc}"[:2000]
+        if is_permanent(exc) or notification.attempts >= MAX_ATTEMPTS:
+            notification.status = Notification.Status.FAILED
         else:
-            notification.status = Notification.Status.SENT
-            notification.sent_at = timezone.now()
-            notification.error = ""
-            notification.save(update_fields=["status", "sent_at", "attempts", "error"])
+            failure = exc
+            notification.status = Notification.Status.PENDING
+            notification.next_attempt_at = timezone.now() + retry_delay(notification.attempts)
+    except Exception as exc:  # noqa: BLE001  (a message that cannot be built never will be)
+        log.exception("could not build notification %s", notification_id)
+        notification.error = f"{type(exc).__name__}: {exc}"[:2000]
+        notification.status = Notification.Status.FAILED
+    else:
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.error = ""
+    _record(notification, ["status", "error", "next_attempt_at", "sent_at"])
     if notification.status == Notification.Status.FAILED:
         log.error("gave up on notification %s: %s", notification_id, notification.error)
         return False
@@ -196,29 +240,40 @@ def deliver(notification_id: int) -> bool:
     return True
 
 
+def give_up_on_stale_claims() -> int:
+    """Messages claimed so long ago that no sender can still hold them: the server may have
+    accepted them, so they are not sent again but shown to the coordinator as unknown."""
+    return Notification.objects.claims_gone_stale(timezone.now() - claim_timeout()).update(
+        status=Notification.Status.UNKNOWN, error=INTERRUPTED
+    )
+
+
 def send_pending(limit: int = 500) -> int:
     """Send what is still unsent and due (the broker was down, a task was lost, a retry
-    waits). Returns how many went out."""
+    waits), oldest first. One message that cannot be sent never holds back the others.
+    Returns how many went out."""
+    give_up_on_stale_claims()
     ids = list(
         Notification.objects.due(timezone.now())
-        .order_by("next_attempt_at")
+        .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
     sent = 0
     for notification_id in ids:
         try:
-            sent += deliver(notification_id)
-        except (smtplib.SMTPException, OSError):
+            sent += deliver(notification_id, only_if_due=True)
+        except Exception:  # noqa: BLE001  (recorded on the row; the next one goes on)
             continue
     return sent
 
 
 def resend(notification_id: int) -> bool:
-    """A failed message goes back to the outbox and is queued again (the coordinator's
-    Resend). Returns False when the message had not failed."""
+    """A failed message, or one whose outcome is unknown, goes back to the outbox and is
+    queued again (the coordinator's Resend). Returns False for any other message."""
     with transaction.atomic():
         updated = Notification.objects.filter(
-            pk=notification_id, status=Notification.Status.FAILED
+            pk=notification_id,
+            status__in=[Notification.Status.FAILED, Notification.Status.UNKNOWN],
         ).update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
         if updated:
             transaction.on_commit(lambda: queue(notification_id))

@@ -5,7 +5,9 @@ from web.personal_data import PersonalData, as_row, blank
 from .models import Notification
 
 ADDRESS = ["recipient", "recipient_name"]
-CONTENT = ["subject", "body_text", "body_html", "calendar"]
+# The error repeats what the mail server said, addresses and names included.
+UNSENT = [Notification.Status.PENDING, Notification.Status.UNKNOWN]
+CONTENT = ["subject", "body_text", "body_html", "calendar", "error"]
 
 
 def blank_messages(messages) -> int:
@@ -15,7 +17,7 @@ def blank_messages(messages) -> int:
         blank(message, [*ADDRESS, *CONTENT])
         # The deduplication key holds the address; the row's own id keeps it unique.
         message.dedupe_key = f"anonymised:{message.pk}"
-        if message.status == Notification.Status.PENDING:
+        if message.status in UNSENT:
             message.status = Notification.Status.FAILED
         message.save(update_fields=[*ADDRESS, *CONTENT, "dedupe_key", "status"])
         count += 1
@@ -50,6 +52,6 @@ class Messages(PersonalData):
         # needed, and one still unsent is not sent empty.
         for message in Notification.objects.about(visit):
             blank(message, CONTENT)
-            if message.status == Notification.Status.PENDING:
+            if message.status in UNSENT:
                 message.status = Notification.Status.FAILED
             message.save(update_fields=[*CONTENT, "status"])

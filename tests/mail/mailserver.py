@@ -19,6 +19,8 @@ class ScriptedHandler:
         self.data_replies: list[str] = []
         self.refused: dict[str, str] = {}
         self.received = []
+        # Called once a message is accepted, before the sender hears "250".
+        self.on_accept = None
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -35,6 +37,8 @@ class ScriptedHandler:
             if self.data_replies:
                 return self.data_replies.pop(0)
             self.received.append(message_from_bytes(envelope.content, policy=policy.default))
+        if self.on_accept:
+            self.on_accept()
         return "250 Message accepted for delivery"
 
     def recipients(self) -> list[str]:

@@ -5,10 +5,13 @@ These messages are about nothing (a sign-in link): the outbox knows nothing of e
 
 import smtplib
 import socket
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from mail import outbox
 from mail.models import Notification
@@ -157,3 +160,128 @@ def test_two_sends_of_one_message_at_once_with_a_slow_mail_server_send_one_email
     assert mail_server.recipients() == ["liisa@kokkola.fi"]
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Notification.Status.SENT, 1)
+
+
+def test_a_poisoned_message_first_in_the_queue_holds_back_none_of_the_others(db, mail_server):
+    # A name with a line break would forge a header: the message can never be built.
+    poisoned = Notification.objects.create(
+        kind="sign_in",
+        recipient="mallory@example.fi",
+        recipient_name="Mallory\nBcc: everyone@example.fi",
+        language="fi",
+        dedupe_key="poisoned",
+        next_attempt_at=NOW - timedelta(hours=1),
+    )
+    for email in ["a@vaasa.fi", "b@kokkola.fi", "c@seinajoki.fi"]:
+        sign_in_link(email, next_attempt_at=NOW - timedelta(minutes=30))
+
+    assert outbox.send_pending() == 3
+
+    assert sorted(mail_server.recipients()) == ["a@vaasa.fi", "b@kokkola.fi", "c@seinajoki.fi"]
+    poisoned.refresh_from_db()
+    assert (poisoned.status, poisoned.attempts) == (Notification.Status.FAILED, 1)
+    assert poisoned.error == ("ValueError: Invalid address; address parts cannot contain newlines.")
+    # Failed for good: the next sweep does not stumble on it again.
+    assert outbox.send_pending() == 0
+
+
+def test_each_message_carries_the_same_message_id_on_every_attempt(db, mail_server, time_machine):
+    mail_server.data_replies = ["451 4.3.0 Mailbox busy, try again later"]
+    message = sign_in_link(next_attempt_at=NOW)
+
+    with pytest.raises(smtplib.SMTPDataError):
+        outbox.deliver(message.pk)
+    time_machine.move_to(NOW + timedelta(minutes=1), tick=False)
+    assert outbox.send_pending() == 1
+
+    message.refresh_from_db()
+    (received,) = mail_server.received
+    assert received["Message-ID"] == message.message_id
+    assert message.message_id == f"<kollega.{message.pk}.20270111080000@127.0.0.1>"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_message_the_server_accepted_is_not_sent_again_when_the_database_is_cut_then(
+    mail_server, time_machine
+):
+    message = Notification.objects.create(
+        kind="sign_in",
+        recipient="liisa@kokkola.fi",
+        language="fi",
+        dedupe_key="cut",
+        body_text="Hei",
+    )
+    sender = connection.cursor().connection.info.backend_pid
+
+    def cut_the_senders_database_connection():
+        with psycopg.connect(**_connect_kwargs(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [sender])
+
+    mail_server.on_accept = cut_the_senders_database_connection
+
+    with pytest.raises(DatabaseError):
+        outbox.deliver(message.pk)
+    connection.close()
+
+    # The server has it; Kollega could not write that down. The sweep does not send it again,
+    # and once no sender can still be at it, the coordinator sees its outcome as unknown.
+    assert outbox.send_pending() == 0
+    assert Notification.objects.get(pk=message.pk).status == Notification.Status.SENDING
+    time_machine.move_to(NOW + outbox.claim_timeout() + timedelta(seconds=1), tick=False)
+    assert outbox.send_pending() == 0
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Notification.Status.UNKNOWN, 1)
+    assert message.error == outbox.INTERRUPTED
+    assert mail_server.recipients() == ["liisa@kokkola.fi"]
+    # The coordinator may send it again after checking with the recipient.
+    assert outbox.resend(message.pk) is True
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_skips_a_message_another_sender_holds_and_sends_the_rest(mail_server):
+    held, free = (
+        Notification.objects.create(
+            kind="sign_in",
+            recipient=email,
+            language="fi",
+            dedupe_key=email,
+            body_text="Hei",
+            next_attempt_at=NOW - timedelta(hours=1),
+        )
+        for email in ["held@vaasa.fi", "free@vaasa.fi"]
+    )
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Notification.objects.select_for_update().get(pk=held.pk)
+                holding.set()
+                release.wait(timeout=20)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(timeout=10)
+        assert outbox.send_pending() == 1
+    finally:
+        release.set()
+        holder.join(timeout=30)
+
+    assert mail_server.recipients() == ["free@vaasa.fi"]
+    assert Notification.objects.get(pk=held.pk).status == Notification.Status.PENDING
+
+
+def _connect_kwargs() -> dict:
+    settings_dict = connection.settings_dict
+    return {
+        "host": settings_dict["HOST"] or None,
+        "port": settings_dict["PORT"] or None,
+        "user": settings_dict["USER"],
+        "dbname": settings_dict["NAME"],
+    }

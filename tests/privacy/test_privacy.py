@@ -13,14 +13,15 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-from django.core import serializers
 from django.core.management import call_command
+from django.db import models
 
 from exchange import workflow
-from exchange.models import Approval, ExchangeRequest, HistoryEntry, State
+from exchange.models import State
 from feedback import statistics
 from feedback import workflow as after_visit
 from feedback.models import (
@@ -110,27 +111,32 @@ def scene(time_machine, client, alice, host, coordinator):
         change_message="Alice Aalto asked to correct the kilometres.",
         single_object=True,
     )
+    # The mail server refused one message, and its answer repeats the name and the address.
+    Notification.objects.filter(exchange=visit, recipient="alice@seinajoki.fi").update(
+        error="SMTPRecipientsRefused: {'alice@seinajoki.fi': (550, b'Alice Aalto: no such user')}"
+    )
     client.logout()
     return visit, declined
 
 
+# The library's exchange contact is the directory's public data, kept while she is the
+# contact (erasure asks for another contact first); the same person named in a visit goes.
+KEPT_COLUMNS = {("libraries.library", "contact_name"), ("libraries.library", "contact_email")}
+
+
 def _stored_text() -> str:
-    """Every row that can hold a visit's personal data, as one text."""
-    rows = []
-    for model in [
-        ExchangeRequest,
-        Approval,
-        HistoryEntry,
-        Notification,
-        VisitorFeedback,
-        HostFeedback,
-        ExpenseClaim,
-        Receipt,
-        LogEntry,
-    ]:
-        rows += list(model.objects.all())
-    rows += list(Staff.objects.exclude(is_staff=True))
-    return serializers.serialize("json", rows, ensure_ascii=False)
+    """Every text column of every table, as one text."""
+    values = []
+    for model in apps.get_models():
+        columns = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, (models.CharField, models.TextField, models.FileField))
+            and (model._meta.label_lower, field.attname) not in KEPT_COLUMNS
+        ]
+        if columns:
+            values += [str(value) for row in model.objects.values_list(*columns) for value in row]
+    return "\n".join(values)
 
 
 def _figures():
