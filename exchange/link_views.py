@@ -181,7 +181,7 @@ def exchange_of_mentor_link(
     except links.LinkInvalid:
         return None, link_problem(request, INVALID)
     exchange = exchanges.filter(pk=data.exchange_id).first()
-    if exchange is None or exchange.mentor_email != data.mentor_email:
+    if exchange is None or not data.is_for(exchange.mentor_email):
         return None, link_problem(request, REPLACED if exchange else INVALID)
     if links.mentor_link_expired(exchange):
         return None, link_problem(request, EXPIRED)
