@@ -34,6 +34,14 @@ def client_ip(request: HttpRequest) -> str:
     return "0.0.0.0"
 
 
+def is_loopback(address: str) -> bool:
+    """Whether an address (as client_ip gives it) is this machine's own."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 def _rate(group: str, request: HttpRequest) -> str | None:
     """The rate of a group, read per request so that tests and deployments can change it."""
     return settings.RATE_LIMITS.get(group)
