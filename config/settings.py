@@ -58,7 +58,17 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# This computer's own names, and the test client's.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+if DEBUG and set(ALLOWED_HOSTS) - set(LOOPBACK_HOSTS):
+    # DEBUG shows tracebacks with settings and the outbox with working sign-in links.
+    raise ImproperlyConfigured(
+        "DEBUG is on, but ALLOWED_HOSTS names hosts other than this computer: "
+        f"{', '.join(sorted(set(ALLOWED_HOSTS) - set(LOOPBACK_HOSTS)))}. "
+        "On a server set DEBUG=false (with SECRET_KEY and SITE_URL); while developing, "
+        "keep ALLOWED_HOSTS to 127.0.0.1, localhost and [::1]."
+    )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -97,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "web.security.PrivateSignedInPagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -298,6 +309,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_FAILURE_VIEW = "web.security.csrf_failure"
 # Pages behind a link token answer strict-origin themselves (exchange/link_views.py).
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import FocusArea, Library, Staff
+from web.names import single_line
 
 from . import workflow
 from .models import MAX_VISIT_DAYS, ExchangeRequest
@@ -134,6 +135,7 @@ class ExchangeRequestForm(forms.ModelForm):
         _bound_number(self.fields["accommodation_nights"], MAX_NIGHTS)
         for name in ["travel_public_eur", "travel_other_eur", "accommodation_eur"]:
             _bound_number(self.fields[name], MAX_EUROS)
+        self.fields["host_contact_name"].validators.append(single_line)
 
         # An empty form marks what submitting needs; the browser doesn't enforce it
         # (novalidate), so a draft can still be saved half-done.

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Language
+from web.names import single_line
 
 from .forms import DateInput
 from .models import ExchangeRequest
@@ -57,7 +58,9 @@ class HostDecisionForm(forms.Form):
     first_day = forms.DateField(label=_("Proposed first day"), required=False, widget=DateInput)
     last_day = forms.DateField(label=_("Proposed last day"), required=False, widget=DateInput)
 
-    mentor_name = forms.CharField(label=_("Workplace mentor's name"), max_length=200)
+    mentor_name = forms.CharField(
+        label=_("Workplace mentor's name"), max_length=200, validators=[single_line]
+    )
     mentor_email = forms.EmailField(label=_("Workplace mentor's email"))
     mentor_phone = forms.CharField(label=_("Workplace mentor's phone"), max_length=50)
     mentor_language = forms.ChoiceField(
@@ -80,7 +83,9 @@ class HostDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    return_name = forms.CharField(label=_("Who comes back: name"), max_length=200, required=False)
+    return_name = forms.CharField(
+        label=_("Who comes back: name"), max_length=200, required=False, validators=[single_line]
+    )
     return_email = forms.EmailField(label=_("Who comes back: email"), required=False)
     return_language = forms.ChoiceField(
         label=_("Who comes back: language"), choices=Language.choices, required=False

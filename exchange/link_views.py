@@ -60,9 +60,9 @@ def _exchange_for_page(exchange_id: int) -> ExchangeRequest:
 
 def answered_through_a_link(view):
     """A page behind an emailed link that takes an answer: GET shows, only POST acts; private
-    headers, and the answers' rate limit."""
-    return require_http_methods(["GET", "HEAD", "POST"])(
-        private_link_page(rate_limit("decision")(view))
+    headers (on the refusal of another method too), and the answers' rate limit."""
+    return private_link_page(
+        require_http_methods(["GET", "HEAD", "POST"])(rate_limit("decision")(view))
     )
 
 
@@ -181,7 +181,7 @@ def exchange_of_mentor_link(
     except links.LinkInvalid:
         return None, link_problem(request, INVALID)
     exchange = exchanges.filter(pk=data.exchange_id).first()
-    if exchange is None or exchange.mentor_email != data.mentor_email:
+    if exchange is None or not data.is_for(exchange.mentor_email):
         return None, link_problem(request, REPLACED if exchange else INVALID)
     if links.mentor_link_expired(exchange):
         return None, link_problem(request, EXPIRED)
@@ -196,8 +196,8 @@ def _decided(request: HttpRequest, approval: Approval, exchange: ExchangeRequest
     return link_problem(request, DECIDED, approval=approval, exchange=exchange)
 
 
-@require_http_methods(["GET", "HEAD"])
 @private_link_page
+@require_http_methods(["GET", "HEAD"])
 def mentor_link(request: HttpRequest, token: str) -> HttpResponse:
     exchange, problem = exchange_of_mentor_link(request, token)
     if problem:

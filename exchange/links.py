@@ -1,8 +1,9 @@
 """Signed links for people without an account: supervisors' decisions and the mentor's page.
 
 A decision token carries the approval's id and the version of its link; a mentor token
-carries the exchange's id and the mentor's address, so naming another mentor retires the
-old link. Each purpose has its own salt, so one kind of token never opens another page.
+carries the exchange's id and a digest of the mentor's address (never the address itself,
+which anyone holding the link could read), so naming another mentor retires the old link.
+Each purpose has its own salt, so one kind of token never opens another page.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from mail.outbox import absolute_url
 
@@ -38,7 +40,18 @@ class ApprovalToken:
 @dataclass(frozen=True)
 class MentorToken:
     exchange_id: int
-    mentor_email: str
+    mentor_digest: str
+
+    def is_for(self, mentor_email: str) -> bool:
+        """Whether the token was made for this mentor's address."""
+        return bool(mentor_email) and constant_time_compare(
+            self.mentor_digest, _mentor_digest(mentor_email)
+        )
+
+
+def _mentor_digest(email: str) -> str:
+    """The mentor's address as the token keeps it: keyed, so it can't be guessed back."""
+    return salted_hmac(MENTOR_SALT, email.strip().lower(), algorithm="sha256").hexdigest()[:32]
 
 
 def _max_age() -> timedelta:
@@ -64,7 +77,9 @@ def read_approval_token(token: str) -> ApprovalToken:
 
 
 def mentor_token(exchange: ExchangeRequest) -> str:
-    return signing.dumps({"e": exchange.pk, "m": exchange.mentor_email}, salt=MENTOR_SALT)
+    return signing.dumps(
+        {"e": exchange.pk, "d": _mentor_digest(exchange.mentor_email)}, salt=MENTOR_SALT
+    )
 
 
 def read_mentor_token(token: str) -> MentorToken:
@@ -78,7 +93,8 @@ def read_mentor_token(token: str) -> MentorToken:
     except signing.BadSignature:
         raise LinkInvalid from None
     try:
-        return MentorToken(exchange_id=int(data["e"]), mentor_email=str(data["m"]))
+        # A link from before the digest (it carried the address) reads as replaced.
+        return MentorToken(exchange_id=int(data["e"]), mentor_digest=str(data.get("d", "")))
     except (KeyError, TypeError, ValueError):
         raise LinkInvalid from None
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from libraries.models import Staff
+from web.names import ONE_LINE, is_single_line
 
 from . import emails
 from .models import (
@@ -168,6 +169,13 @@ def _first_reminder_due() -> datetime:
     return add_working_days(timezone.now(), settings.REMINDER_WORKING_DAYS)
 
 
+def _check_names(*names: str) -> None:
+    """Names go into email headers and onto pages as one line; the forms refuse any other,
+    and so does the workflow for whatever reaches it another way."""
+    if not all(is_single_line(name) for name in names):
+        raise TransitionNotAllowed(str(ONE_LINE))
+
+
 def _language_of(email: str, default: str) -> str:
     """A person Kollega knows reads their own language; anyone else gets the default."""
     known = Staff.objects.filter(email__iexact=email).values_list("language", flat=True).first()
@@ -239,6 +247,7 @@ def _submit(
         raise TransitionNotAllowed(_("This library does not take visitors at the moment."))
     _check_no_overlap(exchange, exchange.first_day, exchange.last_day)
     name, email, language = supervisor
+    _check_names(name, exchange.host_contact_name)
     if not email:
         raise TransitionNotAllowed(
             _("Add your own supervisor's email address to your profile first.")
@@ -343,6 +352,7 @@ def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> 
 
 
 def _set_mentor(exchange: ExchangeRequest, mentor: MentorDetails) -> list[str]:
+    _check_names(mentor.name)
     exchange.mentor_name = mentor.name
     exchange.mentor_email = mentor.email.strip().lower()
     exchange.mentor_phone = mentor.phone
@@ -359,6 +369,7 @@ def _set_return_visit(exchange: ExchangeRequest, return_visit: ReturnVisit | Non
     if return_visit is None:
         raise TransitionNotAllowed(_("Name who will come back in this reciprocal exchange."))
     check_dates(return_visit.first_day, return_visit.last_day)
+    _check_names(return_visit.name)
     if not exchange.host_library.owns_email(return_visit.email):
         raise TransitionNotAllowed(
             _("The return visitor's email address must belong to %(library)s.")

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from web.names import single_line
+
 from .models import Language, Library, Staff
 from .signin import email_domain
 
@@ -84,6 +86,8 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ["name", "job_title", "supervisor_name", "supervisor_email"]:
             self.fields[name].required = True
+        for name in ["name", "supervisor_name"]:
+            self.fields[name].validators.append(single_line)
         # Ordered in the page's language, so the queryset is made per form.
         self.fields["library"].queryset = Library.objects.select_related(
             "municipality"

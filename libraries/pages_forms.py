@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from web.names import single_line
+
 from .models import AccessibilityFeedback
 
 
@@ -29,6 +31,10 @@ class AccessibilityFeedbackForm(forms.ModelForm):
         error_messages = {
             "message": {"required": _("Write your message.")},
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(single_line)
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

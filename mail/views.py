@@ -5,12 +5,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from web.security import client_ip, is_loopback
+
 from .models import Notification
 
 
 def outbox(request):
-    """Every message Kollega has written, newest first: only while developing (DEBUG)."""
-    if not settings.DEBUG:
+    """Every message Kollega has written, newest first: only while developing (DEBUG), and
+    only to the developer's own machine, since the messages hold working sign-in links."""
+    if not (settings.DEBUG and is_loopback(client_ip(request))):
         raise Http404
     notifications = Notification.objects.order_by("-created_at", "-pk")
     recipient = request.GET.get("to", "").strip()

@@ -90,3 +90,43 @@ def test_postgresql_plans_a_repeated_query_once_unless_behind_a_pooler(value, ex
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == expected
+
+
+@pytest.mark.parametrize(
+    "hosts, named",
+    [
+        ("kollega.example.fi", "kollega.example.fi"),
+        ("127.0.0.1,*", "*"),
+        ("localhost,192.0.2.10,kollega.example.fi", "192.0.2.10, kollega.example.fi"),
+    ],
+)
+def test_debug_on_a_server_is_refused_at_start_up(hosts, named):
+    result = _run_settings({"DEBUG": "true", "ALLOWED_HOSTS": hosts}, "pass")
+
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line == (
+        "django.core.exceptions.ImproperlyConfigured: DEBUG is on, but ALLOWED_HOSTS names "
+        f"hosts other than this computer: {named}. On a server set DEBUG=false (with "
+        "SECRET_KEY and SITE_URL); while developing, keep ALLOWED_HOSTS to 127.0.0.1, "
+        "localhost and [::1]."
+    )
+
+
+@pytest.mark.parametrize("hosts", ["", "127.0.0.1,localhost,[::1]", "testserver"])
+def test_debug_on_this_computer_starts(hosts):
+    env = {"DEBUG": "true", "ALLOWED_HOSTS": hosts} if hosts else {"DEBUG": "true"}
+    result = _run_settings(env, "from django.conf import settings; print(settings.DEBUG)")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+
+
+def test_a_server_with_debug_off_starts_with_its_own_host_name():
+    result = _run_settings(
+        {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "kollega.example.fi"},
+        "from django.conf import settings; print(settings.ALLOWED_HOSTS)",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["['kollega.example.fi']"]

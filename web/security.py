@@ -1,5 +1,5 @@
 """Request-level protections: client address, rate limits, lockout page, Permissions-Policy,
-and the headers of pages behind a token."""
+the headers of signed-in pages and of pages behind a token, and the CSRF failure page."""
 
 import ipaddress
 from collections.abc import Callable
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django_ratelimit import UNSAFE
 from django_ratelimit.decorators import ratelimit
 
@@ -32,6 +33,14 @@ def client_ip(request: HttpRequest) -> str:
             continue
     # A Unix socket without a proxy header: every request shares one address.
     return "0.0.0.0"
+
+
+def is_loopback(address: str) -> bool:
+    """Whether an address (as client_ip gives it) is this machine's own."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def _rate(group: str, request: HttpRequest) -> str | None:
@@ -140,3 +149,33 @@ def private_link_page(view):
         return response
 
     return wrapper
+
+
+class PrivateSignedInPagesMiddleware:
+    """A page shown to a signed-in person is theirs: no browser or proxy keeps a copy.
+
+    A response that sets its own Cache-Control keeps it. Anonymous visitors' pages are not
+    touched, and a request without a session cookie is not even looked at, so the public
+    pages keep their caching (and no Vary: Cookie).
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" in response or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's page for a form refused by the CSRF check, never cached: the form may have
+    been posted to a page behind a token, whose address must not travel on either."""
+    response = django_csrf_failure(request, reason=reason)
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response

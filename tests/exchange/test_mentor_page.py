@@ -1,12 +1,15 @@
+import base64
+import json
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import signing
 from django.utils import translation
 from django.utils.translation import gettext
 
-from exchange import workflow
+from exchange import links, workflow
 from mail.models import Notification
 from tests import pages, personas
 from tests.exchange import support
@@ -113,3 +116,39 @@ def test_a_forged_mentor_link_gets_its_page(client):
 
     assert response.status_code == 404
     assert in_swedish("The link does not work") in response.content.decode()
+
+
+def test_the_mentors_link_does_not_carry_the_mentors_address(visit, mentor_path):
+    token = links.mentor_token(visit)
+    payload = signing.loads(token, salt=links.MENTOR_SALT)
+    readable = base64.urlsafe_b64decode(token.split(":")[0] + "==").decode(errors="replace")
+
+    assert token in mentor_path
+    assert visit.mentor_email not in json.dumps(payload)
+    assert "korsholm" not in readable and "maja" not in readable.lower()
+
+
+def test_the_mentors_link_follows_the_address_however_it_is_written(client, visit, mentor_path):
+    visit.mentor_email = "  Maja.Mentor@Korsholm.FI "
+    visit.save()
+
+    assert client.get(mentor_path).status_code == 200
+
+
+def test_a_link_made_for_another_mentors_address_does_not_open_the_page(client, visit):
+    other = signing.dumps({"e": visit.pk, "d": "0" * 32}, salt=links.MENTOR_SALT)
+
+    response = client.get(pages.url("exchange:mentor-link", "sv", token=other))
+
+    assert response.status_code == 410
+    assert "Alice Aalto" not in response.content.decode()
+
+
+def test_an_old_link_that_carried_the_address_is_replaced(client, visit):
+    old = signing.dumps({"e": visit.pk, "m": visit.mentor_email}, salt=links.MENTOR_SALT)
+
+    response = client.get(pages.url("exchange:mentor-link", "sv", token=old))
+
+    assert response.status_code == 410
+    assert in_swedish("The link has been replaced") in response.content.decode()
+    assert "Alice Aalto" not in response.content.decode()

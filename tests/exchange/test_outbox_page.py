@@ -67,3 +67,28 @@ def test_the_outbox_shows_one_recipients_messages(client, debug, exchange):
     shown = list(response.context["page"])
     assert shown
     assert {m.recipient for m in shown} == {"eeva@seinajoki.fi"}
+
+
+@pytest.mark.parametrize("address", ["192.0.2.10", "10.0.0.5", "2001:db8::1"])
+def test_the_outbox_is_not_there_for_another_computer_even_with_debug_on(
+    client, debug, exchange, address
+):
+    response = client.get(url("mail:outbox"), REMOTE_ADDR=address)
+
+    assert response.status_code == 404
+    assert exchange.notifications.first().subject not in response.content.decode()
+
+
+def test_the_outbox_answers_a_browser_on_the_same_computer_over_ipv6(client, debug, exchange):
+    response = client.get(url("mail:outbox"), REMOTE_ADDR="::1")
+
+    assert response.status_code == 200
+    assert exchange.notifications.first().subject in response.content.decode()
+
+
+def test_behind_a_proxy_the_outbox_goes_by_the_visitors_address(client, debug, exchange, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+
+    response = client.get(url("mail:outbox"), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="192.0.2.10")
+
+    assert response.status_code == 404

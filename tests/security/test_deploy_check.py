@@ -105,7 +105,7 @@ def test_with_debug_off_every_protection_is_on_by_default():
 
 
 def test_the_embedded_default_leaves_https_and_two_factor_sign_in_to_production():
-    values = settings_with(DEBUG="true", SECURE_PROXY_SSL_HEADER="")
+    values = settings_with(DEBUG="true", ALLOWED_HOSTS="127.0.0.1", SECURE_PROXY_SSL_HEADER="")
     assert values["SECURE_SSL_REDIRECT"] == "False"
     assert values["SESSION_COOKIE_SECURE"] == "False"
     assert values["SECURE_HSTS_SECONDS"] == "0"
