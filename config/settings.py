@@ -150,6 +150,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that does not answer is an error after a few seconds, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # Server-side parameters and prepared statements: a query the connection has run a few
     # times is planned once, not on every request (the pages' wide joins cost more to plan
     # than to run). Off behind a pooler in transaction mode (PgBouncer), which can't keep them.
@@ -169,6 +171,13 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kollega")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis away is not the site down: the cache steps aside (web/cache.py), and a frozen
+    # Redis holds a request for a second at the most.
+    CACHES["default"]["BACKEND"] = "web.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -389,6 +398,8 @@ PERMISSIONS_POLICY = {
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_IP_META_KEY = "web.security.client_ip"
 RATELIMIT_VIEW = "web.security.rate_limited"
+# With the cache away, requests go through rather than every one being refused.
+RATELIMIT_FAIL_OPEN = True
 RATE_LIMITS = {
     # Sign-in requests: per address (on top of the silent cap on links per address in
     # libraries/signin.py) and per client address.

@@ -130,3 +130,14 @@ def test_a_server_with_debug_off_starts_with_its_own_host_name():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["['kollega.example.fi']"]
+
+
+def test_a_redis_cache_steps_aside_when_redis_is_away_and_never_waits_long():
+    result = _run_settings(
+        {"CACHE_URL": "redis://127.0.0.1:6379/1"},
+        "from django.conf import settings; c = settings.CACHES['default']; "
+        "print(c['BACKEND'], c['OPTIONS']['socket_connect_timeout'], "
+        "c['OPTIONS']['socket_timeout'], settings.RATELIMIT_FAIL_OPEN)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["web.cache.ResilientRedisCache", "1", "1", "True"]
