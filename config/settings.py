@@ -269,8 +269,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task still running when the broker connection drops will be redelivered anyway.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-# A send that hangs is cut off: EMAIL_TIMEOUT (above) ends a stuck SMTP conversation
-# first; these limits end a task that is stuck anywhere else.
+# A send that hangs is cut off by EMAIL_TIMEOUT (above), which ends a stuck SMTP conversation.
+# The worker runs its tasks in threads (the Procfile: one process, where a pool of processes
+# would take three times the memory), and threads cannot be killed: these limits apply when
+# a worker is started with processes (--pool prefork), and a claim older than the hard one
+# counts as abandoned (mail/outbox.py).
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
 # Beat: run exactly one. Each job is idempotent, so a double run changes nothing.
