@@ -38,6 +38,10 @@ SYSTEM_LABEL = "Kollega"
 
 # Said alike by the workflow and by the request form, which checks before submitting.
 DAYS_TAKEN = gettext_lazy("You already have an open exchange request for some of these days.")
+# Said alike wherever a visitor's own address is named as the person who decides.
+OWN_APPROVAL = gettext_lazy(
+    "A visitor cannot approve their own request. Give another person's address."
+)
 
 
 class TransitionNotAllowed(Exception):
@@ -243,6 +247,8 @@ def _submit(
         raise TransitionNotAllowed(
             _("Add your own supervisor's email address to your profile first.")
         )
+    if exchange.visitor.owns_mailbox(email):
+        raise TransitionNotAllowed(str(OWN_APPROVAL))
 
     host = exchange.host_library
     named = exchange.host_contact_email
@@ -259,6 +265,8 @@ def _submit(
         raise TransitionNotAllowed(
             _("The host library has no contact person yet. Name the person you agreed with.")
         )
+    if exchange.visitor.owns_mailbox(exchange.host_contact_email):
+        raise TransitionNotAllowed(str(OWN_APPROVAL))
     if not exchange.host_contact_language:
         exchange.host_contact_language = _language_of(
             exchange.host_contact_email, host.main_language
@@ -297,14 +305,16 @@ def _submit(
 def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> ExchangeRequest:
     """The second half of a reciprocal exchange: submitted at once, with its own approvals."""
     details = exchange.return_details()
-    visitor, created = Staff.objects.get_or_create(
-        email=details.email.strip().lower(),
-        defaults={
-            "name": details.name,
-            "library": exchange.host_library,
-            "language": details.language,
-        },
-    )
+    # The return visitor's own account when their address reaches it, however it is written.
+    visitor = Staff.objects.for_mailbox(details.email)
+    created = visitor is None
+    if created:
+        visitor = Staff.objects.create(
+            email=details.email.strip().lower(),
+            name=details.name,
+            library=exchange.host_library,
+            language=details.language,
+        )
     if not created and visitor.library_id is None:
         visitor.library = exchange.host_library
         visitor.save(update_fields=["library"])
@@ -673,6 +683,8 @@ def change_approver(
         approval = Approval.objects.select_for_update().get(pk=approval_id)
         if not approval.is_pending:
             raise AlreadyDecided(_("This request has been decided already."))
+        if exchange.visitor.owns_mailbox(email):
+            raise TransitionNotAllowed(str(OWN_APPROVAL))
         approval.name, approval.email, approval.language = name, email.strip().lower(), language
         approval.version += 1
         # The new person gets the full time to answer, and reminders of their own.

@@ -12,6 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django_ratelimit import UNSAFE
 from django_ratelimit.decorators import ratelimit
 
+from .mailboxes import mailbox_key
+
 
 def client_ip(request: HttpRequest) -> str:
     """The address the request came from.
@@ -44,8 +46,8 @@ def _ip_key(group: str, request: HttpRequest) -> str:
 
 
 def posted_email_key(group: str, request: HttpRequest) -> str:
-    """The posted email address, written the way sign-in stores it."""
-    return request.POST.get("email", "").strip().lower()
+    """The posted email address folded to its mailbox, so that no variant has a count of its own."""
+    return mailbox_key(request.POST.get("email", ""))
 
 
 def rate_limit(group: str, key: str | Callable = _ip_key, method=UNSAFE):
@@ -75,8 +77,9 @@ def admin_username(request: HttpRequest, credentials: dict | None) -> str | None
         value = request.POST.get("username")
     if not isinstance(value, str):
         return None
-    # Stored with each failure: no NUL (PostgreSQL refuses it) and no more than an address holds.
-    return value.replace("\x00", "").strip().lower()[:254]
+    # Counted by mailbox, as the account is found (StaffManager.get_by_natural_key); stored
+    # with each failure: no NUL (PostgreSQL refuses it) and no more than an address holds.
+    return mailbox_key(value.replace("\x00", ""))[:254]
 
 
 ADMIN_SIGN_IN = "admin:login"
