@@ -42,6 +42,9 @@ DAYS_TAKEN = gettext_lazy("You already have an open exchange request for some of
 OWN_APPROVAL = gettext_lazy(
     "A visitor cannot approve their own request. Give another person's address."
 )
+# How far ahead a visit may begin: far enough for any real plan, and a bound for every
+# date a form can send (year 9999 would otherwise reach the calendar file).
+MAX_YEARS_AHEAD = 2
 
 
 class TransitionNotAllowed(Exception):
@@ -181,8 +184,9 @@ def _language_of(email: str, default: str) -> str:
 def visit_date_errors(first_day: date | None, last_day: date | None) -> dict[str, ValidationError]:
     """What is wrong with a visit's dates, by the day it concerns: "first_day", "last_day".
 
-    A visit lasts 1–5 days and begins after today. A day not given is no error here; the
-    forms and check_dates each say in their own way that both are needed.
+    A visit lasts 1–5 days and begins after today, at most two years ahead. A day not given
+    is no error here; the forms and check_dates each say in their own way that both are
+    needed.
     """
     errors = {}
     if first_day and last_day:
@@ -196,11 +200,26 @@ def visit_date_errors(first_day: date | None, last_day: date | None) -> dict[str
                 code="too_long",
                 params={"days": MAX_VISIT_DAYS},
             )
-    if first_day and first_day <= timezone.localdate():
+    today = timezone.localdate()
+    if first_day and first_day <= today:
         errors["first_day"] = ValidationError(
             _("The first day must be in the future."), code="past"
         )
+    elif first_day and first_day > latest_first_day(today):
+        errors["first_day"] = ValidationError(
+            _("The first day can be at most %(years)s years ahead."),
+            code="too_far",
+            params={"years": MAX_YEARS_AHEAD},
+        )
     return errors
+
+
+def latest_first_day(today: date) -> date:
+    """The last day a visit may begin on, MAX_YEARS_AHEAD years after today."""
+    try:
+        return today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February, in a year that has none
+        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
 
 
 def check_dates(first_day: date | None, last_day: date | None) -> None:
