@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django_ratelimit import UNSAFE
@@ -110,6 +110,30 @@ def locked_out(request: HttpRequest, original_response, credentials) -> HttpResp
     response = render(request, "security/locked_out.html", context, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request whose query string or form holds a NUL character.
+
+    No form in Kollega takes one, and PostgreSQL refuses to store or even compare text
+    with it: refused here, no page has to remember it.
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+            return HttpResponseBadRequest(
+                "A NUL character is not allowed.", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+
+def _holds_nul(data) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )
 
 
 class PermissionsPolicyMiddleware:
