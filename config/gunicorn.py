@@ -14,7 +14,7 @@ from gunicorn.glogging import Logger
 # gunicorn loads this file by path; the project's root makes config.logs importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config.logs import scrub  # noqa: E402
+from config.logs import escape_controls, scrub  # noqa: E402
 
 
 def _int(name: str, default: int) -> int:
@@ -48,14 +48,18 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
 class PrivateLogger(Logger):
-    """gunicorn's logger with link tokens and email addresses blanked out of each line."""
+    """gunicorn's logger with link tokens and email addresses blanked out of each line, and
+    control characters escaped: a path with %0A or %0D cannot forge a line of its own."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("U", "r"):
             if key in atoms:
                 atoms[key] = scrub(atoms[key])
-        return atoms
+        return {
+            key: escape_controls(value) if isinstance(value, str) else value
+            for key, value in atoms.items()
+        }
 
 
 logger_class = PrivateLogger

@@ -260,6 +260,10 @@ class ExchangeRequestForm(forms.ModelForm):
                     params={"library": host, "domains": ", ".join(host.domain_list) or "–"},
                 ),
             )
+        if email and self.visitor.owns_mailbox(email):
+            self.add_error(
+                "host_contact_email", forms.ValidationError(workflow.OWN_APPROVAL, code="own")
+            )
         if email:
             cleaned["host_contact_email"] = email.strip().lower()
 

@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Language
+from web.mailboxes import same_mailbox
 from web.names import single_line
 
 from .forms import DateInput
 from .models import ExchangeRequest
-from .workflow import MentorDetails, ReturnVisit, visit_date_errors
+from .workflow import OWN_APPROVAL, MentorDetails, ReturnVisit, visit_date_errors
 
 
 def check_visit_dates(form: forms.Form, first_field: str, last_field: str) -> None:
@@ -134,6 +135,9 @@ class HostDecisionForm(forms.Form):
                     "domains": ", ".join(self.exchange.host_library.domain_list),
                 },
             )
+        # The host's decider approves the return visit too: they cannot be its visitor.
+        if same_mailbox(email, self.exchange.host_contact_email):
+            raise forms.ValidationError(OWN_APPROVAL, code="own")
         return email
 
     def clean(self) -> dict:

@@ -39,6 +39,13 @@ SYSTEM_LABEL = "Kollega"
 
 # Said alike by the workflow and by the request form, which checks before submitting.
 DAYS_TAKEN = gettext_lazy("You already have an open exchange request for some of these days.")
+# Said alike wherever a visitor's own address is named as the person who decides.
+OWN_APPROVAL = gettext_lazy(
+    "A visitor cannot approve their own request. Give another person's address."
+)
+# How far ahead a visit may begin: far enough for any real plan, and a bound for every
+# date a form can send (year 9999 would otherwise reach the calendar file).
+MAX_YEARS_AHEAD = 2
 
 
 class TransitionNotAllowed(Exception):
@@ -185,8 +192,9 @@ def _language_of(email: str, default: str) -> str:
 def visit_date_errors(first_day: date | None, last_day: date | None) -> dict[str, ValidationError]:
     """What is wrong with a visit's dates, by the day it concerns: "first_day", "last_day".
 
-    A visit lasts 1–5 days and begins after today. A day not given is no error here; the
-    forms and check_dates each say in their own way that both are needed.
+    A visit lasts 1–5 days and begins after today, at most two years ahead. A day not given
+    is no error here; the forms and check_dates each say in their own way that both are
+    needed.
     """
     errors = {}
     if first_day and last_day:
@@ -200,11 +208,26 @@ def visit_date_errors(first_day: date | None, last_day: date | None) -> dict[str
                 code="too_long",
                 params={"days": MAX_VISIT_DAYS},
             )
-    if first_day and first_day <= timezone.localdate():
+    today = timezone.localdate()
+    if first_day and first_day <= today:
         errors["first_day"] = ValidationError(
             _("The first day must be in the future."), code="past"
         )
+    elif first_day and first_day > latest_first_day(today):
+        errors["first_day"] = ValidationError(
+            _("The first day can be at most %(years)s years ahead."),
+            code="too_far",
+            params={"years": MAX_YEARS_AHEAD},
+        )
     return errors
+
+
+def latest_first_day(today: date) -> date:
+    """The last day a visit may begin on, MAX_YEARS_AHEAD years after today."""
+    try:
+        return today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February, in a year that has none
+        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
 
 
 def check_dates(first_day: date | None, last_day: date | None) -> None:
@@ -252,6 +275,8 @@ def _submit(
         raise TransitionNotAllowed(
             _("Add your own supervisor's email address to your profile first.")
         )
+    if exchange.visitor.owns_mailbox(email):
+        raise TransitionNotAllowed(str(OWN_APPROVAL))
 
     host = exchange.host_library
     named = exchange.host_contact_email
@@ -268,6 +293,8 @@ def _submit(
         raise TransitionNotAllowed(
             _("The host library has no contact person yet. Name the person you agreed with.")
         )
+    if exchange.visitor.owns_mailbox(exchange.host_contact_email):
+        raise TransitionNotAllowed(str(OWN_APPROVAL))
     if not exchange.host_contact_language:
         exchange.host_contact_language = _language_of(
             exchange.host_contact_email, host.main_language
@@ -306,14 +333,16 @@ def _submit(
 def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> ExchangeRequest:
     """The second half of a reciprocal exchange: submitted at once, with its own approvals."""
     details = exchange.return_details()
-    visitor, created = Staff.objects.get_or_create(
-        email=details.email.strip().lower(),
-        defaults={
-            "name": details.name,
-            "library": exchange.host_library,
-            "language": details.language,
-        },
-    )
+    # The return visitor's own account when their address reaches it, however it is written.
+    visitor = Staff.objects.for_mailbox(details.email)
+    created = visitor is None
+    if created:
+        visitor = Staff.objects.create(
+            email=details.email.strip().lower(),
+            name=details.name,
+            library=exchange.host_library,
+            language=details.language,
+        )
     if not created and visitor.library_id is None:
         visitor.library = exchange.host_library
         visitor.save(update_fields=["library"])
@@ -684,6 +713,8 @@ def change_approver(
         approval = Approval.objects.select_for_update().get(pk=approval_id)
         if not approval.is_pending:
             raise AlreadyDecided(_("This request has been decided already."))
+        if exchange.visitor.owns_mailbox(email):
+            raise TransitionNotAllowed(str(OWN_APPROVAL))
         approval.name, approval.email, approval.language = name, email.strip().lower(), language
         approval.version += 1
         # The new person gets the full time to answer, and reminders of their own.

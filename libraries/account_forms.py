@@ -101,7 +101,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean_supervisor_email(self) -> str:
         email = self.cleaned_data["supervisor_email"].strip().lower()
-        if email == self.instance.email.lower():
+        if self.instance.owns_mailbox(email):
             raise forms.ValidationError(
                 _("Give your supervisor's address here, not your own."), code="own_address"
             )

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from web.mailboxes import mailbox_key, same_mailbox
+
 
 class Language(models.TextChoices):
     FINNISH = "fi", _("Finnish")
@@ -214,7 +216,27 @@ class StaffManager(BaseUserManager):
         # a LIKE pattern: Django's sign-in form does not enforce the length itself.
         if len(email) > self.model._meta.get_field("email").max_length:
             raise self.model.DoesNotExist
-        return self.get(email__iexact=email)
+        staff = self.for_mailbox(email)
+        if staff is None:
+            raise self.model.DoesNotExist
+        return staff
+
+    def for_mailbox(self, address: str) -> "Staff | None":
+        """The person whose address reaches the same mailbox as this one, if any.
+
+        An address is theirs when it folds to the same key (web/mailboxes.py): a variant in
+        case, sub-address or compatibility form reaches that account and never another.
+        """
+        key = mailbox_key(address)
+        local, _at, domain = key.rpartition("@")
+        if not local:
+            return None
+        candidates = self.filter(
+            Q(email__iexact=key) | Q(email__istartswith=f"{local}+", email__iendswith=f"@{domain}")
+        ).order_by("pk")
+        matches = [staff for staff in candidates if mailbox_key(staff.email) == key]
+        exact = [staff for staff in matches if staff.email == key]
+        return (exact or matches or [None])[0]
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "Staff":
         if not email:
@@ -281,6 +303,10 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    def owns_mailbox(self, address: str) -> bool:
+        """Does this address reach the person's own mailbox, however it is written?"""
+        return same_mailbox(self.email, address)
 
     @property
     def profile_complete(self) -> bool:

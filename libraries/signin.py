@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from mail import outbox
+from web.mailboxes import mailbox_key
 
 from .models import Library, SignInLink, Staff
 
@@ -61,15 +62,19 @@ def request_link(email: str, page_language: str, next_url: str = "") -> SignInLi
     Known staff get the link in their own language; a new person from a registered
     library's email domain gets it in the language of the page they used. The caller
     answers the same either way, so nobody learns which addresses Kollega knows.
+
+    The address is taken as a mailbox (web/mailboxes.py): a variant of a known person's
+    address signs into their account, and the link goes to the address they gave, not to
+    the variant; a new person's account is made under the folded address, so that no
+    variant can become a second account beside theirs.
     """
-    email = email.strip().lower()
-    staff = Staff.objects.filter(email__iexact=email).first()
+    staff = Staff.objects.for_mailbox(email)
     if staff is not None:
         if not staff.is_active:
             return None
-        language, name = staff.language, staff.name
-    elif is_known_domain(email):
-        language, name = page_language, ""
+        email, language, name = staff.email, staff.language, staff.name
+    elif is_known_domain(mailbox_key(email)):
+        email, language, name = mailbox_key(email), page_language, ""
     else:
         return None
 
@@ -130,7 +135,7 @@ def check_link(token: str, *, lock: bool = False) -> Check:
         return Check(link, Problem.USED)
     if link.is_expired():
         return Check(link, Problem.EXPIRED)
-    staff = Staff.objects.filter(email__iexact=link.email).first()
+    staff = Staff.objects.for_mailbox(link.email)
     if staff is not None and not staff.is_active:
         return Check(link, Problem.REFUSED)
     if staff is None and not is_known_domain(link.email):
@@ -154,7 +159,7 @@ def consume_link(token: str) -> Result:
         link = check.link
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
-        staff = Staff.objects.filter(email__iexact=link.email).first()
+        staff = Staff.objects.for_mailbox(link.email)
         if staff is None:
             try:
                 with transaction.atomic():

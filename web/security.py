@@ -6,12 +6,14 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django_ratelimit import UNSAFE
 from django_ratelimit.decorators import ratelimit
+
+from .mailboxes import mailbox_key
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -53,8 +55,8 @@ def _ip_key(group: str, request: HttpRequest) -> str:
 
 
 def posted_email_key(group: str, request: HttpRequest) -> str:
-    """The posted email address, written the way sign-in stores it."""
-    return request.POST.get("email", "").strip().lower()
+    """The posted email address folded to its mailbox, so that no variant has a count of its own."""
+    return mailbox_key(request.POST.get("email", ""))
 
 
 def rate_limit(group: str, key: str | Callable = _ip_key, method=UNSAFE):
@@ -84,8 +86,9 @@ def admin_username(request: HttpRequest, credentials: dict | None) -> str | None
         value = request.POST.get("username")
     if not isinstance(value, str):
         return None
-    # Stored with each failure: no NUL (PostgreSQL refuses it) and no more than an address holds.
-    return value.replace("\x00", "").strip().lower()[:254]
+    # Counted by mailbox, as the account is found (StaffManager.get_by_natural_key); stored
+    # with each failure: no NUL (PostgreSQL refuses it) and no more than an address holds.
+    return mailbox_key(value.replace("\x00", ""))[:254]
 
 
 ADMIN_SIGN_IN = "admin:login"
@@ -116,6 +119,30 @@ def locked_out(request: HttpRequest, original_response, credentials) -> HttpResp
     response = render(request, "security/locked_out.html", context, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request whose query string or form holds a NUL character.
+
+    No form in Kollega takes one, and PostgreSQL refuses to store or even compare text
+    with it: refused here, no page has to remember it.
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+            return HttpResponseBadRequest(
+                "A NUL character is not allowed.", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+
+def _holds_nul(data) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )
 
 
 class PermissionsPolicyMiddleware:

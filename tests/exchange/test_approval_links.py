@@ -343,6 +343,25 @@ def test_proposed_dates_are_checked(client, awaiting_host, first_offset, length,
     assert support.snapshot(awaiting_host) == before
 
 
+def test_proposed_dates_in_year_9999_are_a_form_error(client, awaiting_host):
+    before = support.snapshot(awaiting_host)
+    data = support.host_form(
+        **{
+            "approve-dates": "propose",
+            "approve-first_day": "9999-12-30",
+            "approve-last_day": "9999-12-31",
+        }
+    )
+
+    response = client.post(host_link(awaiting_host), data)
+
+    assert response.status_code == 400
+    message = "The first day can be at most %(years)s years ahead."
+    with translation.override("sv"):
+        assert gettext(message) % {"years": 2} in response.content.decode()
+    assert support.snapshot(awaiting_host) == before
+
+
 def test_host_declines_and_the_page_is_in_swedish(client, awaiting_host):
     path = host_link(awaiting_host)
 

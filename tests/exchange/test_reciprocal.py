@@ -224,6 +224,39 @@ def test_the_return_visit_dates_are_checked(client, reciprocal):
         )
 
 
+def test_the_return_visit_cannot_begin_in_year_9999(client, reciprocal):
+    before = support.snapshot(reciprocal)
+    response = client.post(
+        host_path(reciprocal),
+        return_form(
+            **{
+                "approve-return_first_day": "9999-12-30",
+                "approve-return_last_day": "9999-12-31",
+            }
+        ),
+    )
+
+    assert response.status_code == 400
+    with translation.override("sv"):
+        assert gettext("The first day can be at most %(years)s years ahead.") % {"years": 2} in (
+            response.content.decode()
+        )
+    assert support.snapshot(reciprocal) == before
+
+
+def test_the_host_cannot_name_themselves_as_the_return_visitor(client, reciprocal):
+    before = support.snapshot(reciprocal)
+
+    response = client.post(
+        host_path(reciprocal), return_form(**{"approve-return_email": "Sara.Sund+ut@korsholm.fi"})
+    )
+
+    assert response.status_code == 400
+    assert "En besökare kan inte godkänna sin egen ansökan." in response.content.decode()
+    assert support.snapshot(reciprocal) == before
+    assert reciprocal.state == State.AWAITING_HOST
+
+
 def test_the_workflow_refuses_a_reciprocal_approval_without_a_return_visitor(reciprocal):
     approval = support.pending(reciprocal, "host")
 

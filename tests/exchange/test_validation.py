@@ -90,6 +90,16 @@ RULES = [
         id="first-day-past",
     ),
     pytest.param(
+        {"first_day": "2029-01-12", "last_day": "2029-01-12"},
+        ("The first day can be at most %(years)s years ahead.", {"years": 2}),
+        id="first-day-over-two-years-ahead",
+    ),
+    pytest.param(
+        {"first_day": "9999-12-31", "last_day": "9999-12-31"},
+        ("The first day can be at most %(years)s years ahead.", {"years": 2}),
+        id="first-day-in-year-9999",
+    ),
+    pytest.param(
         {"expectations": "x" * 3001},
         (
             TOO_LONG + (3000,),
@@ -370,3 +380,12 @@ def test_a_one_day_visit_is_fine(client, visitor, host):
     )
 
     assert ExchangeRequest.objects.get().last_day == date(2027, 2, 1)
+
+
+def test_a_visit_may_begin_two_years_ahead(client, visitor, host):
+    client.post(
+        url("exchange:request-create"),
+        complete_request(host, first_day="2029-01-11", last_day="2029-01-12"),
+    )
+
+    assert ExchangeRequest.objects.get().state == State.AWAITING_HOME

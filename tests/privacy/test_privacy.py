@@ -595,7 +595,7 @@ def test_the_coordinator_group_may_answer_requests_and_accessibility_feedback():
 
 @pytest.mark.parametrize(
     "email",
-    ["not-an-address", "alice@seinajoki.fi\x00", "a" * 100_000 + "@seinajoki.fi", ""],
+    ["not-an-address", "a" * 100_000 + "@seinajoki.fi", ""],
 )
 def test_a_bad_address_gets_a_clear_answer_and_erases_nothing(client, scene, coordinator, email):
     client.force_login(coordinator)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from config.logs import ScrubFilter, scrub
+from config.logs import ScrubFilter, escape_controls, scrub
 from exchange import links
 from tests.exchange import support
 
@@ -67,6 +67,18 @@ def test_the_filter_scrubs_the_traceback_too():
     assert "bob@korsholm.fi" not in text
     assert "failed for [email]" in text
     assert "refused: [email]" in text
+
+
+def test_a_control_character_in_a_message_cannot_start_a_line_of_its_own():
+    record = logging.LogRecord(
+        "x", logging.WARNING, __file__, 1, "Not Found: %s", ("/fi/x\r\nFORGED\x00\u2028",), None
+    )
+
+    ScrubFilter().filter(record)
+
+    text = logging.Formatter().format(record)
+    assert text == "Not Found: /fi/x\\r\\nFORGED\\x00\\u2028"
+    assert escape_controls("a\tb\x7fc\x85d ä") == "a\\tb\\x7fc\\x85d ä"
 
 
 @pytest.mark.django_db
@@ -135,6 +147,12 @@ def test_gunicorn_writes_one_line_per_request_without_tokens_or_addresses(tmp_pa
                 f"http://127.0.0.1:{port}/fi/paatos/{token}/?to=alice@seinajoki.fi", timeout=5
             )
         assert missing.value.code == 404
+        with pytest.raises(urllib.error.HTTPError) as forged:
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/fi/x%0D%0A00:00:00%20FORGED/",
+                timeout=5,
+            )
+        assert forged.value.code == 404
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
@@ -146,3 +164,6 @@ def test_gunicorn_writes_one_line_per_request_without_tokens_or_addresses(tmp_pa
     assert "alice@seinajoki.fi" not in output
     assert "127.0.0.1 " not in " ".join(access)
     assert all(re.search(r"\d+ms$", line) for line in access), access
+    # The path's CR LF is written escaped, on the request's own line.
+    assert any('"GET /fi/x\\r\\n00:00:00 FORGED/" 404' in line for line in access), access
+    assert not any(line.startswith("00:00:00") for line in output.splitlines()), output
