@@ -20,6 +20,7 @@ from .account_forms import ProfileForm, SignInForm
 from .models import Staff
 
 SENT_EMAIL_SESSION_KEY = "sign_in_email"
+HELD_BACK_SESSION_KEY = "sign_in_held_back"
 
 
 def _safe_next(request, url: str | None) -> str:
@@ -33,12 +34,16 @@ def sign_in(request):
     if request.method == "POST":
         form = SignInForm(request.POST)
         if form.is_valid():
-            signin.request_link(
-                form.cleaned_data["email"],
-                page_language=translation.get_language(),
-                next_url=_safe_next(request, form.cleaned_data["next"]),
-            )
-            request.session[SENT_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
+            email = form.cleaned_data["email"]
+            held_back = signin.asked_too_often(email)
+            if not held_back:
+                signin.request_link(
+                    email,
+                    page_language=translation.get_language(),
+                    next_url=_safe_next(request, form.cleaned_data["next"]),
+                )
+            request.session[SENT_EMAIL_SESSION_KEY] = email
+            request.session[HELD_BACK_SESSION_KEY] = held_back
             return redirect("accounts:sign-in-sent")
     else:
         next_url = _safe_next(request, request.GET.get("next"))
@@ -51,6 +56,7 @@ def sign_in(request):
 def sign_in_sent(request):
     context = {
         "email": request.session.get(SENT_EMAIL_SESSION_KEY, ""),
+        "held_back": request.session.get(HELD_BACK_SESSION_KEY, False),
         "max_age_minutes": settings.SIGN_IN_LINK_MAX_AGE // 60,
     }
     return render(request, "libraries/account/sign_in_sent.html", context)

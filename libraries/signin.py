@@ -12,6 +12,7 @@ from datetime import timedelta
 from enum import Enum
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -106,6 +107,21 @@ def request_link(email: str, page_language: str, next_url: str = "") -> SignInLi
             },
         )
     return link
+
+
+def asked_too_often(email: str) -> bool:
+    """Count one more request for a link to this address; True once this period's links are
+    all given out. Counted for every address alike, known or not, so the answer tells nobody
+    which addresses Kollega knows; and said to the person, so a link held back is never
+    claimed to be on its way."""
+    key = f"sign-in-asked:{hash_token(mailbox_key(email))}"
+    cache.add(key, 0, settings.SIGN_IN_LINK_MAX_AGE)
+    try:
+        asked = cache.incr(key)
+    except ValueError:
+        # The cache is away: the cap on links in the database still guards the inbox.
+        return False
+    return asked > MAX_LINKS_PER_PERIOD
 
 
 class Problem(Enum):

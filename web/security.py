@@ -55,8 +55,10 @@ def _ip_key(group: str, request: HttpRequest) -> str:
 
 
 def posted_email_key(group: str, request: HttpRequest) -> str:
-    """The posted email address folded to its mailbox, so that no variant has a count of its own."""
-    return mailbox_key(request.POST.get("email", ""))
+    """The posted email address folded to its mailbox, so that no variant has a count of its
+    own, and the client's address: asking again and again for someone else's links from
+    elsewhere cannot use up that person's own asking from their own computer."""
+    return f"{mailbox_key(request.POST.get('email', ''))}|{client_ip(request)}"
 
 
 def rate_limit(group: str, key: str | Callable = _ip_key, method=UNSAFE):
