@@ -9,7 +9,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.views.csrf import csrf_failure as django_csrf_failure
 from django_ratelimit import UNSAFE
 from django_ratelimit.decorators import ratelimit
 
@@ -202,9 +201,10 @@ class PrivateSignedInPagesMiddleware:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Django's page for a form refused by the CSRF check, never cached: the form may have
-    been posted to a page behind a token, whose address must not travel on either."""
-    response = django_csrf_failure(request, reason=reason)
+    """The page for a form refused by the CSRF check, in the page's language, never cached:
+    the form may have been posted to a page behind a token, whose address must not travel
+    on either."""
+    response = render(request, "403_csrf.html", status=403)
     add_never_cache_headers(response)
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -84,6 +84,7 @@ def test_a_decision_posted_without_its_csrf_token_gets_a_private_refusal(awaitin
     response = client.post(support.decision_link(awaiting_home, "home"), {"action": "approve"})
 
     assert_private(response, 403)
+    assert "<h1>Lomaketta ei voitu lähettää</h1>" in response.content.decode()
     # The address of the page posted to holds the token: it goes nowhere from here.
     assert response["Referrer-Policy"] == "no-referrer"
     awaiting_home.refresh_from_db()
@@ -97,3 +98,7 @@ def test_the_mentors_feedback_posted_without_its_csrf_token_gets_a_private_refus
     response = client.post(path, {"how_it_went": "Bra.", "would_host_again": "yes"})
 
     assert_private(response, 403)
+    # A Swedish page says it in Swedish, what went wrong and what to do.
+    page = response.content.decode()
+    assert "<h1>Formuläret kunde inte skickas</h1>" in page
+    assert "ladda om sidan och skicka formuläret på nytt" in page
