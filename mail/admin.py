@@ -41,24 +41,11 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["recipient", "recipient_name", "subject", "dedupe_key"]
     actions = ["resend"]
+    # Every field, as written: the reference to what the message is about as one column.
     readonly_fields = [
-        "kind",
-        "about_display",
-        "recipient",
-        "recipient_name",
-        "language",
-        "dedupe_key",
-        "subject",
-        "body_text",
-        "body_html",
-        "calendar",
-        "status",
-        "attempts",
-        "error",
-        "created_at",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
+        "about_display" if field.name == "about_type" else field.name
+        for field in Notification._meta.concrete_fields
+        if field.name not in {"id", "about_id"}
     ]
 
     def get_queryset(self, request):

@@ -133,37 +133,28 @@ class VisitorFeedbackAdmin(_Reviewed, admin.ModelAdmin):
         "story",
     ]
     actions = ["mark_reviewed", "publish_stories", "unpublish_stories"]
-    readonly_fields = [
-        "exchange_link",
-        "created_at",
+    # What the visitor wrote is shown as written; the coordinator marks and notes.
+    written_by_the_visitor = [
         "rating",
         "would_recommend",
         "learned",
         "take_home",
         "message_to_host",
         "message_to_coordinator",
-        "story_consent",
-        "story_language",
-        "story",
+    ]
+    story_fields = ["story_consent", "story_language", "story"]
+    readonly_fields = [
+        "exchange_link",
+        "created_at",
+        *written_by_the_visitor,
+        *story_fields,
         "reviewed_at",
         "published_at",
     ]
     fieldsets = [
         (None, {"fields": ["exchange_link", "created_at"]}),
-        (
-            _("The visitor's feedback"),
-            {
-                "fields": [
-                    "rating",
-                    "would_recommend",
-                    "learned",
-                    "take_home",
-                    "message_to_host",
-                    "message_to_coordinator",
-                ]
-            },
-        ),
-        (_("Story"), {"fields": ["story_consent", "story_language", "story"]}),
+        (_("The visitor's feedback"), {"fields": written_by_the_visitor}),
+        (_("Story"), {"fields": story_fields}),
         (
             _("Review"),
             {

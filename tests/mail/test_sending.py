@@ -39,6 +39,13 @@ def sign_in_link(email: str = "liisa@kokkola.fi", **fields) -> Notification:
     return Notification.objects.get(pk=notification.pk)
 
 
+def unqueued(email: str, **fields) -> Notification:
+    """A message written straight to the outbox: no task of its own goes first."""
+    return Notification.objects.create(
+        kind="sign_in", recipient=email, language="fi", dedupe_key=f"unqueued:{email}", **fields
+    )
+
+
 def test_a_mail_server_that_refuses_connections_leaves_the_message_waiting(db, settings):
     send_through(settings, free_port())  # nothing listens there
     message = sign_in_link()
@@ -142,14 +149,7 @@ def test_an_over_long_subject_is_stored_cut_at_its_limit(db, settings, tmp_path)
 @pytest.mark.django_db(transaction=True)
 def test_two_sends_of_one_message_at_once_with_a_slow_mail_server_send_one_email(mail_server):
     mail_server.slowness = 1
-    # Written straight to the table: here no task of its own goes first.
-    message = Notification.objects.create(
-        kind="sign_in",
-        recipient="liisa@kokkola.fi",
-        language="fi",
-        dedupe_key="slow",
-        body_text="Hei",
-    )
+    message = unqueued("liisa@kokkola.fi")
 
     def send():
         return outbox.deliver(message.pk)
@@ -164,12 +164,9 @@ def test_two_sends_of_one_message_at_once_with_a_slow_mail_server_send_one_email
 
 def test_a_poisoned_message_first_in_the_queue_holds_back_none_of_the_others(db, mail_server):
     # A name with a line break would forge a header: the message can never be built.
-    poisoned = Notification.objects.create(
-        kind="sign_in",
-        recipient="mallory@example.fi",
+    poisoned = unqueued(
+        "mallory@example.fi",
         recipient_name="Mallory\nBcc: everyone@example.fi",
-        language="fi",
-        dedupe_key="poisoned",
         next_attempt_at=NOW - timedelta(hours=1),
     )
     for email in ["a@vaasa.fi", "b@kokkola.fi", "c@seinajoki.fi"]:
@@ -205,13 +202,7 @@ def test_each_message_carries_the_same_message_id_on_every_attempt(db, mail_serv
 def test_a_message_the_server_accepted_is_not_sent_again_when_the_database_is_cut_then(
     mail_server, time_machine
 ):
-    message = Notification.objects.create(
-        kind="sign_in",
-        recipient="liisa@kokkola.fi",
-        language="fi",
-        dedupe_key="cut",
-        body_text="Hei",
-    )
+    message = unqueued("liisa@kokkola.fi")
     sender = connection.cursor().connection.info.backend_pid
 
     def cut_the_senders_database_connection():
@@ -242,14 +233,7 @@ def test_a_message_the_server_accepted_is_not_sent_again_when_the_database_is_cu
 @pytest.mark.django_db(transaction=True)
 def test_the_sweep_skips_a_message_another_sender_holds_and_sends_the_rest(mail_server):
     held, free = (
-        Notification.objects.create(
-            kind="sign_in",
-            recipient=email,
-            language="fi",
-            dedupe_key=email,
-            body_text="Hei",
-            next_attempt_at=NOW - timedelta(hours=1),
-        )
+        unqueued(email, next_attempt_at=NOW - timedelta(hours=1))
         for email in ["held@vaasa.fi", "free@vaasa.fi"]
     )
     holding = threading.Event()
