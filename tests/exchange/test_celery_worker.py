@@ -71,10 +71,11 @@ def celery_worker(log_path: Path, **env: str):
                 "-A",
                 "config",
                 "worker",
+                # As the Procfile runs it: two threads in one process.
                 "--pool",
-                "solo",
+                "threads",
                 "--concurrency",
-                "1",
+                "2",
                 "--loglevel",
                 "INFO",
                 "--without-gossip",
