@@ -99,8 +99,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads the request: PostgreSQL cannot take a NUL, so nothing gets one.
-    "web.security.RefuseNulMiddleware",
     "web.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -112,6 +110,9 @@ MIDDLEWARE = [
     "web.security.PrivateSignedInPagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the form: PostgreSQL cannot take a NUL, so no view gets one.
+    # Here the refusal is a page in the reader's language.
+    "web.security.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django_ratelimit import UNSAFE
@@ -134,9 +134,7 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
-            return HttpResponseBadRequest(
-                "A NUL character is not allowed.", content_type="text/plain; charset=utf-8"
-            )
+            return render(request, "400.html", status=400)
         return self.get_response(request)
 
 

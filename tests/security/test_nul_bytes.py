@@ -21,6 +21,15 @@ def test_a_nul_in_a_query_parameters_name_is_a_bad_request(client, home):
     assert response.status_code == 400
 
 
+def test_the_refusal_is_a_page_in_the_readers_language(client, home):
+    finnish = client.get(url("libraries:directory", "fi") + "?q=%00").content.decode()
+    swedish = client.get(url("libraries:directory", "sv") + "?q=%00").content.decode()
+
+    assert "<h1>Pyyntöä ei voitu lukea</h1>" in finnish
+    assert "<h1>Begäran kunde inte läsas</h1>" in swedish
+    assert "tarkista kirjoittamasi" in finnish
+
+
 def test_a_nul_in_a_posted_field_is_a_bad_request_and_changes_nothing(client, home):
     response = client.post(url("accounts:sign-in", "fi"), {"email": "alice@seinajoki.fi\x00"})
 
