@@ -4,11 +4,9 @@ The row lock in every transition makes the second wait, then find the state move
 exactly one transition, one history row and one set of emails.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from exchange import workflow
@@ -16,30 +14,9 @@ from exchange.models import Approval, HistoryEntry, State
 from mail.models import Notification
 from tests import pages, personas
 from tests.exchange import support
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(*calls) -> list:
-    """Run the calls in parallel threads, released together; return each result or error."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.fixture

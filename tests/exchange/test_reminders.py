@@ -376,7 +376,7 @@ def test_the_beat_task_runs_the_same_sweep(clock, alice, host):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_the_same_moment_send_each_reminder_once(clock, alice, host):
-    from tests.exchange.test_concurrency import at_once
+    from tests.threads import at_once
 
     clock(2027, 12, 2, 10, 0)
     support.submitted(alice, host)

@@ -12,8 +12,8 @@ from exchange.models import HistoryEntry, State
 from feedback import workflow
 from feedback.models import ClaimState, ExpenseClaim, VisitorFeedback
 from tests.exchange.support import notifications
-from tests.exchange.test_concurrency import at_once
 from tests.factories import ExpenseClaimFactory
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

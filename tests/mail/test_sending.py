@@ -15,8 +15,8 @@ from django.db import DatabaseError, connection, transaction
 
 from mail import outbox
 from mail.models import Notification
-from tests.exchange.test_concurrency import at_once
 from tests.mail.mailserver import free_port, send_through
+from tests.threads import at_once
 
 NOW = datetime(2027, 1, 11, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 
