@@ -136,6 +136,8 @@ TEMPLATES = [
                 "libraries.context_processors.language_links",
                 "csp.context_processors.nonce",
             ],
+            # {% load dates %}: a visit's dates as Finland writes them (web/dates.py).
+            "libraries": {"dates": "web.dates"},
         },
     },
 ]

@@ -5,29 +5,15 @@ message behind. Every recipient gets the message in their own language; the dedu
 names the exchange's version, so a retried transition cannot send the same message twice.
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.utils import timezone
 
 from libraries.models import ContactDetails, Staff
 from mail.outbox import Recipient, enqueue
+from web.dates import VisitDates
 
 from . import ical, links
 from .models import Approval, ExchangeRequest, State
-
-
-def date_range(first_day: date | None, last_day: date | None) -> str:
-    """Dates as Finland writes them in both languages: 3.2.2027–5.2.2027."""
-    if not (first_day and last_day):
-        return ""
-
-    def short(day: date) -> str:
-        return f"{day.day}.{day.month}.{day.year}"
-
-    if first_day == last_day:
-        return short(first_day)
-    return f"{short(first_day)}–{short(last_day)}"
 
 
 def _send(
@@ -55,9 +41,10 @@ def _send(
         context={
             "exchange": exchange,
             "role": role,
-            "dates": date_range(exchange.first_day, exchange.last_day),
-            "proposed_dates": date_range(exchange.proposed_first_day, exchange.proposed_last_day),
-            "return_dates": date_range(exchange.return_first_day, exchange.return_last_day),
+            # Written out when rendered, in the recipient's language.
+            "dates": VisitDates(exchange.first_day, exchange.last_day),
+            "proposed_dates": VisitDates(exchange.proposed_first_day, exchange.proposed_last_day),
+            "return_dates": VisitDates(exchange.return_first_day, exchange.return_last_day),
             "max_age_days": settings.DECISION_LINK_MAX_AGE_DAYS,
             **context,
         },
@@ -245,7 +232,9 @@ def cancelled(exchange: ExchangeRequest, *, reason: str, by: Staff) -> None:
         )
 
 
-def dates_changed(exchange: ExchangeRequest, *, previous_dates: str, reason: str = "") -> None:
+def dates_changed(
+    exchange: ExchangeRequest, *, previous_dates: VisitDates, reason: str = ""
+) -> None:
     """The confirmed visit moved: everyone involved hears it; calendars get the update."""
     for role, recipient in _involved(exchange):
         _send(

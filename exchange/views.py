@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from libraries.decorators import profile_required
 from libraries.models import Library
+from web.dates import visit_dates
 
 from . import workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
@@ -27,10 +27,6 @@ def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> Exchang
             "focus_areas", Prefetch("history", queryset=HistoryEntry.objects.order_by("at", "pk"))
         )
     return get_object_or_404(exchanges, pk=pk, visitor=request.user)
-
-
-def _short_date(day) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT") if day else ""
 
 
 def next_step(exchange: ExchangeRequest) -> str:
@@ -51,10 +47,9 @@ def next_step(exchange: ExchangeRequest) -> str:
             "library": exchange.host_library,
         }
     if state == State.DATES_PROPOSED:
-        return _("%(library)s proposes %(first_day)s–%(last_day)s. Accept or refuse the dates.") % {
+        return _("%(library)s proposes %(dates)s. Accept or refuse the dates.") % {
             "library": exchange.host_library,
-            "first_day": _short_date(exchange.proposed_first_day),
-            "last_day": _short_date(exchange.proposed_last_day),
+            "dates": visit_dates(exchange.proposed_first_day, exchange.proposed_last_day),
         }
     if state == State.CONFIRMED:
         if exchange.mentor_name:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from libraries.models import Staff
+from web.dates import VisitDates, visit_dates
 from web.names import ONE_LINE, is_single_line
 
 from . import emails
@@ -654,7 +655,7 @@ def change_dates(
             return exchange
         check_dates(first_day, last_day)
         _check_no_overlap(exchange, first_day, last_day)
-        previous = emails.date_range(exchange.first_day, exchange.last_day)
+        previous = VisitDates(exchange.first_day, exchange.last_day)
         exchange.first_day, exchange.last_day = first_day, last_day
         # The practicalities go again before the new first day.
         exchange.practicalities_sent_at = None
@@ -674,7 +675,7 @@ def change_dates(
                 _("Dates changed from %(previous)s to %(dates)s. %(reason)s")
                 % {
                     "previous": previous,
-                    "dates": emails.date_range(first_day, last_day),
+                    "dates": visit_dates(first_day, last_day),
                     "reason": reason,
                 }
             ).strip(),

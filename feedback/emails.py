@@ -10,8 +10,8 @@ from django.utils import translation
 
 from exchange import emails as exchange_emails
 from exchange import links
-from exchange.emails import date_range
 from mail.outbox import Recipient, absolute_url, enqueue
+from web.dates import VisitDates
 
 from .models import ExpenseClaim, HostFeedback, VisitorFeedback
 
@@ -54,7 +54,7 @@ def message_to_host(feedback: VisitorFeedback) -> None:
                 "exchange": exchange,
                 "role": role,
                 "feedback": feedback,
-                "dates": date_range(exchange.first_day, exchange.last_day),
+                "dates": VisitDates(exchange.first_day, exchange.last_day),
                 "host_feedback_url": (
                     host_feedback_url(exchange) if role == "mentor" and ask_mentor else ""
                 ),
@@ -72,7 +72,7 @@ def _to_claimant(kind: str, claim: ExpenseClaim) -> None:
         context={
             "exchange": claim.exchange,
             "claim": claim,
-            "dates": date_range(claim.exchange.first_day, claim.exchange.last_day),
+            "dates": VisitDates(claim.exchange.first_day, claim.exchange.last_day),
             "link_url": claim_url(claim, person.language),
         },
         about=claim.exchange,

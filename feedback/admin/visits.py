@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from exchange.emails import date_range
 from exchange.models import ExchangeRequest
 from libraries.admin_filters import RegionFilter
+from web.dates import visit_dates
 
 
 class VisitYearFilter(admin.SimpleListFilter):
@@ -48,7 +48,7 @@ class OfOneVisit:
 
     @admin.display(description=_("dates"), ordering="exchange__first_day")
     def visit_dates(self, obj) -> str:
-        return date_range(obj.exchange.first_day, obj.exchange.last_day)
+        return visit_dates(obj.exchange.first_day, obj.exchange.last_day)
 
     @admin.display(description=_("exchange request"))
     def exchange_link(self, obj) -> str:
