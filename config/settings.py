@@ -168,9 +168,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "libraries.Staff"
 # django-axes first: it refuses a password sign-in while the account is locked out.
+# The password (ModelBackend) is for the admin's form alone; a sign-in by emailed link is
+# recorded as such (web/backends.py), and the admin asks such a session for the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "web.backends.EmailLinkBackend",
 ]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"

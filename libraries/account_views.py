@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from web.backends import EMAIL_LINK
 from web.security import posted_email_key, private_link_page, rate_limit
 
 from . import signin
@@ -77,7 +78,7 @@ def sign_in_link(request, token: str):
     if result.problem is not None:
         return _link_problem(request, result)
     staff = result.staff
-    login(request, staff, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, staff, backend=EMAIL_LINK)
     request.session.pop(SENT_EMAIL_SESSION_KEY, None)
     next_url = _safe_next(request, result.link.next_url)
     if not staff.profile_complete:

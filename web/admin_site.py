@@ -1,4 +1,5 @@
-"""The coordinator's admin site: two-factor sign-in (TOTP) when settings.OTP_ADMIN is on."""
+"""The coordinator's admin site: always a password, and two-factor sign-in (TOTP) when
+settings.OTP_ADMIN is on."""
 
 from django.conf import settings
 from django.contrib.admin import AdminSite
@@ -6,6 +7,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+from .backends import signed_in_with_password
 
 
 class WrittenByKollega:
@@ -57,6 +60,8 @@ class KollegaAdminSite(OTPAdminSite):
 
     Read per request, so that OTP_ADMIN can be changed without rebuilding the site; with it
     off (the embedded default while DEBUG is on) the admin signs in with a password alone.
+    Either way a session signed in by an emailed link is asked for the password: a link
+    sent to a staff member's mailbox never opens the admin.
     """
 
     def __init__(self, name: str = "admin") -> None:
@@ -66,11 +71,11 @@ class KollegaAdminSite(OTPAdminSite):
     def login_form(self):
         return AdminSignInForm if settings.OTP_ADMIN else AdminAuthenticationForm
 
-    @property
-    def login_template(self):
-        return "admin/otp_login.html" if settings.OTP_ADMIN else None
+    login_template = "admin/sign_in.html"
 
     def has_permission(self, request) -> bool:
+        if not signed_in_with_password(request):
+            return False
         if settings.OTP_ADMIN:
             return super().has_permission(request)
         return AdminSite.has_permission(self, request)

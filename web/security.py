@@ -95,20 +95,22 @@ def admin_username(request: HttpRequest, credentials: dict | None) -> str | None
 ADMIN_SIGN_IN = "admin:login"
 
 
-def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> list[str]:
+def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> list:
     """What failed admin sign-ins count against, and what a successful sign-in clears.
 
-    Failures count against the address typed and against the client's address. A sign-in
-    to the admin clears both; any other sign-in (a librarian's emailed link) clears only its
-    own person's failures, so that it cannot lift a lockout on the coordinator's account
-    from the same computer.
+    Failures count against the address typed together with the client's address, and
+    against the client's address alone. Wrong passwords for the coordinator's address typed
+    elsewhere lock only those computers, never the coordinator at her own; one computer
+    guessing many addresses locks itself out. A sign-in to the admin clears both counts;
+    any other sign-in (a librarian's emailed link) clears only its own person's failures,
+    so that it cannot lift a lockout on the coordinator's account from the same computer.
     """
     match = getattr(request_or_attempt, "resolver_match", None)
     if isinstance(request_or_attempt, HttpRequest) and (
         match is None or match.view_name != ADMIN_SIGN_IN
     ):
         return ["username"]
-    return ["username", "ip_address"]
+    return [["username", "ip_address"], "ip_address"]
 
 
 def locked_out(request: HttpRequest, original_response, credentials) -> HttpResponse:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -26,11 +27,14 @@ def sign_in(
     password: str,
     language: str = "fi",
     username: str = personas.COORDINATOR.email,
+    address: str = "",
     **fields,
 ):
-    """Someone, the coordinator unless told, types an address and a password into the admin."""
+    """Someone, the coordinator unless told, types an address and a password into the admin,
+    from the computer at `address` (the test client's own unless told)."""
     data = {"username": username, "password": password, **fields}
-    return client.post(url("admin:login", language), data)
+    extra = {"REMOTE_ADDR": address} if address else {}
+    return client.post(url("admin:login", language), data, **extra)
 
 
 def test_the_right_password_opens_the_admin(client, coordinator):
@@ -60,21 +64,49 @@ def test_repeated_wrong_passwords_lock_the_coordinator_out(client, coordinator, 
     assert client.get(url("admin:index")).status_code == 302
 
 
-def test_the_lockout_holds_from_another_address_and_speaks_swedish(client, coordinator, settings):
+def test_the_lockout_speaks_swedish(client, coordinator, settings):
     settings.AXES_FAILURE_LIMIT = 2
     for _ in range(2):
         sign_in(client, "wrong-password", "sv")
 
-    response = client.post(
-        url("admin:login", "sv"),
-        {"username": personas.COORDINATOR.email, "password": PASSWORD},
-        REMOTE_ADDR="192.0.2.44",
-    )
+    response = sign_in(client, PASSWORD, "sv")
 
     assert response.status_code == 429
     page = response.content.decode()
     assert "Inloggningen är låst" in page
     assert "Lösenordet var fel 2 gånger i rad" in page
+
+
+OWN_ADDRESS = "198.51.100.7"
+
+
+def test_wrong_passwords_from_five_other_computers_do_not_lock_the_coordinator_out(
+    client, coordinator, settings
+):
+    """Someone who knows the coordinator's public address types wrong passwords for it from
+    five computers: her own computer still signs her in."""
+    settings.AXES_FAILURE_LIMIT = 5
+    for last in range(1, 6):
+        attacker = sign_in(Client(), "wrong-password", address=f"203.0.113.{last}")
+        assert attacker.status_code == 200
+
+    response = sign_in(client, PASSWORD, address=OWN_ADDRESS)
+
+    assert response.status_code == 302
+    assert client.get(url("admin:index"), REMOTE_ADDR=OWN_ADDRESS).status_code == 200
+
+
+def test_five_wrong_passwords_from_one_computer_lock_the_coordinators_address_there_only(
+    client, coordinator, settings
+):
+    settings.AXES_FAILURE_LIMIT = 5
+    attacker = Client()
+    for _ in range(5):
+        sign_in(attacker, "wrong-password", address="203.0.113.9")
+
+    assert sign_in(attacker, PASSWORD, address="203.0.113.9").status_code == 429
+    assert "_auth_user_id" not in attacker.session
+    assert sign_in(client, PASSWORD, address=OWN_ADDRESS).status_code == 302
 
 
 def test_guessing_many_addresses_from_one_computer_locks_that_computer_out(
@@ -283,4 +315,56 @@ def test_with_otp_a_phone_is_added_for_the_coordinator_and_shows_its_qr_code(
 def test_without_otp_the_admin_signs_in_with_the_password_alone(client, coordinator, settings):
     settings.OTP_ADMIN = False
     assert sign_in(client, PASSWORD).status_code == 302
+    assert client.get(url("admin:index")).status_code == 200
+
+
+# The admin never opens on an emailed sign-in link.
+
+
+def _signed_in_by_link(client, person, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("accounts:sign-in"), {"email": person.email})
+    link = link_in(Notification.objects.filter(kind="sign_in").latest("pk"))
+    assert client.post(link).status_code == 302
+    assert client.session["_auth_user_id"] == str(person.pk)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_staff_member_signed_in_by_link_is_asked_for_the_password(
+    client, coordinator, settings, django_capture_on_commit_callbacks, language
+):
+    settings.OTP_ADMIN = False
+    _signed_in_by_link(client, coordinator, django_capture_on_commit_callbacks)
+
+    for name in ["admin:index", "admin:exchange_exchangerequest_changelist"]:
+        response = client.get(url(name, language))
+        assert response.status_code == 302
+        assert response["Location"].startswith(url("admin:login", language))
+    page = client.get(url("admin:login", language)).content.decode()
+    assert {
+        "fi": "Ylläpito kysyy lisäksi salasanasi.",
+        "sv": "Administrationen ber dessutom om ditt lösenord.",
+    }[language] in page
+
+    assert sign_in(client, PASSWORD, language).status_code == 302
+    assert client.get(url("admin:index", language)).status_code == 200
+
+
+def test_with_otp_a_staff_member_signed_in_by_link_is_asked_for_the_password_and_the_code(
+    client, phone, otp_on, django_capture_on_commit_callbacks
+):
+    coordinator = phone.user
+    _signed_in_by_link(client, coordinator, django_capture_on_commit_callbacks)
+
+    assert client.get(url("admin:index")).status_code == 302
+    page = client.get(url("admin:login")).content.decode()
+    asked = "Ylläpito kysyy lisäksi salasanasi ja todennussovelluksesi näyttämän kertakäyttökoodin."
+    assert asked in page
+    assert sign_in(client, PASSWORD).status_code == 200
+    assert client.get(url("admin:index")).status_code == 302
+
+    response = sign_in(
+        client, PASSWORD, otp_device=phone.persistent_id, otp_token=current_code(phone)
+    )
+    assert response.status_code == 302
     assert client.get(url("admin:index")).status_code == 200
