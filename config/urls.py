@@ -6,10 +6,12 @@ from django.views.i18n import set_language
 
 from config.health import health
 from libraries import views as library_views
+from web.favicon import favicon
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(
