@@ -1,9 +1,11 @@
 """The coordinator's view of every exchange. States change only through the workflow."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,7 +21,7 @@ from web.admin_site import ShownOnly
 
 from . import workflow
 from .forms import CancelForm
-from .models import MENTOR_FIELDS, Approval, ExchangeRequest, HistoryEntry, State
+from .models import MENTOR_FIELDS, OPEN_STATES, Approval, ExchangeRequest, HistoryEntry, State
 
 # Set by the workflow, or copied into the request when it moves on: never edited by hand.
 WORKFLOW_FIELDS = [
@@ -48,6 +50,29 @@ WORKFLOW_FIELDS = [
     "submitted_at",
     "updated_at",
 ]
+
+
+class ExchangeAdminForm(forms.ModelForm):
+    """The coordinator's edits of a request: new dates pass the workflow's own check."""
+
+    def clean(self):
+        cleaned = super().clean()
+        exchange = self.instance
+        if not (exchange.pk and {"first_day", "last_day"} & set(self.changed_data)):
+            return cleaned
+        if exchange.state not in OPEN_STATES:
+            self.add_error(
+                "first_day",
+                gettext(
+                    "The dates of a visit that is over, declined or cancelled stay as they were."
+                ),
+            )
+            return cleaned
+        try:
+            workflow.check_new_dates(exchange, cleaned.get("first_day"), cleaned.get("last_day"))
+        except workflow.TransitionNotAllowed as exc:
+            self.add_error("first_day", str(exc))
+        return cleaned
 
 
 class HomeRegionFilter(RegionFilter):
@@ -212,25 +237,55 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
         # A request begins with its visitor, so that the workflow knows whom it speaks for.
         return False
 
+    form = ExchangeAdminForm
+
     def save_model(self, request, obj, form, change) -> None:
         """New dates of a confirmed visit go through the workflow, which tells everyone
-        involved and updates the visit in the visitor's and the mentor's calendars."""
+        involved and updates the visit in the visitor's and the mentor's calendars.
+
+        The form has checked the dates with the workflow's own rule; should the workflow
+        still refuse (someone else moved the request meanwhile), nothing of the change is
+        kept and the page says only why (response_change)."""
         moved = {"first_day", "last_day"} & set(form.changed_data)
         if not (change and moved and obj.state == State.CONFIRMED):
             super().save_model(request, obj, form, change)
             return
         first_day, last_day = obj.first_day, obj.last_day
         obj.first_day, obj.last_day = form.initial["first_day"], form.initial["last_day"]
-        super().save_model(request, obj, form, change)
         try:
-            workflow.change_dates(obj.pk, first_day=first_day, last_day=last_day, by=request.user)
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                workflow.change_dates(
+                    obj.pk, first_day=first_day, last_day=last_day, by=request.user
+                )
         except workflow.TransitionNotAllowed as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-        else:
-            self.message_user(
-                request, gettext("The new dates were sent to everyone involved."), messages.SUCCESS
-            )
+            request.kollega_refused = str(exc)
+            return
+        self.message_user(
+            request, gettext("The new dates were sent to everyone involved."), messages.SUCCESS
+        )
         obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        if not getattr(request, "kollega_refused", None):
+            super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "kollega_refused", None):
+            return ""
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "kollega_refused", None):
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        refused = getattr(request, "kollega_refused", None)
+        if refused:
+            self.message_user(request, refused, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def get_urls(self):
         export = path(

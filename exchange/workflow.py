@@ -24,6 +24,7 @@ from web.names import ONE_LINE, is_single_line
 from . import emails
 from .models import (
     CANCELLABLE_STATES,
+    DAY_HOLDING_STATES,
     MAX_VISIT_DAYS,
     MENTOR_FIELDS,
     Approval,
@@ -253,6 +254,14 @@ def days_taken(visitor_id: int, first_day: date, last_day: date, *, besides: int
 def _check_no_overlap(exchange: ExchangeRequest, first_day: date, last_day: date) -> None:
     if days_taken(exchange.visitor_id, first_day, last_day, besides=exchange.pk):
         raise TransitionNotAllowed(str(DAYS_TAKEN))
+
+
+def check_new_dates(exchange: ExchangeRequest, first_day: date | None, last_day: date | None):
+    """Raise TransitionNotAllowed unless a request may move to these dates: a visit of 1–5
+    days in the future, on days the visitor has not given to another request."""
+    check_dates(first_day, last_day)
+    if exchange.state in DAY_HOLDING_STATES:
+        _check_no_overlap(exchange, first_day, last_day)
 
 
 def _submit(
@@ -653,8 +662,7 @@ def change_dates(
         _require(exchange, State.CONFIRMED)
         if (first_day, last_day) == (exchange.first_day, exchange.last_day):
             return exchange
-        check_dates(first_day, last_day)
-        _check_no_overlap(exchange, first_day, last_day)
+        check_new_dates(exchange, first_day, last_day)
         previous = VisitDates(exchange.first_day, exchange.last_day)
         exchange.first_day, exchange.last_day = first_day, last_day
         # The practicalities go again before the new first day.
