@@ -38,6 +38,8 @@ SCENARIOS = [
     Scenario(State.COMPLETED, weeks_ahead=7, days=1),
     Scenario(State.DECLINED, weeks_ahead=9),
     Scenario(State.CANCELLED, weeks_ahead=10),
+    # A second finished visit, its visitor of the other language (see _plan).
+    Scenario(State.COMPLETED, weeks_ahead=11, days=2),
 ]
 
 # Used only when load_demo has not made its people.
@@ -198,6 +200,31 @@ def make_completed(exchange: ExchangeRequest, today: date) -> ExchangeRequest:
     return workflow.complete(exchange.pk)
 
 
+def _plan(visitors: list[Staff], hosts: list[Library]) -> list[tuple[Scenario, Staff, Library]]:
+    """Who visits which library in each scenario: the same answer on every run.
+
+    A visitor goes to each host once at most, and each finished visit goes to a visitor of
+    a language no earlier finished visit has, so the after-visit pages are there to try in
+    both languages.
+    """
+    plan, taken, finished_languages = [], set(), set()
+    for number, scenario in enumerate(SCENARIOS):
+        pool = visitors
+        if scenario.state == State.COMPLETED:
+            pool = [v for v in visitors if v.language not in finished_languages] or visitors
+        visitor = pool[number % len(pool)]
+        candidates = [lib for lib in hosts if lib.pk != visitor.library_id]
+        start = number % len(candidates) if candidates else 0
+        turn = candidates[start:] + candidates[:start]
+        host = next((lib for lib in turn if (visitor.pk, lib.pk) not in taken), None)
+        if host is not None:
+            taken.add((visitor.pk, host.pk))
+            if scenario.state == State.COMPLETED:
+                finished_languages.add(visitor.language)
+        plan.append((scenario, visitor, host))
+    return plan
+
+
 def load(today: date | None = None) -> list[str]:
     """Create the demo exchanges that are missing; returns one line per scenario."""
     today = today or timezone.localdate()
@@ -205,13 +232,10 @@ def load(today: date | None = None) -> list[str]:
     if not visitors or not hosts:
         raise ValueError("no libraries with staff email domains that take visitors")
     report = []
-    for number, scenario in enumerate(SCENARIOS):
-        visitor = visitors[number % len(visitors)]
-        candidates = [lib for lib in hosts if lib.pk != visitor.library_id]
-        if not candidates:
+    for scenario, visitor, host in _plan(visitors, hosts):
+        if host is None:
             report.append(f"{scenario.state}: no host library for {visitor.email}, skipped")
             continue
-        host = candidates[number % len(candidates)]
         # One demo exchange per visitor and host: running the load again adds nothing.
         if ExchangeRequest.objects.filter(visitor=visitor, host_library=host).exists():
             report.append(f"{scenario.state}: {visitor} → {host} already there")

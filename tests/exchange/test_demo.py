@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from exchange import demo
 from exchange.models import ExchangeRequest, HistoryEntry, State
 from libraries.management.commands.load_demo import LIBRARY_DETAILS, PEOPLE
 from libraries.models import Staff
@@ -70,8 +71,8 @@ def test_the_demo_goes_through_the_workflow_with_history_and_emails(libraries):
     assert confirmed.mentor_email.startswith("demo.")
     # The reciprocal visit named who comes back; that visit waits for its own supervisor.
     assert confirmed.return_visit.state == State.AWAITING_HOME
-    completed = ExchangeRequest.objects.get(state=State.COMPLETED)
-    assert completed.last_day < date(2027, 1, 11)
+    for completed in ExchangeRequest.objects.filter(state=State.COMPLETED):
+        assert completed.last_day < date(2027, 1, 11)
     draft = ExchangeRequest.objects.get(state=State.DRAFT)
     assert not draft.history.exists()
     assert not draft.notifications.exists()
@@ -105,7 +106,7 @@ def test_without_the_demo_people_the_demo_makes_its_own_fictional_visitors(libra
     visitors = Staff.objects.filter(exchanges__return_of=None).distinct()
     assert visitors.count() == 2
     assert all(person.email.startswith("demo.") for person in visitors)
-    assert load().count("already there") == len(EVERY_STATE)
+    assert load().count("already there") == len(demo.SCENARIOS)
 
 
 def test_a_dry_run_saves_nothing(libraries):
@@ -121,10 +122,37 @@ def test_the_demo_needs_libraries():
         load()
 
 
-def test_the_demo_refuses_to_write_emails_that_would_leave_the_machine(libraries, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+def test_with_a_real_mail_server_the_demo_is_skipped_with_a_note_and_nothing_is_sent(
+    libraries, mail_server
+):
+    call_command("load_demo", stdout=StringIO())
 
-    with pytest.raises(CommandError, match="EMAIL_URL"):
-        load()
+    output = load()
 
+    assert output.strip().splitlines() == [
+        "Demo exchanges skipped: EMAIL_URL sends real mail, and the demo people's addresses "
+        "are made up (unset EMAIL_URL to load them)."
+    ]
     assert not ExchangeRequest.objects.exists()
+    assert not Notification.objects.exists()
+    assert not mail_server.received
+
+
+@pytest.mark.parametrize("people", ["load_demo", "its own"])
+def test_a_finnish_and_a_swedish_visitor_each_have_a_finished_visit_awaiting_feedback_and_claim(
+    libraries, people
+):
+    if people == "load_demo":
+        call_command("load_demo", stdout=StringIO())
+
+    load()
+
+    finished = ExchangeRequest.objects.filter(state=State.COMPLETED).select_related("visitor")
+    assert sorted(exchange.visitor.language for exchange in finished) == ["fi", "sv"]
+    for exchange in finished:
+        assert exchange.last_day < date(2027, 1, 11)
+        assert not hasattr(exchange, "feedback")
+        assert not hasattr(exchange, "expense_claim")
+        # The visitor has been asked for both, in their own language.
+        request = exchange.notifications.get(kind="feedback_request")
+        assert request.language == exchange.visitor.language
