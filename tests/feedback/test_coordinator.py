@@ -40,6 +40,9 @@ def test_the_coordinator_group_has_no_delete_permission_at_all():
         "view_yearstatistics",
         "change_library",
         "change_staff",
+        "add_contactdetails",
+        "add_totpdevice",
+        "change_totpdevice",
     } <= codenames
     assert "change_group" not in codenames and "change_permission" not in codenames
 

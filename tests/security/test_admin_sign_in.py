@@ -268,8 +268,8 @@ def test_with_otp_a_static_token_from_the_command_line_opens_the_admin_once(
 def test_with_otp_a_phone_is_added_for_the_coordinator_and_shows_its_qr_code(
     client, coordinator, admin_user, otp_on
 ):
-    """The Coordinator group has no rights on devices: the site's administrator (a superuser)
-    adds the coordinator's phone, and she signs in with it."""
+    """The site's administrator (a superuser) adds the coordinator's phone, and she signs in
+    with it."""
     from io import StringIO
 
     from django.core.management import call_command
