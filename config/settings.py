@@ -137,7 +137,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
             ],
             # {% load dates %}: a visit's dates as Finland writes them (web/dates.py).
-            "libraries": {"dates": "web.dates"},
+            # {% load form_errors %}: the lines of a form's error summary (web/form_errors.py).
+            "libraries": {"dates": "web.dates", "form_errors": "web.form_errors"},
         },
     },
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import FocusArea, Library, Staff
+from web.date_fields import DayField
 from web.names import single_line
 
 from . import workflow
@@ -24,15 +25,6 @@ MAX_NIGHTS = MAX_VISIT_DAYS + 1
 
 # Filled in when the visitor presses "Submit"; a draft may leave them empty.
 REQUIRED_TO_SUBMIT = ["first_day", "last_day", "expectations", "cover_arrangements"]
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it sends and expects ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _bound_number(field: forms.Field, maximum) -> None:
@@ -56,6 +48,7 @@ class ExchangeRequestForm(forms.ModelForm):
             "for this exchange."
         ),
         required=False,
+        error_messages={"required": _("Accept the privacy notice to submit the request.")},
     )
 
     class Meta:
@@ -102,9 +95,8 @@ class ExchangeRequestForm(forms.ModelForm):
             "cover_arrangements": _("Who takes care of your work while you are away."),
             "host_contact_email": _("An address of the host library's staff."),
         }
+        field_classes = {"first_day": DayField, "last_day": DayField}
         widgets = {
-            "first_day": DateInput(),
-            "last_day": DateInput(),
             "kind": forms.RadioSelect,
             "trip_type": forms.RadioSelect,
             "expectations": forms.Textarea(attrs={"rows": 5}),
@@ -113,6 +105,16 @@ class ExchangeRequestForm(forms.ModelForm):
         }
         error_messages = {
             "host_library": {"required": _("Choose the library you want to visit.")},
+            "first_day": {"required": _("Write the first day of the visit.")},
+            "last_day": {"required": _("Write the last day of the visit.")},
+            "kind": {"required": _("Choose whether the exchange is one-way or reciprocal.")},
+            "trip_type": {"required": _("Choose what the visit counts as.")},
+            "expectations": {
+                "required": _("Write what you hope to see and learn during the visit.")
+            },
+            "cover_arrangements": {
+                "required": _("Write who takes care of your work while you are away.")
+            },
         }
 
     def __init__(self, *args, visitor: Staff, submitting: bool = False, **kwargs):
@@ -204,7 +206,7 @@ class ExchangeRequestForm(forms.ModelForm):
             .select_related("municipality__region")
             .order_by("municipality__region__name", "name")
         )
-        choices: list = [("", "---------")]
+        choices: list = [("", _("Choose a library"))]
         for region, group in groupby(libraries, key=lambda lib: lib.municipality.region):
             choices.append(
                 (str(region), [(lib.pk, f"{lib.name} ({lib.municipality})") for lib in group])

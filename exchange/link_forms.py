@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Language
+from web.date_fields import DayField
 from web.mailboxes import same_mailbox
 from web.names import single_line
 
-from .forms import DateInput
 from .models import ExchangeRequest
 from .workflow import OWN_APPROVAL, MentorDetails, ReturnVisit, visit_date_errors
 
@@ -56,8 +56,8 @@ class HostDecisionForm(forms.Form):
         initial=APPROVE,
         widget=forms.RadioSelect,
     )
-    first_day = forms.DateField(label=_("Proposed first day"), required=False, widget=DateInput)
-    last_day = forms.DateField(label=_("Proposed last day"), required=False, widget=DateInput)
+    first_day = DayField(label=_("Proposed first day"), required=False)
+    last_day = DayField(label=_("Proposed last day"), required=False)
 
     mentor_name = forms.CharField(
         label=_("Workplace mentor's name"), max_length=200, validators=[single_line]
@@ -91,12 +91,8 @@ class HostDecisionForm(forms.Form):
     return_language = forms.ChoiceField(
         label=_("Who comes back: language"), choices=Language.choices, required=False
     )
-    return_first_day = forms.DateField(
-        label=_("Return visit's first day"), required=False, widget=DateInput
-    )
-    return_last_day = forms.DateField(
-        label=_("Return visit's last day"), required=False, widget=DateInput
-    )
+    return_first_day = DayField(label=_("Return visit's first day"), required=False)
+    return_last_day = DayField(label=_("Return visit's last day"), required=False)
 
     comment = forms.CharField(
         label=_("Comment for the visitor (optional)"),
@@ -105,6 +101,22 @@ class HostDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    # What a field left empty says, in words that name it (the summary links to the field).
+    REQUIRED_MESSAGES = {
+        "dates": _("Choose whether the visitor is welcome on the dates asked for."),
+        "mentor_name": _("Write the workplace mentor's name."),
+        "mentor_email": _("Write the workplace mentor's email address."),
+        "mentor_phone": _("Write the workplace mentor's phone number."),
+        "mentor_language": _("Choose the workplace mentor's language."),
+        "meeting_place": _("Write where to meet on the first day."),
+        "meeting_time": _("Write when to meet on the first day."),
+        "programme_notes": _("Write a few words about the visitor's programme."),
+        "return_name": _("Write the name of the colleague who comes back."),
+        "return_email": _("Write the email address of the colleague who comes back."),
+        "return_language": _("Choose the language of the colleague who comes back."),
+        "return_first_day": _("Write the first day of the return visit."),
+        "return_last_day": _("Write the last day of the return visit."),
+    }
     RETURN_FIELDS = ["return_name", "return_email", "return_language"]
     RETURN_DATE_FIELDS = ["return_first_day", "return_last_day"]
 
@@ -120,6 +132,9 @@ class HostDecisionForm(forms.Form):
         else:
             for name in self.RETURN_FIELDS + self.RETURN_DATE_FIELDS:
                 del self.fields[name]
+        for name, message in self.REQUIRED_MESSAGES.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
 
     @property
     def proposes_dates(self) -> bool:

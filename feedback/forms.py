@@ -116,6 +116,9 @@ class VisitorFeedbackForm(forms.ModelForm):
             "rating": {"required": _("Choose a rating from 1 to 5.")},
             "learned": {"required": _("Tell us briefly what you learned.")},
             "take_home": {"required": _("Tell us briefly what you take home.")},
+            "story_consent": {
+                "required": _("Choose whether we may publish a story of your visit.")
+            },
         }
 
     def __init__(self, *args, language: str, **kwargs):

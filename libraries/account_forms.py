@@ -13,6 +13,7 @@ class SignInForm(forms.Form):
         label=_("Your work email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={"required": _("Write your work email address.")},
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -51,6 +52,8 @@ class ProfileForm(forms.ModelForm):
     library = LibraryChoiceField(
         queryset=Library.objects.none(),
         label=_("Home library"),
+        empty_label=_("Choose your library"),
+        error_messages={"required": _("Choose your home library.")},
     )
 
     class Meta:
@@ -80,6 +83,13 @@ class ProfileForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
             "language": forms.RadioSelect,
+        }
+        error_messages = {
+            "name": {"required": _("Write your name.")},
+            "job_title": {"required": _("Write your job title.")},
+            "language": {"required": _("Choose the language Kollega writes to you in.")},
+            "supervisor_name": {"required": _("Write your supervisor's name.")},
+            "supervisor_email": {"required": _("Write your supervisor's email address.")},
         }
 
     def __init__(self, *args, **kwargs) -> None:

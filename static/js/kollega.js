@@ -19,3 +19,16 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// File fields (templates/bootstrap5/layout/field_file.html): the input itself is transparent
+// over a button in the page's language, so the chosen files' names are written beside it.
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!input.matches || !input.matches(".file-choice input[type=file]")) {
+    return;
+  }
+  const names = document.getElementById(`${input.id}_chosen`);
+  if (names) {
+    names.textContent = Array.from(input.files, (file) => file.name).join(", ");
+  }
+});

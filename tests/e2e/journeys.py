@@ -26,6 +26,11 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 RECEIPT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def typed(day: date) -> str:
+    """A day as a person types it into Kollega's day fields: 3.2.2027."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
 @dataclass
 class Person:
     name: str
@@ -139,8 +144,8 @@ class Journey:
         page = self.page_of(person)
         page.get_by_role("link", name=self.t("Apply for a visit")).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(self.t("New exchange request"))
-        page.get_by_label(self.label("first day")).fill(first_day.isoformat())
-        page.get_by_label(self.label("last day")).fill(last_day.isoformat())
+        page.get_by_label(self.label("first day")).fill(typed(first_day))
+        page.get_by_label(self.label("last day")).fill(typed(last_day))
         page.get_by_label(self.t("one-way"), exact=True).check()
         page.get_by_label(self.t("business trip"), exact=True).check()
         page.get_by_label(self.label("what I expect and want to do")).fill(expectations)
@@ -201,8 +206,8 @@ class Journey:
         page = self.follow_email(host, "decision_request")
         if proposed:
             page.get_by_label(self.t("Propose other dates")).check()
-            page.get_by_label(self.t("Proposed first day")).fill(proposed[0].isoformat())
-            page.get_by_label(self.t("Proposed last day")).fill(proposed[1].isoformat())
+            page.get_by_label(self.t("Proposed first day")).fill(typed(proposed[0]))
+            page.get_by_label(self.t("Proposed last day")).fill(typed(proposed[1]))
         else:
             page.get_by_label(self.t("The visitor is welcome on the dates asked for")).check()
         page.get_by_label(self.t("Workplace mentor's name")).fill(mentor.name)

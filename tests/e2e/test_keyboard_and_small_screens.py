@@ -40,8 +40,8 @@ def tab_to(page, selector: str, *, limit: int = 150) -> None:
 
 
 def type_date(page, day: date) -> None:
-    """Type a date into the focused date field; headless chromium orders it month first."""
-    page.keyboard.type(f"{day.month:02}{day.day:02}{day.year}")
+    """Type a date into the focused day field as Finland writes it, 3.2.2027."""
+    page.keyboard.type(f"{day.day}.{day.month}.{day.year}")
 
 
 def label_target(page, label: str) -> str:

@@ -279,23 +279,24 @@ def test_host_approves_and_names_the_mentor(client, awaiting_host):
 
 
 @pytest.mark.parametrize(
-    "missing",
+    "missing, message",
     [
-        "approve-mentor_name",
-        "approve-mentor_email",
-        "approve-mentor_phone",
-        "approve-meeting_place",
-        "approve-meeting_time",
-        "approve-programme_notes",
+        ("approve-mentor_name", "Skriv arbetsplatshandledarens namn."),
+        ("approve-mentor_email", "Skriv arbetsplatshandledarens e-postadress."),
+        ("approve-mentor_phone", "Skriv arbetsplatshandledarens telefonnummer."),
+        ("approve-meeting_place", "Skriv var ni träffas den första dagen."),
+        ("approve-meeting_time", "Skriv när ni träffas den första dagen."),
+        ("approve-programme_notes", "Skriv några ord om besökarens program."),
     ],
 )
-def test_host_must_name_the_mentor_and_the_first_day(client, awaiting_host, missing):
+def test_host_must_name_the_mentor_and_the_first_day(client, awaiting_host, missing, message):
     before = support.snapshot(awaiting_host)
 
     response = client.post(host_link(awaiting_host), support.host_form(**{missing: ""}))
 
     assert response.status_code == 400
-    assert "Detta fält måste fyllas i." in response.content.decode()
+    assert message in response.content.decode()
+    assert "Detta fält måste fyllas i." not in response.content.decode()
     assert support.snapshot(awaiting_host) == before
 
 

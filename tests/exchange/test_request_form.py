@@ -99,7 +99,8 @@ def test_a_draft_keeps_what_was_typed_and_can_be_resumed_later(client, visitor, 
 
     content = pages.html(response)
     assert response.status_code == 200
-    assert 'value="2027-02-01"' in content
+    # The saved day comes back as Finland writes it, whatever was typed.
+    assert 'value="1.2.2027"' in content
     assert "Haluan nähdä kaksikielisen asiakaspalvelun arkea." in content
     assert re.search(rf'<input[^>]*value="{area.pk}"[^>]*checked', content)
     exchange.refresh_from_db()
@@ -175,7 +176,8 @@ def test_an_incomplete_draft_submitted_from_its_page_shows_what_is_missing(clien
     response = client.post(url("exchange:request-submit", pk=exchange.pk))
 
     assert response.status_code == 200
-    assert gettext("This field is required.") in pages.html(response)
+    assert gettext("Write what you hope to see and learn during the visit.") in pages.html(response)
+    assert gettext("Write the first day of the visit.") in pages.html(response)
     assert gettext("Accept the privacy notice to submit the request.") in pages.html(response)
     exchange.refresh_from_db()
     assert exchange.state == State.DRAFT
@@ -251,3 +253,61 @@ def test_a_visitor_without_a_finished_profile_completes_it_first(client, alice, 
     assert response.status_code == 302
     assert response["Location"].startswith(url("accounts:profile"))
     assert not ExchangeRequest.objects.exists()
+
+
+# --- the days typed as Finland writes them ------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+@pytest.mark.parametrize(
+    "first_day, last_day",
+    [("1.2.2027", "3.2.2027"), ("01.02.2027", "03.02.2027"), ("1.2.27", " 3. 2. 2027 ")],
+)
+def test_days_typed_as_day_month_year_are_read_in_both_languages(
+    client, visitor, host, language, first_day, last_day
+):
+    response = client.post(
+        url("exchange:request-create", language),
+        complete_request(host, first_day=first_day, last_day=last_day),
+    )
+
+    assert response.status_code == 302
+    exchange = ExchangeRequest.objects.get()
+    assert (exchange.first_day, exchange.last_day) == (date(2027, 2, 1), date(2027, 2, 3))
+    assert exchange.state == State.AWAITING_HOME
+
+
+@pytest.mark.parametrize(
+    "language, message",
+    [
+        ("fi", "Kirjoita päivämäärä muodossa p.k.vvvv, esimerkiksi 3.2.2027."),
+        ("sv", "Skriv datumet i formen d.m.åååå, till exempel 3.2.2027."),
+    ],
+)
+@pytest.mark.parametrize("typed", ["2/1/2027", "31.2.2027", "1.2", "huomenna"])
+def test_a_day_in_another_form_gets_a_message_that_shows_the_form(
+    client, visitor, host, language, message, typed
+):
+    response = client.post(
+        url("exchange:request-create", language), complete_request(host, first_day=typed)
+    )
+
+    assert response.status_code == 200
+    assert message in pages.html(response)
+    assert not ExchangeRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "language, hint", [("fi", "Muodossa p.k.vvvv"), ("sv", "I formen d.m.åååå")]
+)
+def test_the_day_fields_are_text_with_the_form_shown_beside_them(
+    client, visitor, host, language, hint
+):
+    response = client.get(url("exchange:request-create", language))
+
+    content = pages.html(response)
+    field = re.search(r'<input[^>]*name="first_day"[^>]*>', content).group()
+    assert 'type="text"' in field
+    assert 'aria-describedby="id_first_day_helptext"' in field
+    helptext = re.search(r'id="id_first_day_helptext"[^>]*>([^<]*)<', content).group(1)
+    assert hint in helptext

@@ -164,17 +164,17 @@ RULES = [
 SUBMIT_RULES = [
     pytest.param(
         {"expectations": ""},
-        ("This field is required.", {}),
+        ("Write what you hope to see and learn during the visit.", {}),
         id="expectations-missing",
     ),
     pytest.param(
         {"cover_arrangements": ""},
-        ("This field is required.", {}),
+        ("Write who takes care of your work while you are away.", {}),
         id="cover-missing",
     ),
     pytest.param(
         {"first_day": "", "last_day": ""},
-        ("This field is required.", {}),
+        ("Write the first day of the visit.", {}),
         id="dates-missing",
     ),
     pytest.param(
