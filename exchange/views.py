@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from libraries.decorators import profile_required
 from libraries.models import Library
-from web.dates import visit_dates
 
 from . import workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
 from .models import ExchangeRequest, HistoryEntry, State
+from .next_steps import next_step, next_steps
 
 
 def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> ExchangeRequest:
@@ -29,41 +29,6 @@ def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> Exchang
     return get_object_or_404(exchanges, pk=pk, visitor=request.user)
 
 
-def next_step(exchange: ExchangeRequest) -> str:
-    """What happens next, in words, as the visitor sees it."""
-    state = exchange.state
-    if state == State.DRAFT:
-        supervisor = exchange.visitor.supervisor_name or exchange.visitor.supervisor_email
-        if supervisor:
-            return _("Finish the request and submit it to your supervisor %(name)s.") % {
-                "name": supervisor
-            }
-        return _("Finish the request and submit it.")
-    if state == State.AWAITING_HOME:
-        return _("Waiting for your supervisor %(name)s.") % {"name": exchange.home_supervisor_label}
-    if state == State.AWAITING_HOST:
-        return _("Waiting for %(name)s at %(library)s.") % {
-            "name": exchange.host_contact_label,
-            "library": exchange.host_library,
-        }
-    if state == State.DATES_PROPOSED:
-        return _("%(library)s proposes %(dates)s. Accept or refuse the dates.") % {
-            "library": exchange.host_library,
-            "dates": visit_dates(exchange.proposed_first_day, exchange.proposed_last_day),
-        }
-    if state == State.CONFIRMED:
-        if exchange.mentor_name:
-            return _("Confirmed. Your workplace mentor is %(name)s.") % {
-                "name": exchange.mentor_name
-            }
-        return _("Confirmed.")
-    if exchange.has_taken_place:
-        return _("The visit is over. Thank you for taking part!")
-    if state == State.DECLINED:
-        return _("Declined. You can make a new request.")
-    return _("Cancelled.")
-
-
 @profile_required
 def my_exchanges(request):
     # Only what the list shows: a narrower join than the detail page's is cheaper to plan.
@@ -72,7 +37,8 @@ def my_exchanges(request):
             "visitor", "host_library__municipality"
         )
     )
-    rows = [(exchange, next_step(exchange)) for exchange in exchanges]
+    steps = next_steps(exchanges)
+    rows = [(exchange, steps[exchange.pk]) for exchange in exchanges]
     return render(request, "exchange/my_exchanges.html", {"rows": rows})
 
 

@@ -13,10 +13,11 @@ class FeedbackConfig(AppConfig):
 
         personal_data.register(AfterTheVisit())
 
-        from exchange import reminders
+        from exchange import next_steps, reminders
         from libraries import public_pages
 
         from . import models
+        from .next_steps import after_the_visit
         from .views import library_stories
 
         # Published stories show on their host library's page.
@@ -28,3 +29,5 @@ class FeedbackConfig(AppConfig):
                 has_feedback=models.has_feedback, has_expense_claim=models.has_expense_claim
             )
         )
+        # The visitor's pages ask what is still due after the visit.
+        next_steps.provide_after_the_visit(after_the_visit)
