@@ -1,5 +1,6 @@
 """The visitor's exchange request form, and the small forms of the visitor's actions."""
 
+import json
 from decimal import Decimal
 from itertools import groupby
 
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from libraries import distance
 from libraries.models import FocusArea, Library, Staff
 from web.date_fields import DayField
 from web.names import single_line
@@ -94,6 +96,10 @@ class ExchangeRequestForm(forms.ModelForm):
             ),
             "cover_arrangements": _("Who takes care of your work while you are away."),
             "host_contact_email": _("An address of the host library's staff."),
+            "travel_car_km": _(
+                "Filled in from the distance to the library you choose: there and back by road. "
+                "Change it if your route is longer or shorter."
+            ),
         }
         field_classes = {"first_day": DayField, "last_day": DayField}
         widgets = {
@@ -130,6 +136,7 @@ class ExchangeRequestForm(forms.ModelForm):
         host.queryset = Library.objects.all()
         host.widget.choices = self._host_choices()
         self.fields["focus_areas"].queryset = FocusArea.objects.all()
+        self._fill_car_estimate()
 
         for name in ["travel_car_km", "accommodation_nights"]:
             self.fields[name].widget.attrs["step"] = 1
@@ -206,12 +213,31 @@ class ExchangeRequestForm(forms.ModelForm):
             .select_related("municipality__region")
             .order_by("municipality__region__name", "name")
         )
+        home = distance.home_municipality(self.visitor)
+        # The car kilometres there and back to each host, for the form and its script.
+        self.car_estimates = {}
+        for library in libraries:
+            gap = distance.between(home, library.municipality)
+            if gap is not None and gap.car_km_there_and_back is not None:
+                self.car_estimates[library.pk] = gap.car_km_there_and_back
         choices: list = [("", _("Choose a library"))]
         for region, group in groupby(libraries, key=lambda lib: lib.municipality.region):
             choices.append(
                 (str(region), [(lib.pk, f"{lib.name} ({lib.municipality})") for lib in group])
             )
         return choices
+
+    def _fill_car_estimate(self) -> None:
+        """A new form for a chosen host starts with the distance-based estimate; the visitor
+        may change it, and a small script keeps it in step when another host is chosen."""
+        field = self.fields["travel_car_km"]
+        field.widget.attrs["data-car-estimates"] = json.dumps(self.car_estimates)
+        if self.is_bound or self.instance.travel_car_km is not None:
+            return
+        host = self.initial.get("host_library") or self.instance.host_library_id
+        estimate = self.car_estimates.get(getattr(host, "pk", host))
+        if estimate is not None:
+            self.initial["travel_car_km"] = estimate
 
     def clean_host_library(self) -> Library:
         host = self.cleaned_data["host_library"]

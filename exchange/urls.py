@@ -9,6 +9,7 @@ urlpatterns: list = []
 # The visitor's pages.
 urlpatterns += [
     path(_("exchanges/"), views.my_exchanges, name="my-exchanges"),
+    path(_("suggested-hosts/"), views.suggested_hosts, name="suggestions"),
     path(_("exchanges/new/"), views.request_create, name="request-create"),
     path(_("exchanges/<int:pk>/"), views.request_detail, name="request-detail"),
     path(_("exchanges/<int:pk>/edit/"), views.request_edit, name="request-edit"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from libraries.decorators import profile_required
 from libraries.models import Library
 
-from . import workflow
+from . import suggestions, workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
 from .models import ExchangeRequest, HistoryEntry, State
 from .next_steps import next_step, next_steps
@@ -40,6 +40,17 @@ def my_exchanges(request):
     steps = next_steps(exchanges)
     rows = [(exchange, steps[exchange.pk]) for exchange in exchanges]
     return render(request, "exchange/my_exchanges.html", {"rows": rows})
+
+
+@profile_required
+def suggested_hosts(request):
+    person = request.user
+    context = {
+        "suggestions": suggestions.for_librarian(person),
+        "interests": list(person.interests.all()),
+        "language_wish": person.language_wish,
+    }
+    return render(request, "exchange/suggestions.html", context)
 
 
 @profile_required

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from web.names import single_line
 
-from .models import Language, Library, Staff
+from .models import FocusArea, Language, Library, Staff
 from .signin import email_domain
 
 
@@ -65,6 +65,8 @@ class ProfileForm(forms.ModelForm):
             "language",
             "supervisor_name",
             "supervisor_email",
+            "interests",
+            "language_wish",
         ]
         labels = {
             "name": _("Your name"),
@@ -72,17 +74,25 @@ class ProfileForm(forms.ModelForm):
             "language": _("Language"),
             "supervisor_name": _("Your supervisor's name"),
             "supervisor_email": _("Your supervisor's email address"),
+            "interests": _("What would you like to learn on a visit?"),
+            "language_wish": _("Would you like to practise the other national language?"),
         }
         help_texts = {
             "language": _("Kollega writes to you in this language."),
             "supervisor_email": _(
                 "Your supervisor approves your exchange requests. Give their work email address."
             ),
+            "interests": _("Kollega suggests hosts that can show you these."),
+            "language_wish": _(
+                "Kollega then suggests libraries where that language is spoken at the desk."
+            ),
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
             "language": forms.RadioSelect,
+            "interests": forms.CheckboxSelectMultiple,
+            "language_wish": forms.RadioSelect,
         }
         error_messages = {
             "name": {"required": _("Write your name.")},
@@ -105,6 +115,12 @@ class ProfileForm(forms.ModelForm):
         # Each language in its own name, so that it is found whatever the page's language.
         self.fields["language"].choices = [
             (code, get_language_info(code)["name_local"]) for code, _name in Language.choices
+        ]
+        self.fields["interests"].queryset = FocusArea.objects.all()
+        self.fields["language_wish"].choices = [
+            ("", _("No")),
+            (Language.SWEDISH, _("Yes, Swedish")),
+            (Language.FINNISH, _("Yes, Finnish")),
         ]
         if self.instance.library_id is None and not self.is_bound:
             self.initial["library"] = suggested_library(self.instance.email)

@@ -55,19 +55,30 @@ class DirectoryFilterForm(forms.Form):
         ],
         required=False,
     )
+    BY_NAME = ""
+    BY_DISTANCE = "distance"
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        choices=[(BY_NAME, _("By name")), (BY_DISTANCE, _("Nearest to your library first"))],
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, by_distance: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not by_distance:
+            # Only a signed-in librarian's home library gives the distances to sort by.
+            del self.fields["sort"]
         # Fresh querysets so that the choices sort by their names in the active language.
         self.fields["region"].queryset = Region.objects.all()
         self.fields["municipality"].queryset = Municipality.objects.all()
         self.fields["focus_area"].queryset = FocusArea.objects.all()
-        for name in ("region", "municipality", "network", "language", "focus_area", "kind"):
-            # A filter value edited in the address gets a plain answer, not Django's
-            # "Select a valid choice. That choice is not one of the available choices."
-            self.fields[name].error_messages["invalid_choice"] = _(
-                "There is no such choice. Pick one from the list."
-            )
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                # A filter value edited in the address gets a plain answer, not Django's
+                # "Select a valid choice. That choice is not one of the available choices."
+                field.error_messages["invalid_choice"] = _(
+                    "There is no such choice. Pick one from the list."
+                )
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True

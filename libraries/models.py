@@ -45,6 +45,17 @@ class Municipality(models.Model):
     language_status = models.CharField(
         _("language status"), max_length=5, choices=LanguageStatus.choices
     )
+    # The centre of the municipality (WGS84), from the public source named beside it;
+    # distances between libraries are measured between their municipalities' centres.
+    latitude = models.DecimalField(
+        _("latitude of the centre"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude of the centre"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    coordinates_source = models.CharField(
+        _("source of the coordinates"), max_length=300, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -61,6 +72,13 @@ class Municipality(models.Model):
     @property
     def main_language(self) -> str:
         return "sv" if self.language_status == self.LanguageStatus.BILINGUAL_SWEDISH else "fi"
+
+    @property
+    def centre(self) -> tuple[float, float] | None:
+        """(latitude, longitude) of the centre, or None while the coordinates are unknown."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return float(self.latitude), float(self.longitude)
 
 
 class Network(models.Model):
@@ -271,6 +289,14 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     )
     supervisor_name = models.CharField(_("supervisor's name"), max_length=200, blank=True)
     supervisor_email = models.EmailField(_("supervisor's email"), blank=True)
+    # What the person would like to learn, and which national language they would like to
+    # practise: the suggested hosts are ranked by both.
+    interests = models.ManyToManyField(
+        FocusArea, blank=True, related_name="interested_staff", verbose_name=_("interests")
+    )
+    language_wish = models.CharField(
+        _("language to practise"), max_length=2, choices=Language.choices, blank=True
+    )
     is_staff = models.BooleanField(
         _("coordinator access"),
         default=False,

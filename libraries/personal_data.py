@@ -27,7 +27,9 @@ class Directory(PersonalData):
         person.is_active = False
         person.set_unusable_password()
         person.anonymised_at = now
+        person.language_wish = ""
         person.save()
+        person.interests.clear()
         person.groups.clear()
         person.user_permissions.clear()
         blank_log_entries(Staff, [person.pk])
@@ -42,6 +44,7 @@ class Directory(PersonalData):
         return {
             "account": as_row(person) if person else None,
             "groups": [group.name for group in person.groups.all()] if person else [],
+            "interests": [str(area) for area in person.interests.all()] if person else [],
             "named_as_supervisor_by": [
                 {"id": staff.pk, "name": staff.name}
                 for staff in Staff.objects.filter(supervisor_email__iexact=email).order_by("pk")

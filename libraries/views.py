@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 
 from web.security import rate_limit
 
-from . import public_pages
+from . import distance, public_pages
 from .forms import DirectoryFilterForm
 from .models import ContactDetails, Library, Municipality
 
@@ -29,15 +29,30 @@ def home(request):
     return render(request, "libraries/home.html", context)
 
 
+def _with_distances(libraries: list[Library], home: Municipality | None) -> list[Library]:
+    """Each library with `distance` from the reader's home municipality (None when unknown)."""
+    for library in libraries:
+        library.distance = distance.between(home, library.municipality)
+    return libraries
+
+
 @rate_limit("directory", method="GET")
 def directory(request):
-    form = DirectoryFilterForm(request.GET)
+    # A signed-in librarian sees each library's distance from their own and may sort by it;
+    # the pieces are kept per home municipality, so the page stays shared and cached.
+    home = distance.home_municipality(request.user)
+    form = DirectoryFilterForm(request.GET, by_distance=home is not None)
     # Only the filters count: other parameters change nothing but the "Clear filters" link.
     filters = sorted((name, request.GET.getlist(name)) for name in form.fields)
 
     def results() -> str:
         form.is_valid()  # A bad value is shown as an error; the other filters still apply.
         libraries = list(form.filter(Library.objects.with_related()).in_name_order())
+        _with_distances(libraries, home)
+        if form.cleaned_data.get("sort") == DirectoryFilterForm.BY_DISTANCE:
+            # Nearest first; a library whose distance is unknown comes last. The sort is
+            # stable, so equal distances keep the order of the names.
+            libraries.sort(key=lambda lib: (lib.distance is None, lib.distance and lib.distance.km))
         context = {
             "form": form,
             "libraries": libraries,
@@ -46,14 +61,16 @@ def directory(request):
         }
         return render_to_string("libraries/_directory_results.html", context)
 
-    body = public_pages.cached("directory", (filters, bool(request.GET)), results)
+    parts = (filters, bool(request.GET), home and home.pk)
+    body = public_pages.cached("directory", parts, results)
     return render(request, "libraries/directory.html", {"body": body})
 
 
-def _library_page(slug: str) -> dict | None:
+def _library_page(slug: str, home: Municipality | None) -> dict | None:
     library = Library.objects.with_related().filter(slug=slug).first()
     if library is None:
         return None
+    _with_distances([library], home)
     context = {"library": library, "sections": public_pages.library_sections(library)}
     return {
         "name": str(library.name),
@@ -62,8 +79,11 @@ def _library_page(slug: str) -> dict | None:
 
 
 def library_detail(request, slug: str):
+    home = distance.home_municipality(request.user)
     # A slug that names no library is not kept: the next try asks the database again.
-    page = public_pages.cached("library", slug, lambda: _library_page(slug))
+    page = public_pages.cached(
+        "library", (slug, home and home.pk), lambda: _library_page(slug, home)
+    )
     if page is None:
         raise Http404
     return render(request, "libraries/library_detail.html", page)

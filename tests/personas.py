@@ -59,7 +59,10 @@ def seinajoki() -> Library:
         name_fi="Seinäjoen kaupunginkirjasto",
         name_sv="Seinäjoki stadsbibliotek",
         slug="seinajoki",
-        municipality=MunicipalityFactory(name_fi="Seinäjoki", name_sv="Seinäjoki"),
+        # The centre as libraries/data/municipalities.csv gives it.
+        municipality=MunicipalityFactory(
+            name_fi="Seinäjoki", name_sv="Seinäjoki", latitude="62.7917", longitude="22.8417"
+        ),
         email_domains="seinajoki.fi",
         contact_name="Seppo Seinä",
         contact_email="seppo@seinajoki.fi",
@@ -77,6 +80,8 @@ def korsholm() -> Library:
             name_fi="Mustasaari",
             name_sv="Korsholm",
             language_status=Municipality.LanguageStatus.BILINGUAL_SWEDISH,
+            latitude="63.1125",
+            longitude="21.6778",
         ),
         email_domains="korsholm.fi",
         contact_name=HOST.name,

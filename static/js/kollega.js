@@ -32,3 +32,23 @@ document.addEventListener("change", (event) => {
     names.textContent = Array.from(input.files, (file) => file.name).join(", ");
   }
 });
+
+// The request form's car kilometres follow the chosen host library (exchange/forms.py gives
+// each host's estimate there and back), until the visitor types a figure of their own.
+document.addEventListener("DOMContentLoaded", () => {
+  const host = document.getElementById("id_host_library");
+  const km = document.getElementById("id_travel_car_km");
+  if (!host || !km || !km.dataset.carEstimates) {
+    return;
+  }
+  const estimates = JSON.parse(km.dataset.carEstimates);
+  let filled = km.value;
+  host.addEventListener("change", () => {
+    if (km.value !== filled) {
+      return;
+    }
+    const estimate = estimates[host.value];
+    km.value = estimate === undefined ? "" : String(estimate);
+    filled = km.value;
+  });
+});

@@ -2,6 +2,7 @@
 
 import csv
 from collections import Counter
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,6 +30,7 @@ LIBRARY_COLUMNS = {
     "email_domain",
 }
 FOCUS_AREA_COLUMNS = {"slug", "name_fi", "name_sv"}
+CENTRE_COLUMNS = {"municipality_fi", "latitude", "longitude", "source"}
 
 
 def read_csv(path: Path, columns: set[str]) -> list[dict[str, str]]:
@@ -82,8 +84,9 @@ def _check_row(path: Path, line: int, row: dict[str, str]) -> None:
         raise CommandError(f"{path}, line {line}: unknown language status")
 
 
-def load_libraries(path: Path, counts: Counter) -> None:
+def load_libraries(path: Path, counts: Counter, centres: dict[str, dict] | None = None) -> None:
     rows = read_csv(path, LIBRARY_COLUMNS)
+    centres = centres or {}
     regions: dict[str, Region] = {}
     municipalities: dict[str, Municipality] = {}
     networks: dict[str, Network] = {}
@@ -110,6 +113,8 @@ def load_libraries(path: Path, counts: Counter) -> None:
                     "name_sv": row["municipality_sv"] or None,
                     "region_id": regions[region_slug].pk,
                     "language_status": row["language_status"],
+                    # A municipality without a centre in the file keeps the one it has.
+                    **centres.get(municipality_slug, {}),
                 },
                 counts,
             )
@@ -147,6 +152,32 @@ def load_libraries(path: Path, counts: Counter) -> None:
         )
 
 
+def _coordinate(path: Path, line: int, value: str, low: int, high: int) -> Decimal:
+    try:
+        number = Decimal(value).quantize(Decimal("0.0001"))
+    except InvalidOperation:
+        raise CommandError(f"{path}, line {line}: {value!r} is not a coordinate") from None
+    if not low <= number <= high:
+        raise CommandError(f"{path}, line {line}: {value} is not in Finland")
+    return number
+
+
+def read_centres(path: Path) -> dict[str, dict]:
+    """Each municipality's centre with its source, by the slug of its Finnish name."""
+    centres = {}
+    for line, row in enumerate(read_csv(path, CENTRE_COLUMNS), start=2):
+        if not row["municipality_fi"] or not row["source"]:
+            raise CommandError(
+                f"{path}, line {line}: every centre needs a municipality and a source"
+            )
+        centres[slugify(row["municipality_fi"])] = {
+            "latitude": _coordinate(path, line, row["latitude"], 59, 71),
+            "longitude": _coordinate(path, line, row["longitude"], 19, 32),
+            "coordinates_source": row["source"],
+        }
+    return centres
+
+
 def write_summary(out, counts: Counter) -> None:
     """One line per model: how many rows were created, updated and left as they were."""
     with translation.override("en"):
@@ -176,6 +207,12 @@ class Command(BaseCommand):
             help="focus areas CSV (slug, name_fi, name_sv)",
         )
         parser.add_argument(
+            "--centres",
+            type=Path,
+            default=DATA_DIR / "municipalities.csv",
+            help="municipality centres CSV (municipality_fi, latitude, longitude, source)",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="report what would change, change nothing"
         )
 
@@ -183,7 +220,7 @@ class Command(BaseCommand):
         counts: Counter = Counter()
         with transaction.atomic():
             load_focus_areas(options["focus_areas"], counts)
-            load_libraries(options["file"], counts)
+            load_libraries(options["file"], counts, read_centres(options["centres"]))
             if options["dry_run"]:
                 transaction.set_rollback(True)
 
