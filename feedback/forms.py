@@ -223,10 +223,19 @@ class ExpenseClaimForm(forms.ModelForm):
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, exchange: ExchangeRequest, km_rate: Decimal | None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        exchange: ExchangeRequest,
+        km_rate: Decimal | None,
+        kept_receipts: int = 0,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.exchange = exchange
         self.km_rate = km_rate
+        # Receipts added earlier and kept while the visitor checks the claim.
+        self.kept_receipts = kept_receipts
         for name in ["car_km", "public_transport_eur", "other_travel_eur", "accommodation_eur"]:
             self.fields[name].required = False
         self.fields["accommodation_nights"].required = False
@@ -253,7 +262,7 @@ class ExpenseClaimForm(forms.ModelForm):
 
     def clean_receipts(self):
         uploads = self.cleaned_data.get("receipts") or []
-        if len(uploads) > MAX_RECEIPTS:
+        if len(uploads) + self.kept_receipts > MAX_RECEIPTS:
             raise forms.ValidationError(
                 _("Send at most %(count)s receipts.") % {"count": MAX_RECEIPTS}
             )
@@ -310,7 +319,7 @@ class ExpenseClaimForm(forms.ModelForm):
             self.add_error("other_travel_description", _("Tell us what the other travel was."))
         if self._amount("accommodation_eur") and not self._amount("accommodation_nights"):
             self.add_error("accommodation_nights", _("How many nights did you stay?"))
-        already = self.instance.pk and self.instance.receipts.exists()
+        already = self.kept_receipts or (self.instance.pk and self.instance.receipts.exists())
         if any(euro_costs) and not (data.get("receipts") or already):
             self.add_error("receipts", _("Add the receipts of the costs in euros."))
         return data

@@ -22,7 +22,7 @@ from exchange.models import ExchangeRequest
 from libraries.decorators import profile_required
 from libraries.models import Library
 
-from . import workflow
+from . import pending_claims, workflow
 from .forms import (
     ExpenseClaimForm,
     ExperienceFilterForm,
@@ -99,72 +99,154 @@ def _estimate(exchange: ExchangeRequest, km_rate) -> dict:
     }
 
 
-@profile_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def claim_form(request, pk: int):
-    exchange = _get_exchange_for_user(request, pk)
-    claim = (
+def _claim_of(exchange: ExchangeRequest) -> ExpenseClaim | None:
+    return (
         ExpenseClaim.objects.filter(exchange=exchange)
         .select_related("exchange")
         .prefetch_related("receipts")
         .first()
     )
+
+
+def _claim_context(exchange: ExchangeRequest, claim: ExpenseClaim | None):
     km_rate = YearSettings.km_rate_for(exchange.first_day.year) if exchange.first_day else None
     context = {"exchange": exchange, "claim": claim, "estimate": _estimate(exchange, km_rate)}
+    return km_rate, context
+
+
+def _claim_is_open(request, exchange, claim, context) -> HttpResponse | None:
+    """The claim's page when it cannot be made or corrected now, else None."""
     if claim is not None and claim.state != ClaimState.REJECTED:
         if request.method == "POST":
             messages.info(request, _("You have already made an expense claim for this visit."))
         return render(request, "feedback/claim_detail.html", context)
     if claim is None and not workflow.visit_is_over(exchange):
         return _not_over_yet(request, exchange)
+    return None
 
-    initial = {}
-    if claim is None:
-        estimate = context["estimate"]
-        initial = {
-            name: estimate[name]
-            for name in [
-                "car_km",
-                "public_transport_eur",
-                "other_travel_eur",
-                "accommodation_nights",
-                "accommodation_eur",
-            ]
-            if estimate[name] is not None
-        }
+
+CLAIM_FIELDS = ExpenseClaimForm.Meta.fields
+
+
+@profile_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def claim_form(request, pk: int):
+    """The claim's answers and receipts; sending waits for the check page."""
+    exchange = _get_exchange_for_user(request, pk)
+    claim = _claim_of(exchange)
+    km_rate, context = _claim_context(exchange, claim)
+    closed = _claim_is_open(request, exchange, claim, context)
+    if closed is not None:
+        return closed
+
+    kept = pending_claims.receipts(request.session, exchange.pk)
+    if request.method == "POST":
+        removed = set(request.POST.getlist("remove_receipt"))
+        staying = [entry for entry in kept if entry["name"] not in removed]
+        form = ExpenseClaimForm(
+            request.POST,
+            request.FILES,
+            instance=claim,
+            exchange=exchange,
+            km_rate=km_rate,
+            kept_receipts=len(staying),
+        )
+        valid = form.is_valid()
+        # Good receipts stay even when another answer needs correcting: nothing is lost.
+        uploads = [] if "receipts" in form.errors else form.cleaned_data.get("receipts") or []
+        pending_claims.drop([entry for entry in kept if entry["name"] in removed])
+        pending_claims.keep(
+            request.session,
+            exchange.pk,
+            data={name: request.POST.get(name, "") for name in CLAIM_FIELDS},
+            kept=staying,
+            uploads=uploads,
+        )
+        if valid:
+            return redirect("feedback:claim-check", pk=exchange.pk)
+        kept = pending_claims.receipts(request.session, exchange.pk)
+    else:
+        waiting = pending_claims.answers(request.session, exchange.pk)
+        if waiting is not None:
+            initial = waiting
+        elif claim is None:
+            estimate = context["estimate"]
+            initial = {
+                name: estimate[name]
+                for name in [
+                    "car_km",
+                    "public_transport_eur",
+                    "other_travel_eur",
+                    "accommodation_nights",
+                    "accommodation_eur",
+                ]
+                if estimate[name] is not None
+            }
+        else:
+            initial = {}
+        form = ExpenseClaimForm(
+            instance=claim,
+            initial=initial,
+            exchange=exchange,
+            km_rate=km_rate,
+            kept_receipts=len(kept),
+        )
+    context |= {"form": form, "kept_receipts": kept}
+    return render(request, "feedback/claim_form.html", context)
+
+
+@profile_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def claim_check(request, pk: int):
+    """Check your answers, then send: the claim as it will go, each answer with a link back."""
+    exchange = _get_exchange_for_user(request, pk)
+    claim = _claim_of(exchange)
+    km_rate, context = _claim_context(exchange, claim)
+    closed = _claim_is_open(request, exchange, claim, context)
+    if closed is not None:
+        return closed
+    waiting = pending_claims.answers(request.session, exchange.pk)
+    kept = pending_claims.receipts(request.session, exchange.pk)
+    if waiting is None:
+        return redirect("feedback:claim-form", pk=exchange.pk)
     form = ExpenseClaimForm(
-        request.POST or None,
-        request.FILES or None,
-        instance=claim,
-        initial=initial,
-        exchange=exchange,
-        km_rate=km_rate,
+        waiting, instance=claim, exchange=exchange, km_rate=km_rate, kept_receipts=len(kept)
     )
-    if request.method == "POST" and form.is_valid():
-        submitted = form.save(commit=False)
-        submitted.exchange = exchange
-        submitted.km_rate = km_rate or 0
-        uploads = form.cleaned_data["receipts"]
+    if not form.is_valid():
+        messages.error(request, _("Some answers need correcting before the claim can be sent."))
+        return redirect("feedback:claim-form", pk=exchange.pk)
+    checked = form.save(commit=False)
+    checked.exchange = exchange
+    checked.km_rate = km_rate or 0
+
+    if request.method == "POST":
+        uploads = pending_claims.files(kept)
         try:
             workflow.submit_claim(
-                submitted,
+                checked,
                 by=request.user,
                 uploads=uploads,
                 kinds=[receipt_kind(upload) for upload in uploads],
             )
         except workflow.TransitionNotAllowed as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                _(
-                    "Your expense claim has been sent. The coordinator reviews it, "
-                    "and you get an email."
-                ),
-            )
+            messages.error(request, str(exc))
             return redirect("feedback:claim-form", pk=exchange.pk)
-    context["form"] = form
-    return render(request, "feedback/claim_form.html", context)
+        finally:
+            for upload in uploads:
+                upload.close()
+        pending_claims.forget(request.session, exchange.pk)
+        messages.success(
+            request,
+            _(
+                "Your expense claim has been sent. The coordinator reviews it, "
+                "and you get an email."
+            ),
+        )
+        return redirect("feedback:claim-form", pk=exchange.pk)
+
+    checked.total_eur = checked.compute_total()
+    context |= {"checked": checked, "kept_receipts": kept, "km_rate": km_rate}
+    return render(request, "feedback/claim_check.html", context)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -297,6 +297,10 @@ class Journey:
         page.get_by_label(self.t("Receipts"), exact=True).set_input_files(
             files=[{"name": "kuitti.pdf", "mimeType": "application/pdf", "buffer": RECEIPT}]
         )
+        page.get_by_role("button", name=self.t("Continue")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            self.t("Check your expense claim")
+        )
         page.get_by_role("button", name=self.t("Send the expense claim")).click()
         expect(page.get_by_role("status").first).to_contain_text(
             self.t(

@@ -68,3 +68,19 @@ def claim_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def send_claim(client, exchange, receipts=None, follow=False, language="fi", **fields):
+    """The visitor's expense claim as they send it: the form, then the check page's button.
+
+    Returns the form's page when it has errors, else the answer to sending.
+    """
+    from tests.pages import url
+
+    files = [pdf()] if receipts is None else receipts
+    form_path = url("feedback:claim-form", language, pk=exchange.pk)
+    response = client.post(form_path, {**claim_form(**fields), "receipts": files})
+    check_path = url("feedback:claim-check", language, pk=exchange.pk)
+    if response.status_code != 302 or response["Location"] != check_path:
+        return response
+    return client.post(check_path, follow=follow)

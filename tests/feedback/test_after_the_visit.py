@@ -139,9 +139,7 @@ def test_a_completed_visit_goes_from_feedback_and_claim_to_a_published_story_and
     # The expense claim, with the estimate beside it.
     page = client.get(claim_path).content.decode()
     assert translated(lang, "Your estimate in the request") in page
-    response = client.post(
-        claim_path, {**support.claim_form(), "receipts": [support.pdf()]}, follow=True
-    )
+    response = support.send_claim(client, visit, follow=True, language=lang)
     assert response.status_code == 200
     claim = ExpenseClaim.objects.get(exchange=visit)
     assert claim.state == ClaimState.SUBMITTED

@@ -32,13 +32,13 @@ def test_a_visit_just_over_lists_feedback_and_claim_as_due_with_their_buttons(cl
     words, html = _list(client)
     page = client.get(url("exchange:request-detail", pk=visit.pk))
 
-    due = "Vierailu on ohi. Vielä tekemättä: palautteesi ja matkalaskusi."
+    due = "Vierailu on ohi. Vielä tekemättä: palautteesi ja kululaskusi."
     assert due in words
     assert due in pages.text(page)
     assert "Kiitos osallistumisesta" not in words
     for markup in (html, pages.html(page)):
         assert _button(markup, "feedback:feedback-form", visit, "Anna palautetta")
-        assert _button(markup, "feedback:claim-form", visit, "Tee matkalasku")
+        assert _button(markup, "feedback:claim-form", visit, "Tee kululasku")
     assert "text-bg-warning" in html
 
 
@@ -58,8 +58,8 @@ def test_after_the_feedback_the_claim_is_still_due_and_the_visit_looks_closed(cl
 
     words, html = _list(client)
 
-    assert "Kiitos palautteestasi! Vielä tekemättä: matkalaskusi." in words
-    assert _button(html, "feedback:claim-form", visit, "Tee matkalasku")
+    assert "Kiitos palautteestasi! Vielä tekemättä: kululaskusi." in words
+    assert _button(html, "feedback:claim-form", visit, "Tee kululasku")
     assert not _button(html, "feedback:feedback-form", visit, "Anna palautetta")
     assert "text-bg-dark" in html and "text-bg-warning" not in html
 
@@ -71,7 +71,7 @@ def test_with_the_claim_sent_the_feedback_is_still_due_and_the_claim_waits(clien
     words, html = _list(client)
 
     assert "Vierailu on ohi. Vielä tekemättä: palautteesi." in words
-    assert "Matkalaskusi odottaa koordinaattorin tarkastusta." in words
+    assert "Kululaskusi odottaa koordinaattorin tarkastusta." in words
     assert _button(html, "feedback:feedback-form", visit, "Anna palautetta")
 
 
@@ -83,9 +83,9 @@ def test_a_returned_claim_is_due_again_with_the_coordinators_reason(client, visi
 
     words, html = _list(client)
 
-    assert "Vielä tekemättä: matkalaskun korjaus ja uusi lähetys." in words
-    assert "Koordinaattori palautti matkalaskusi: Hotellikuitti puuttuu." in words
-    assert _button(html, "feedback:claim-form", visit, "Korjaa matkalasku")
+    assert "Vielä tekemättä: kululaskun korjaus ja uusi lähetys." in words
+    assert "Koordinaattori palautti kululaskusi: Hotellikuitti puuttuu." in words
+    assert _button(html, "feedback:claim-form", visit, "Korjaa kululasku")
 
 
 def test_with_everything_done_the_visit_says_so(client, visit):
@@ -96,4 +96,4 @@ def test_with_everything_done_the_visit_says_so(client, visit):
     words, _html = _list(client)
 
     assert "Kaikki tehty. Kiitos osallistumisesta!" in words
-    assert "Matkalaskusi on maksettu." in words
+    assert "Kululaskusi on maksettu." in words

@@ -78,10 +78,7 @@ def scene(time_machine, client, alice, host, coordinator):
     client.force_login(alice)
     response = client.post(url("feedback:feedback-form", pk=visit.pk), support.feedback_form())
     assert response.status_code == 302
-    response = client.post(
-        url("feedback:claim-form", pk=visit.pk),
-        {**support.claim_form(), "receipts": [support.pdf()]},
-    )
+    response = support.send_claim(client, visit)
     assert response.status_code == 302
     after_visit.give_host_feedback(
         HostFeedback(
@@ -252,10 +249,7 @@ def test_an_unsettled_claim_keeps_its_visit(time_machine, client, alice, host):
     visit = support.completed_visit(time_machine, alice, host)
     client.force_login(alice)
     client.post(url("feedback:feedback-form", pk=visit.pk), support.feedback_form())
-    client.post(
-        url("feedback:claim-form", pk=visit.pk),
-        {**support.claim_form(), "receipts": [support.pdf()]},
-    )
+    support.send_claim(client, visit)
     assert ExpenseClaim.objects.get(exchange=visit).state == ClaimState.SUBMITTED
     time_machine.move_to(support.START + 30 * MONTH, tick=False)
 
