@@ -75,7 +75,7 @@ def test_a_librarian_picks_a_suggested_host_and_the_estimate_reaches_the_supervi
         first = page.locator(".suggestion-list > li").first
         expect(first.get_by_role("heading", level=2)).to_have_text(host_name)
         expect(first.locator(".suggestion-reasons")).to_contain_text(
-            (t("%(count)s of your interests") % {"count": 2})
+            t("%(count)s of your interests") % {"count": 2}
         )
         expect(first.locator(".suggestion-reasons")).to_contain_text(
             t("about %(km)s km") % {"km": 70}
