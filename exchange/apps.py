@@ -12,3 +12,21 @@ class ExchangeConfig(AppConfig):
         from .personal_data import Exchanges
 
         personal_data.register(Exchanges())
+
+        from django.urls import reverse
+
+        from libraries import signin
+
+        from .models import ExchangeRequest
+
+        def my_exchanges(person) -> str | None:
+            if ExchangeRequest.objects.filter(visitor=person).exists():
+                return reverse("exchange:my-exchanges")
+            return None
+
+        # A visitor with exchanges lands on them after signing in.
+        signin.provide_landing_page(my_exchanges)
+        signin.provide_reason("exchange:my-exchanges", _("To see your exchanges, sign in."))
+        signin.provide_reason("exchange:request-create", _("To make an exchange request, sign in."))
+        for name in ["exchange:request-detail", "exchange:request-edit", "exchange:request-cancel"]:
+            signin.provide_reason(name, _("To see your exchange request, sign in."))

@@ -31,3 +31,11 @@ class FeedbackConfig(AppConfig):
         )
         # The visitor's pages ask what is still due after the visit.
         next_steps.provide_after_the_visit(after_the_visit)
+
+        from libraries import signin
+
+        signin.provide_reason(
+            "feedback:feedback-form", _("To give feedback on your visit, sign in.")
+        )
+        for name in ["feedback:claim-form", "feedback:claim-check"]:
+            signin.provide_reason(name, _("To make the expense claim of your visit, sign in."))

@@ -49,9 +49,10 @@ def sign_in(request):
     else:
         next_url = _safe_next(request, request.GET.get("next"))
         if request.user.is_authenticated:
-            return redirect(next_url or "home")
+            return redirect(next_url or signin.landing_page(request.user))
         form = SignInForm(initial={"next": next_url})
-    return render(request, "libraries/account/sign_in.html", {"form": form})
+    reason = signin.reason_for(_safe_next(request, form["next"].value()))
+    return render(request, "libraries/account/sign_in.html", {"form": form, "reason": reason})
 
 
 def sign_in_sent(request):
@@ -87,7 +88,7 @@ def sign_in_link(request, token: str):
         if next_url:
             url += "?" + urlencode({"next": next_url})
         return redirect(url)
-    return redirect(next_url or "home")
+    return redirect(next_url or signin.landing_page(staff))
 
 
 def _link_problem(request, outcome: signin.Check | signin.Result):

@@ -7,14 +7,16 @@ settings.SIGN_IN_LINK_MAX_AGE seconds.
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -184,3 +186,44 @@ def consume_link(token: str) -> Result:
                 # The same new person signed in through another link at the same moment.
                 staff = Staff.objects.get(email__iexact=link.email)
     return Result(staff, link, None)
+
+
+# --- where a sign-in leads, and why the sign-in page is asked for ----------------------------
+
+_landing_pages: list[Callable[[Staff], str | None]] = []
+_reasons: dict[str, object] = {}
+
+
+def provide_landing_page(page: Callable[[Staff], str | None]) -> None:
+    """An app above names the page a person lands on after signing in (or None)."""
+    _landing_pages.append(page)
+
+
+def landing_page(person: Staff) -> str:
+    """Where a sign-in with no page of its own to return to leads: the first page an app names
+    for this person (a visitor's exchanges), else the home page."""
+    for page in _landing_pages:
+        url = page(person)
+        if url:
+            return url
+    return reverse("home")
+
+
+def provide_reason(view_name: str, words) -> None:
+    """An app above says, in words, why its page needs a sign-in ("To give feedback …")."""
+    _reasons[view_name] = words
+
+
+def reason_for(next_url: str) -> str:
+    """Why the sign-in page was asked for, from the page to return to; "" when unknown.
+
+    The address is only read for which page it names: nothing in it is looked up.
+    """
+    if not next_url:
+        return ""
+    try:
+        match = resolve(urlsplit(next_url).path)
+    except Resolver404:
+        return ""
+    words = _reasons.get(match.view_name)
+    return str(words) if words else ""
