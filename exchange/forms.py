@@ -7,13 +7,14 @@ from itertools import groupby
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from libraries import distance
-from libraries.models import FocusArea, Library, Staff
+from libraries.models import FocusArea, Library, Staff, shown_name
 from web.date_fields import DayField
 from web.names import single_line
 
@@ -196,7 +197,11 @@ class ExchangeRequestForm(forms.ModelForm):
             ),
             Fieldset(
                 _("Privacy"),
-                HTML('{% include "exchange/_privacy_notice.html" %}'),
+                # The retention period as the privacy notice states it, from the same setting.
+                HTML(
+                    '{%% include "exchange/_privacy_notice.html" with months=%d %%}'
+                    % settings.PERSONAL_DATA_RETENTION_MONTHS
+                ),
                 "privacy_accepted",
             ),
         )
@@ -211,7 +216,8 @@ class ExchangeRequestForm(forms.ModelForm):
         libraries = (
             Library.objects.filter(offered)
             .select_related("municipality__region")
-            .order_by("municipality__region__name", "name")
+            # By the names the reader sees: regions and libraries in the page's language.
+            .order_by(shown_name("municipality__region__name"), shown_name(), "pk")
         )
         home = distance.home_municipality(self.visitor)
         # The car kilometres there and back to each host, for the form and its script.

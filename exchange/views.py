@@ -126,7 +126,7 @@ def request_create(request):
     initial = {}
     slug = request.GET.get("host")
     if slug:
-        host = Library.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        host = Library.objects.by_slug(slug).values_list("pk", flat=True).first()
         if host:
             initial["host_library"] = host
     form = ExchangeRequestForm(initial=initial, visitor=request.user)

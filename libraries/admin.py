@@ -17,6 +17,7 @@ from .models import (
     AccessibilityFeedback,
     ContactDetails,
     FocusArea,
+    LegalDetails,
     Library,
     Municipality,
     Network,
@@ -221,6 +222,65 @@ class ContactDetailsAdmin(TranslationAdmin):
             return HttpResponseRedirect(reverse("admin:libraries_contactdetails_add"))
         return HttpResponseRedirect(
             reverse("admin:libraries_contactdetails_change", args=[contact.pk])
+        )
+
+
+@admin.register(LegalDetails)
+class LegalDetailsAdmin(TranslationAdmin):
+    """One row: the controller and the authorities named on the privacy notice and the
+    accessibility statement. It can be edited, not deleted."""
+
+    fieldsets = [
+        (
+            _("Controller"),
+            {
+                "fields": [
+                    ("controller_fi", "controller_sv"),
+                    ("controller_unit_fi", "controller_unit_sv"),
+                    "controller_business_id",
+                    ("controller_address_fi", "controller_address_sv"),
+                    "controller_phone",
+                ]
+            },
+        ),
+        (_("Data protection officer"), {"fields": ["dpo_name", "dpo_email", "dpo_phone"]}),
+        (
+            _("Data protection authority"),
+            {
+                "fields": [
+                    ("privacy_authority_fi", "privacy_authority_sv"),
+                    ("privacy_authority_address_fi", "privacy_authority_address_sv"),
+                    "privacy_authority_phone",
+                    ("privacy_authority_website_fi", "privacy_authority_website_sv"),
+                ]
+            },
+        ),
+        (
+            _("Accessibility supervisory authority"),
+            {
+                "fields": [
+                    ("accessibility_authority_fi", "accessibility_authority_sv"),
+                    "accessibility_authority_email",
+                    "accessibility_authority_phone",
+                    ("accessibility_authority_website_fi", "accessibility_authority_website_sv"),
+                ]
+            },
+        ),
+    ]
+    formfield_overrides = URL_FIELDS
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not LegalDetails.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        details = LegalDetails.objects.first()
+        if details is None:
+            return HttpResponseRedirect(reverse("admin:libraries_legaldetails_add"))
+        return HttpResponseRedirect(
+            reverse("admin:libraries_legaldetails_change", args=[details.pk])
         )
 
 

@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
-from django.db.models import Q, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db import connection, models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Collate, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -111,6 +111,26 @@ class FocusArea(models.Model):
         return self.name
 
 
+# PostgreSQL's ICU collations put Å, Ä and Ö after Z as Finnish and Swedish readers expect;
+# SQLite, used only on a developer's machine, compares code points.
+ICU_COLLATIONS = {"fi": "fi-x-icu", "sv": "sv-x-icu"}
+
+
+def shown_name(field: str = "name") -> models.Expression:
+    """A translated field as the reader sees it, for ordering in the database.
+
+    In Swedish a row without a Swedish value shows the Finnish one, so it sorts by it too.
+    """
+    language = "sv" if get_language() == "sv" else "fi"
+    if language == "sv":
+        shown = Coalesce(NullIf(f"{field}_sv", Value("")), f"{field}_fi")
+    else:
+        shown = F(f"{field}_fi")
+    if connection.vendor == "postgresql":
+        return Collate(shown, ICU_COLLATIONS[language])
+    return shown
+
+
 class LibraryQuerySet(models.QuerySet):
     def accepting_visitors(self) -> "LibraryQuerySet":
         return self.filter(accepts_visitors=True)
@@ -129,17 +149,23 @@ class LibraryQuerySet(models.QuerySet):
         )
 
     def in_name_order(self) -> "LibraryQuerySet":
-        """Alphabetical by the name shown in the active language.
+        """Alphabetical by the name shown in the active language."""
+        return self.order_by(shown_name(), "pk")
 
-        Most libraries have no Swedish name and show the Finnish one, so they sort by it too.
-        """
-        if get_language() == "sv":
-            return self.order_by(Coalesce(NullIf("name_sv", Value("")), "name_fi"))
-        return self.order_by("name_fi")
+    def by_slug(self, slug: str) -> "LibraryQuerySet":
+        """The libraries whose address is or was this slug, in either language."""
+        return self.filter(Q(slug_fi=slug) | Q(slug_sv=slug))
 
     def search(self, text: str) -> "LibraryQuerySet":
         """Libraries whose name, municipality or city contains every word of the text."""
-        fields = ["name_fi", "name_sv", "municipality__name_fi", "municipality__name_sv", "city"]
+        fields = [
+            "name_fi",
+            "name_sv",
+            "municipality__name_fi",
+            "municipality__name_sv",
+            "city_fi",
+            "city_sv",
+        ]
         queryset = self
         for word in text.split():
             # SQLite matches only ASCII letters case-insensitively; the capitalised word
@@ -174,6 +200,8 @@ class Library(models.Model):
         related_name="libraries",
         verbose_name=_("library network"),
     )
+    # The street, town and website have a Swedish version too (libraries/translation.py);
+    # a reader sees their own language's, or the Finnish one where there is none.
     street = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -206,6 +234,7 @@ class Library(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
+        """The library's page in the active language, under its name in that language."""
         return reverse("libraries:library-detail", args=[self.slug])
 
     @property
@@ -360,6 +389,58 @@ class ContactDetails(models.Model):
     def load(cls) -> "ContactDetails":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class LegalDetails(models.Model):
+    """Who answers for Kollega in law, for the privacy notice and the accessibility statement.
+
+    One row, edited by the coordinator next to the contact details: the controller (the city
+    that runs the regional development task), its data protection officer, and the
+    authorities a user can turn to. Its first values and their sources are in the migration
+    that made it (libraries/migrations/0006_legaldetails.py).
+    """
+
+    controller = models.CharField(
+        _("controller"), max_length=200, blank=True, help_text=_("The legal person, e.g. a city.")
+    )
+    controller_unit = models.CharField(_("unit that runs the service"), max_length=200, blank=True)
+    controller_business_id = models.CharField(_("business ID"), max_length=20, blank=True)
+    controller_address = models.CharField(
+        _("controller's postal address"), max_length=200, blank=True
+    )
+    controller_phone = models.CharField(_("controller's phone"), max_length=50, blank=True)
+    dpo_name = models.CharField(_("data protection officer"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("data protection officer's email"), blank=True)
+    dpo_phone = models.CharField(_("data protection officer's phone"), max_length=50, blank=True)
+    privacy_authority = models.CharField(_("data protection authority"), max_length=200, blank=True)
+    privacy_authority_address = models.CharField(
+        _("data protection authority's postal address"), max_length=200, blank=True
+    )
+    privacy_authority_phone = models.CharField(
+        _("data protection authority's phone"), max_length=50, blank=True
+    )
+    privacy_authority_website = models.URLField(
+        _("data protection authority's website"), blank=True
+    )
+    accessibility_authority = models.CharField(
+        _("accessibility supervisory authority"), max_length=200, blank=True
+    )
+    accessibility_authority_email = models.EmailField(
+        _("accessibility supervisory authority's email"), blank=True
+    )
+    accessibility_authority_phone = models.CharField(
+        _("accessibility supervisory authority's phone"), max_length=50, blank=True
+    )
+    accessibility_authority_website = models.URLField(
+        _("accessibility supervisory authority's website"), blank=True
+    )
+
+    class Meta:
+        verbose_name = _("controller and authorities")
+        verbose_name_plural = _("controller and authorities")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
 
 
 class SignInLinkQuerySet(models.QuerySet):

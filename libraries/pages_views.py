@@ -14,7 +14,13 @@ from django.views.decorators.http import require_http_methods
 from mail import outbox
 from web.security import rate_limit
 
-from .models import ACCESSIBILITY_ANSWER_WITHIN, AccessibilityFeedback, ContactDetails, Staff
+from .models import (
+    ACCESSIBILITY_ANSWER_WITHIN,
+    AccessibilityFeedback,
+    ContactDetails,
+    LegalDetails,
+    Staff,
+)
 from .pages_forms import AccessibilityFeedbackForm
 
 # When the statement was last reviewed against the service; update it with the statement.
@@ -38,6 +44,7 @@ def accessibility(request):
     context = {
         "form": form,
         "contact": ContactDetails.objects.first(),
+        "legal": LegalDetails.objects.first(),
         "answer_days": ACCESSIBILITY_ANSWER_WITHIN.days,
         "reviewed": STATEMENT_REVIEWED,
     }
@@ -71,6 +78,7 @@ def _tell_coordinator(feedback: AccessibilityFeedback) -> None:
 def privacy(request):
     context = {
         "contact": ContactDetails.objects.first(),
+        "legal": LegalDetails.objects.first(),
         "anonymised_after_months": settings.PERSONAL_DATA_RETENTION_MONTHS,
     }
     return render(request, "libraries/pages/privacy.html", context)

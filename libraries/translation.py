@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ContactDetails, FocusArea, Library, Municipality, Region
+from .models import ContactDetails, FocusArea, LegalDetails, Library, Municipality, Region
 
 
 @register(Region)
@@ -20,9 +20,27 @@ class FocusAreaTranslation(TranslationOptions):
 
 @register(Library)
 class LibraryTranslation(TranslationOptions):
-    fields = ("name", "description")
+    # Every library has a slug in both languages (the Finnish one where it has no Swedish
+    # name), so that a lookup by slug in either language finds it.
+    fields = ("name", "slug", "description", "street", "city", "website")
 
 
 @register(ContactDetails)
 class ContactDetailsTranslation(TranslationOptions):
     fields = ("title", "organisation")
+
+
+@register(LegalDetails)
+class LegalDetailsTranslation(TranslationOptions):
+    # Each language's name, address and website: Swedish pages link to the authorities'
+    # Swedish pages.
+    fields = (
+        "controller",
+        "controller_unit",
+        "controller_address",
+        "privacy_authority",
+        "privacy_authority_address",
+        "privacy_authority_website",
+        "accessibility_authority",
+        "accessibility_authority_website",
+    )

@@ -1,6 +1,6 @@
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from web.security import rate_limit
@@ -67,9 +67,17 @@ def directory(request):
 
 
 def _library_page(slug: str, home: Municipality | None) -> dict | None:
-    library = Library.objects.with_related().filter(slug=slug).first()
+    """The page of the library with this slug in the active language.
+
+    Any other slug the library has (its Finnish one under /sv/, its Swedish one under /fi/)
+    gives the address of its page instead, to redirect to.
+    """
+    libraries = list(Library.objects.with_related().by_slug(slug))
+    library = next((lib for lib in libraries if lib.slug == slug), None)
     if library is None:
-        return None
+        if not libraries:
+            return None
+        return {"redirect": libraries[0].get_absolute_url()}
     _with_distances([library], home)
     context = {"library": library, "sections": public_pages.library_sections(library)}
     return {
@@ -86,4 +94,6 @@ def library_detail(request, slug: str):
     )
     if page is None:
         raise Http404
+    if "redirect" in page:
+        return redirect(page["redirect"], permanent=True)
     return render(request, "libraries/library_detail.html", page)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from libraries.models import AccessibilityFeedback, ContactDetails
+from libraries.models import AccessibilityFeedback, ContactDetails, LegalDetails
 from mail.models import Notification
 from tests import pages
 from tests.factories import StaffFactory
@@ -29,8 +29,9 @@ def test_statement_follows_the_finnish_model(client, coordinator_contact):
     assert "Tämä seloste on laadittu 25.11.2026." in html
     assert "Koordinaattori vastaa 14 päivän kuluessa." in html
     assert 'href="mailto:kerttu@vaasa.fi"' in html
-    assert "(saavutettavuusvalvonta)" in html
+    assert "Liikenne- ja viestintävirasto Traficom, saavutettavuusvalvonta" in html
     assert 'href="https://www.saavutettavuusvaatimukset.fi/"' in html
+    assert "tillganglighetskrav" not in html
     assert 'name="message"' in html
 
 
@@ -43,6 +44,10 @@ def test_statement_in_swedish(client, coordinator_contact):
     assert "Koordinatorn svarar inom 14 dagar." in html
     assert "tillsynsmyndigheten för tillgänglighet" in html
     assert "Vasa stadsbibliotek" in html
+    # The authority in Swedish, with a link to its Swedish pages.
+    assert "Transport- och kommunikationsverket Traficom, tillgänglighetstillsynen" in html
+    assert 'href="https://www.tillganglighetskrav.fi/"' in html
+    assert "saavutettavuusvaatimukset" not in html
 
 
 def test_feedback_is_stored_and_emailed_to_the_coordinator(client, coordinator_contact):
@@ -117,7 +122,11 @@ def test_privacy_notice_says_what_is_kept_why_who_sees_it_and_for_how_long(
     html = pages.html(client.get(PRIVACY["fi"]))
 
     assert "<h1>Tietosuojaseloste</h1>" in html
-    assert "Rekisterinpitäjä ja yhteyshenkilö" in html
+    assert "Rekisterinpitäjä on Vaasan kaupunki, joka hoitaa" in html
+    assert "Y-tunnus 0209602-6" in html
+    assert "PL 3, 65101 Vaasa" in html
+    assert "<h3" in html and "Tietosuojavastaava</h3>" in html
+    assert 'href="mailto:tietosuojavastaava@vaasa.fi"' in html
     assert "Vaasan kaupunginkirjasto" in html
     assert "Mitä tietoja Kollega tallentaa" in html
     assert "Miksi tietoja käsitellään" in html
@@ -125,6 +134,7 @@ def test_privacy_notice_says_what_is_kept_why_who_sees_it_and_for_how_long(
     assert "Kuka tietoja näkee" in html
     assert "anonymisoidaan 24 kuukauden kuluttua vierailun päättymisestä" in html
     assert "tietosuojavaltuutetun" in html
+    assert 'href="https://tietosuoja.fi/"' in html
 
 
 def test_privacy_notice_in_swedish(client):
@@ -133,6 +143,12 @@ def test_privacy_notice_in_swedish(client):
     assert "<h1>Dataskyddsbeskrivning</h1>" in html
     assert "anonymiseras 24 månader efter att besöket har avslutats" in html
     assert "dataombudsmannens byrå" in html
+    assert "Personuppgiftsansvarig är Vasa stad, som sköter" in html
+    assert "FO-nummer 0209602-6" in html
+    assert "PB 3, 65101 Vasa" in html
+    assert 'href="mailto:tietosuojavastaava@vaasa.fi"' in html
+    assert "Dataombudsmannens byrå" in html
+    assert 'href="https://tietosuoja.fi/sv"' in html
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
@@ -151,6 +167,40 @@ def test_request_form_links_its_privacy_text_to_the_privacy_notice(client):
     html = pages.html(client.get("/fi/vaihdot/uusi/"))
 
     assert f'<a href="{PRIVACY["fi"]}">Lue koko tietosuojaseloste.</a>' in html
+    # The same retention period as the privacy notice, from the same setting.
+    assert "anonymisoidaan 24 kuukauden kuluttua vierailusi päättymisestä" in html
+
+
+def test_the_coordinator_edits_the_controller_and_the_authorities(coordinator_client, client):
+    details = LegalDetails.objects.get()
+    change = f"/fi/admin/libraries/legaldetails/{details.pk}/change/"
+    form = pages.form_fields(pages.html(coordinator_client.get(change)))
+    form.update(
+        {
+            "dpo_name": "Tiina Tietosuoja",
+            "accessibility_authority_email": "saavutettavuus@example.fi",
+            "accessibility_authority_website_sv": "https://www.tillganglighetskrav.fi/sv/",
+        }
+    )
+
+    assert coordinator_client.post(change, form).status_code == 302
+
+    details.refresh_from_db()
+    assert details.dpo_name == "Tiina Tietosuoja"
+    assert "Tiina Tietosuoja" in pages.html(client.get(PRIVACY["fi"]))
+    swedish = pages.html(client.get(STATEMENT["sv"]))
+    assert 'href="mailto:saavutettavuus@example.fi"' in swedish
+    assert 'href="https://www.tillganglighetskrav.fi/sv/"' in swedish
+    assert coordinator_client.get("/fi/admin/libraries/legaldetails/").status_code == 302
+    assert coordinator_client.get("/fi/admin/libraries/legaldetails/add/").status_code == 403
+
+
+def test_without_the_details_the_legal_pages_still_say_who_answers(client):
+    LegalDetails.objects.all().delete()
+
+    html = pages.html(client.get(PRIVACY["fi"]))
+    assert "Rekisterinpitäjä on kaupunki, joka hoitaa" in html
+    assert pages.html(client.get(STATEMENT["sv"]))
 
 
 def _feedback(days_ago: int, **fields) -> AccessibilityFeedback:

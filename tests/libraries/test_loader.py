@@ -82,12 +82,12 @@ def test_loader_keeps_the_facts_the_data_notes_point_out():
 
 def test_a_library_without_a_swedish_name_shows_its_finnish_name_in_swedish():
     _load()
-    huudi = Library.objects.get(slug="kohtaamispaikka-huudi")
+    huudi = Library.objects.get(slug_fi="kohtaamispaikka-huudi")
     assert huudi.name_sv is None
 
     with translation.override("sv"):
-        assert Library.objects.get(slug="kohtaamispaikka-huudi").name == "Kohtaamispaikka Huudi"
-        assert Library.objects.get(slug="vaasan-paakirjasto").name == "Vasa huvudbibliotek"
+        assert Library.objects.get(slug_fi="kohtaamispaikka-huudi").name == "Kohtaamispaikka Huudi"
+        assert Library.objects.get(slug_fi="vaasan-paakirjasto").name == "Vasa huvudbibliotek"
 
 
 def test_loading_twice_gives_the_same_rows():

@@ -24,11 +24,18 @@ LIBRARY_COLUMNS = {
     "library_sv",
     "kind",
     "street",
+    "street_sv",
     "postal_code",
     "city",
+    "city_sv",
     "website",
+    "website_sv",
     "email_domain",
+    "name_sv_source",
+    "address_sv_source",
 }
+# Swedish values the CSV leaves empty: what the coordinator has written in the admin stays.
+KEPT_WHEN_EMPTY = ("name_sv", "street_sv", "city_sv", "website_sv")
 FOCUS_AREA_COLUMNS = {"slug", "name_fi", "name_sv"}
 CENTRE_COLUMNS = {"municipality_fi", "latitude", "longitude", "source"}
 
@@ -45,12 +52,27 @@ def read_csv(path: Path, columns: set[str]) -> list[dict[str, str]]:
         raise CommandError(f"Cannot read {path}: {exc}") from exc
 
 
-def upsert(model: type[models.Model], slug: str, values: dict, counts: Counter) -> models.Model:
-    """Create the row with this slug, or write the given values to it; nothing else changes."""
-    obj = model.objects.filter(slug=slug).first()
+def upsert(
+    model: type[models.Model],
+    slug: str,
+    values: dict,
+    counts: Counter,
+    *,
+    slug_field: str = "slug",
+    kept_when_empty: tuple[str, ...] = (),
+) -> models.Model:
+    """Create the row with this slug, or write the given values to it; nothing else changes.
+
+    A field named in kept_when_empty keeps its value when the given one is empty."""
+    obj = model.objects.filter(**{slug_field: slug}).first()
     if obj is None:
         counts[model, "created"] += 1
-        return model.objects.create(slug=slug, **values)
+        return model.objects.create(**{slug_field: slug}, **values)
+    values = {
+        name: value
+        for name, value in values.items()
+        if value or name not in kept_when_empty or not getattr(obj, name)
+    }
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if not changed:
         counts[model, "unchanged"] += 1
@@ -133,7 +155,7 @@ def load_libraries(path: Path, counts: Counter, centres: dict[str, dict] | None 
             raise CommandError(f"{path}, line {line}: a second library named {row['library_fi']}")
         seen_libraries.add(library_slug)
         domains = [d.strip().lower() for d in row["email_domain"].split(";") if d.strip()]
-        upsert(
+        library = upsert(
             Library,
             library_slug,
             {
@@ -142,14 +164,34 @@ def load_libraries(path: Path, counts: Counter, centres: dict[str, dict] | None 
                 "municipality_id": municipalities[municipality_slug].pk,
                 "kind": row["kind"],
                 "network_id": network.pk if network else None,
-                "street": row["street"],
+                "street_fi": row["street"],
+                "street_sv": row["street_sv"] or None,
                 "postal_code": row["postal_code"],
-                "city": row["city"],
-                "website": row["website"],
+                "city_fi": row["city"],
+                "city_sv": row["city_sv"] or None,
+                "website_fi": row["website"],
+                "website_sv": row["website_sv"] or None,
                 "email_domains": ";".join(domains),
             },
             counts,
+            slug_field="slug_fi",
+            kept_when_empty=KEPT_WHEN_EMPTY,
         )
+        set_swedish_slug(library)
+
+
+def set_swedish_slug(library: Library) -> None:
+    """The library's Swedish address: its Swedish name's slug, or its Finnish one without it.
+
+    A Swedish slug another library already has leaves this one at its Finnish slug."""
+    wanted = slugify(library.name_sv or "")[:200] or library.slug_fi
+    if library.slug_sv == wanted:
+        return
+    if Library.objects.filter(slug_sv=wanted).exclude(pk=library.pk).exists():
+        wanted = library.slug_fi
+    if library.slug_sv != wanted:
+        library.slug_sv = wanted
+        library.save(update_fields=["slug_sv", "updated_at"])
 
 
 def _coordinate(path: Path, line: int, value: str, low: int, high: int) -> Decimal:
