@@ -199,8 +199,8 @@ class ExchangeRequestForm(forms.ModelForm):
                 _("Privacy"),
                 # The retention period as the privacy notice states it, from the same setting.
                 HTML(
-                    '{%% include "exchange/_privacy_notice.html" with months=%d %%}'
-                    % settings.PERSONAL_DATA_RETENTION_MONTHS
+                    f'{{% include "exchange/_privacy_notice.html" '
+                    f"with months={settings.PERSONAL_DATA_RETENTION_MONTHS} %}}"
                 ),
                 "privacy_accepted",
             ),
