@@ -46,7 +46,7 @@ class DirectoryFilterForm(forms.Form):
     )
     network = slug_choice(_("Library network"), Network.objects.all(), _("All networks"))
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
-    focus_area = slug_choice(_("What you can learn"), FocusArea.objects.all(), _("Anything"))
+    focus_area = slug_choice(_("What you can learn"), FocusArea.objects.all(), _("All focus areas"))
     kind = forms.ChoiceField(
         label=_("Kind of library"),
         choices=[

@@ -278,7 +278,7 @@ def test_a_visit_over_is_completed_and_feedback_asked_then_reminded_twice_a_week
     first_reminder = support.email_to("alice@seinajoki.fi", "feedback_reminder")
     support.assert_both_parts(first_reminder)
     assert "palautettasi" in first_reminder.body_text
-    assert "kululaskuasi" in first_reminder.body_text
+    assert "matkalaskuasi" in first_reminder.body_text
 
 
 def test_the_history_names_kollega_for_the_visit_the_sweep_completed(clock, client, alice, host):
@@ -317,7 +317,7 @@ def test_feedback_given_stops_the_feedback_reminder_but_the_claim_is_still_asked
     assert sweep().feedback_reminders == 1
 
     reminder = support.email_to("alice@seinajoki.fi", "feedback_reminder")
-    assert "kululaskuasi" in reminder.body_text
+    assert "matkalaskuasi" in reminder.body_text
     assert "palautettasi" not in reminder.body_text
 
 

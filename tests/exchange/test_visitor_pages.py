@@ -245,7 +245,7 @@ def test_the_visitor_cancels_with_a_reason_and_everyone_involved_hears(client, v
         "eeva@seinajoki.fi",
         "sara.sund@korsholm.fi",
     }
-    assert "Hakemus on peruttu." in pages.html(client.get(response["Location"]))
+    assert "Hakemus on peruutettu." in pages.html(client.get(response["Location"]))
 
 
 def test_cancelling_without_a_reason_is_refused(client, visitor, host):
@@ -372,6 +372,6 @@ def test_a_visit_that_has_begun_can_no_longer_be_cancelled(client, visitor, host
 
     assert url("exchange:request-cancel", pk=exchange.pk) not in pages.html(shown)
     assert posted.redirect_chain == [(url("exchange:request-detail", pk=exchange.pk), 302)]
-    assert "Hakemusta ei voi enää perua." in pages.html(posted)
+    assert "Vaihtoa ei voi enää perua." in pages.html(posted)
     assert snapshot(exchange) == before
     assert snapshot(exchange)[0] == State.CONFIRMED

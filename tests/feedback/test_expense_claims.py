@@ -101,7 +101,7 @@ def test_a_second_claim_for_the_same_visit_is_refused(client, alice, visit, clai
 
     response = _claim(client, claim_path, car_km="999")
 
-    assert "Olet jo tehnyt kululaskun tästä vierailusta." in response.content.decode()
+    assert "Olet jo tehnyt matkalaskun tästä vierailusta." in response.content.decode()
     assert list(ExpenseClaim.objects.values_list("car_km", flat=True)) == [100]
     with pytest.raises(workflow.TransitionNotAllowed):
         workflow.submit_claim(
@@ -264,11 +264,11 @@ def test_a_rejected_claim_tells_the_claimant_why_and_can_be_corrected(
     assert_both_parts(message)
     assert message.language == "fi"
     assert "Hotellikuitissa on kaksi yötä, vierailu kesti yhden." in message.body_text
-    assert "Korjaa kululasku ja lähetä se uudelleen sen sivulla:" in message.body_text
+    assert "Korjaa matkalasku ja lähetä se uudelleen sen sivulla:" in message.body_text
 
     client.force_login(alice)
     page = client.get(claim_path).content.decode()
-    assert "Koordinaattori palautti kululaskun korjattavaksi." in page
+    assert "Koordinaattori palautti matkalaskun korjattavaksi." in page
     assert "Hotellikuitissa on kaksi yötä" in page
     _claim(client, claim_path, accommodation_eur="94.50", receipts=[])
 

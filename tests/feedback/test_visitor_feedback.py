@@ -90,7 +90,7 @@ def test_feedback_waits_until_the_visit_is_over(client, alice, host):
     response = client.post(path, support.feedback_form(), follow=True)
 
     assert response.redirect_chain[-1][0] == upcoming.get_absolute_url()
-    assert "Palaute ja kululasku avautuvat, kun vierailu on ohi." in response.content.decode()
+    assert "Palaute ja matkalasku avautuvat, kun vierailu on ohi." in response.content.decode()
     assert not VisitorFeedback.objects.exists()
 
 
@@ -196,5 +196,5 @@ def test_the_visitor_sees_what_they_gave_afterwards(client, alice, feedback_path
 
     assert "Palautteesi" in page
     assert "Miten bokbussen suunnittelee reittinsä saaristossa." in page
-    assert "Tee kululasku" in page
+    assert "Tee matkalasku" in page
     assert "<textarea" not in page
