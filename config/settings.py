@@ -75,9 +75,10 @@ INSTALLED_APPS = [
     "modeltranslation",
     # Django's admin with Kollega's site: two-factor sign-in when OTP_ADMIN is on.
     "config.apps.KollegaAdminConfig",
-    "django.contrib.auth",
+    # Django's, django-axes' and django-otp's apps under names a coordinator reads (web/apps.py).
+    "web.apps.AccessRightsConfig",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
+    "web.apps.SignInSessionsConfig",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
@@ -85,10 +86,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "csp",
-    "axes",
+    "web.apps.LockoutsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "web.apps.AuthenticatorAppsConfig",
+    "web.apps.BackupCodesConfig",
     # Kollega's apps, bottom layer first: each imports only those above it in this list.
     "mail",
     "libraries",

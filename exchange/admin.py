@@ -18,6 +18,7 @@ from libraries.admin_filters import RegionFilter
 from libraries.csv_export import csv_response, money
 from mail.admin import NotificationInline
 from web.admin_site import ShownOnly
+from web.dates import visit_dates
 
 from . import workflow
 from .forms import CancelForm
@@ -145,17 +146,15 @@ def exchanges_csv(exchanges) -> HttpResponse:
 @admin.register(ExchangeRequest)
 class ExchangeRequestAdmin(admin.ModelAdmin):
     list_display = [
-        "pk",
         "visitor",
         "home_library",
         "host_library",
-        "first_day",
-        "last_day",
+        "dates",
         "state",
         "kind",
         "submitted_at",
     ]
-    list_display_links = ["pk", "visitor"]
+    list_display_links = ["visitor"]
     list_filter = [
         "state",
         HomeRegionFilter,
@@ -232,6 +231,12 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
     inlines = [ApprovalInline, HistoryInline, NotificationInline]
     actions = ["cancel_with_reason", "export_selected_csv"]
     change_list_template = "exchange/admin_change_list.html"
+
+    @admin.display(description=_("dates"), ordering="first_day")
+    def dates(self, exchange: ExchangeRequest) -> str:
+        if not (exchange.first_day and exchange.last_day):
+            return "–"
+        return visit_dates(exchange.first_day, exchange.last_day)
 
     def has_add_permission(self, request) -> bool:
         # A request begins with its visitor, so that the workflow knows whom it speaks for.

@@ -30,3 +30,23 @@ class ExchangeConfig(AppConfig):
         signin.provide_reason("exchange:request-create", _("To make an exchange request, sign in."))
         for name in ["exchange:request-detail", "exchange:request-edit", "exchange:request-cancel"]:
             signin.provide_reason(name, _("To see your exchange request, sign in."))
+
+        from mail.kinds import name_kinds
+
+        name_kinds(
+            {
+                "decision_request": _("decision request"),
+                "submitted": _("request sent"),
+                "approved_home": _("approved by own supervisor"),
+                "declined": _("declined"),
+                "dates_proposed": _("other dates proposed"),
+                "confirmed": _("visit confirmed"),
+                "cancelled": _("cancelled or withdrawn"),
+                "dates_changed": _("dates changed"),
+                "decision_reminder": _("reminder to decide"),
+                "request_stalled": _("request stalled"),
+                "visit_near": _("practicalities before the visit"),
+                "feedback_request": _("request for feedback"),
+                "feedback_reminder": _("reminder of feedback"),
+            }
+        )

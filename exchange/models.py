@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import FocusArea, Language, Library
@@ -464,4 +465,7 @@ class HistoryEntry(models.Model):
         verbose_name_plural = _("history")
 
     def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
+        to_state = capfirst(self.get_to_state_display())
+        if not self.from_state:
+            return to_state
+        return f"{capfirst(self.get_from_state_display())} → {to_state}"

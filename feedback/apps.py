@@ -13,6 +13,17 @@ class FeedbackConfig(AppConfig):
 
         personal_data.register(AfterTheVisit())
 
+        from mail.kinds import name_kinds
+
+        name_kinds(
+            {
+                "feedback_message_to_host": _("visitor's message to the host library"),
+                "feedback_claim_approved": _("expense claim approved"),
+                "feedback_claim_rejected": _("expense claim rejected"),
+                "feedback_claim_paid": _("expense claim paid"),
+            }
+        )
+
         from exchange import next_steps, reminders
         from libraries import public_pages
 

@@ -24,6 +24,15 @@ class LibrariesConfig(AppConfig):
 
         personal_data.register(Directory())
 
+        from mail.kinds import name_kinds
+
+        name_kinds(
+            {
+                "sign_in": _("sign-in link"),
+                "accessibility_feedback": _("accessibility feedback"),
+            }
+        )
+
         from . import public_pages
         from .models import Library
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from web.admin_site import ShownOnly, WrittenByKollega
 
 from . import outbox
+from .kinds import kind_name
 from .models import Notification
 
 
@@ -17,9 +18,28 @@ class NotificationInline(ShownOnly, GenericTabularInline):
     model = Notification
     ct_field = "about_type"
     ct_fk_field = "about_id"
-    fields = ["created_at", "kind", "recipient", "language", "subject", "status", "sent_at"]
+    fields = ["created_at", "kind_name", "recipient", "language", "subject", "status", "sent_at"]
+    readonly_fields = fields
     show_change_link = True
     verbose_name_plural = _("messages sent")
+
+    @admin.display(description=_("kind"))
+    def kind_name(self, notification: Notification) -> str:
+        return notification.get_kind_display()
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The kinds of message the outbox holds, by their names."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = Notification.objects.order_by().values_list("kind", flat=True).distinct()
+        return sorted(((kind, kind_name(kind)) for kind in kinds), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(Notification)
@@ -28,7 +48,7 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
 
     list_display = [
         "created_at",
-        "kind",
+        "kind_name",
         "status",
         "recipient",
         "language",
@@ -37,19 +57,24 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", "kind", "language", "created_at"]
+    list_filter = ["status", KindFilter, "language", "created_at"]
     date_hierarchy = "created_at"
     search_fields = ["recipient", "recipient_name", "subject", "dedupe_key"]
     actions = ["resend"]
     # Every field, as written: the reference to what the message is about as one column.
     readonly_fields = [
-        "about_display" if field.name == "about_type" else field.name
+        {"about_type": "about_display", "kind": "kind_name"}.get(field.name, field.name)
         for field in Notification._meta.concrete_fields
         if field.name not in {"id", "about_id"}
     ]
+    fields = readonly_fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("about")
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, notification: Notification) -> str:
+        return notification.get_kind_display()
 
     @admin.display(description=_("about"))
     def about_display(self, notification: Notification) -> str:

@@ -98,7 +98,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient}"
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+    def get_kind_display(self) -> str:
+        from .kinds import kind_name
+
+        return kind_name(self.kind)
 
     @property
     def message_id(self) -> str:

@@ -55,6 +55,40 @@ class AdminSignInForm(OTPAdminAuthenticationForm):
     }
 
 
+# The index in the order of the coordinator's work: exchanges, what comes after the visits,
+# libraries and people, then the messages sent, personal data, and settings and security.
+# Apps and models not listed follow in Django's order.
+ORDER = [
+    "exchange.ExchangeRequest",
+    "feedback.ExpenseClaim",
+    "feedback.VisitorFeedback",
+    "feedback.HostFeedback",
+    "feedback.YearStatistics",
+    "feedback.YearSettings",
+    "libraries.Library",
+    "libraries.Staff",
+    "libraries.AccessibilityFeedback",
+    "libraries.FocusArea",
+    "libraries.Network",
+    "libraries.Municipality",
+    "libraries.Region",
+    "libraries.ContactDetails",
+    "mail.Notification",
+    "privacy.PersonalData",
+    "auth.Group",
+    "otp_totp.TOTPDevice",
+    "otp_static.StaticDevice",
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
+]
+
+
+def _place(label: str) -> tuple[int, str]:
+    places = [i for i, name in enumerate(ORDER) if name == label or name.startswith(f"{label}.")]
+    return (places[0] if places else len(ORDER), label)
+
+
 class KollegaAdminSite(OTPAdminSite):
     """Django's admin, asking for a one-time code from the coordinator's device in production.
 
@@ -72,6 +106,17 @@ class KollegaAdminSite(OTPAdminSite):
         return AdminSignInForm if settings.OTP_ADMIN else AdminAuthenticationForm
 
     login_template = "admin/sign_in.html"
+
+    def get_app_list(self, request, app_label=None):
+        app_list = sorted(
+            self._build_app_dict(request, app_label).values(),
+            key=lambda app: _place(app["app_label"]),
+        )
+        for app in app_list:
+            app["models"].sort(
+                key=lambda model: _place(f"{app['app_label']}.{model['object_name']}")
+            )
+        return app_list
 
     def has_permission(self, request) -> bool:
         if not signed_in_with_password(request):

@@ -1,4 +1,8 @@
-# Django's Finnish formats, with ISO dates also accepted (what <input type=date> sends).
+# Django's Finnish formats, with dates written as day.month.year everywhere (the admin's lists
+# too: "1.12.2026 klo 9.00", not "1. joulukuuta 2026 kello 9.00"), and ISO dates also
+# accepted (what <input type=date> sends).
 from django.conf.locale.fi.formats import *  # noqa: F403
 
+DATE_FORMAT = "j.n.Y"
+DATETIME_FORMAT = "j.n.Y \\k\\l\\o G.i"
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
