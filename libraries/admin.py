@@ -46,7 +46,14 @@ class MunicipalityAdmin(TranslationAdmin):
     list_filter = ["region", "language_status"]
     list_select_related = ["region"]
     search_fields = ["name_fi", "name_sv"]
-    fields = [("name_fi", "name_sv"), "slug", "region", "language_status"]
+    fields = [
+        ("name_fi", "name_sv"),
+        "slug",
+        "region",
+        "language_status",
+        ("latitude", "longitude"),
+        "coordinates_source",
+    ]
     prepopulated_fields = {"slug": ["name_fi"]}
     ordering = ["name_fi"]
 
@@ -168,7 +175,10 @@ class StaffAdmin(UserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Personal info"), {"fields": ["name", "library", "job_title", "language"]}),
+        (
+            _("Personal info"),
+            {"fields": ["name", "library", "job_title", "language", "interests", "language_wish"]},
+        ),
         (_("Own supervisor"), {"fields": ["supervisor_name", "supervisor_email"]}),
         (
             _("Permissions"),
@@ -176,6 +186,12 @@ class StaffAdmin(UserAdmin):
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "interests":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     add_fieldsets = [
         (
             None,
