@@ -229,3 +229,12 @@ def test_the_sorted_directory_takes_the_same_queries_however_many_libraries(
 
     assert response.status_code == 200
     assert pages.html(response).count("kotikirjastostasi") == count
+
+
+def test_the_coordinator_sees_a_centre_and_its_source_in_the_admin(admin_client, shipped_libraries):
+    vaasa = _centre("vaasa")
+
+    html = pages.html(admin_client.get(pages.admin_url("libraries_municipality_change", vaasa.pk)))
+
+    assert 'name="latitude" value="63.1000"' in html
+    assert "Wikipedia (en), Vaasa: 63°06′N 21°37′E" in html
