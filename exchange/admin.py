@@ -22,7 +22,15 @@ from web.dates import visit_dates
 
 from . import workflow
 from .forms import CancelForm
-from .models import MENTOR_FIELDS, OPEN_STATES, Approval, ExchangeRequest, HistoryEntry, State
+from .models import (
+    ARRANGEMENT_FIELDS,
+    MENTOR_FIELDS,
+    OPEN_STATES,
+    Approval,
+    ExchangeRequest,
+    HistoryEntry,
+    State,
+)
 
 # Set by the workflow, or copied into the request when it moves on: never edited by hand.
 WORKFLOW_FIELDS = [
@@ -41,6 +49,7 @@ WORKFLOW_FIELDS = [
     "proposed_first_day",
     "proposed_last_day",
     *MENTOR_FIELDS,
+    *ARRANGEMENT_FIELDS,
     "return_visitor_name",
     "return_visitor_email",
     "return_visitor_language",

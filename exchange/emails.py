@@ -184,8 +184,11 @@ def dates_proposed(exchange: ExchangeRequest, comment: str = "") -> None:
     )
 
 
-def confirmed(exchange: ExchangeRequest) -> None:
-    """The visit is on: the visitor, the mentor, both supervisors and the coordinator."""
+def confirmed(exchange: ExchangeRequest, host_approval: Approval | None = None) -> None:
+    """The visit is on: the visitor, the mentor, both supervisors and the coordinator.
+
+    The host gets the link through which they may complete the first day's arrangements.
+    """
     person = visitor(exchange)
     _send(
         "confirmed",
@@ -204,8 +207,57 @@ def confirmed(exchange: ExchangeRequest) -> None:
         link_url=links.mentor_url(exchange),
     )
     _send("confirmed", exchange, "home", home_supervisor(exchange))
-    _send("confirmed", exchange, "host", host_contact(exchange))
+    _send(
+        "confirmed",
+        exchange,
+        "host",
+        host_contact(exchange),
+        link_url=links.arrangements_url(host_approval) if host_approval else "",
+    )
     _send("confirmed", exchange, "coordinator", coordinator())
+
+
+def awaiting_mentor(exchange: ExchangeRequest, host_approval: Approval) -> None:
+    """The host approved without naming the mentor yet: the host gets the link to name them,
+    and the visitor hears the visit is approved and waits for the mentor."""
+    person = visitor(exchange)
+    _send(
+        "awaiting_mentor",
+        exchange,
+        "visitor",
+        person,
+        link_url=links.exchange_url(exchange, person.language),
+    )
+    _send(
+        "awaiting_mentor",
+        exchange,
+        "host",
+        approver(host_approval),
+        link_url=links.arrangements_url(host_approval),
+        remind_on=timezone.localdate(exchange.mentor_reminder_due_at),
+    )
+
+
+def arrangements_changed(exchange: ExchangeRequest) -> None:
+    """The host completed or changed the first day's arrangements: the visitor and the mentor
+    hear it, and their calendars get the event updated."""
+    person = visitor(exchange)
+    _send(
+        "arrangements_changed",
+        exchange,
+        "visitor",
+        person,
+        calendar=ical.REQUEST,
+        link_url=links.exchange_url(exchange, person.language),
+    )
+    _send(
+        "arrangements_changed",
+        exchange,
+        "mentor",
+        mentor(exchange),
+        calendar=ical.REQUEST,
+        link_url=links.mentor_url(exchange),
+    )
 
 
 def _had_invitation(exchange: ExchangeRequest) -> bool:
@@ -263,6 +315,19 @@ def decision_reminder(exchange: ExchangeRequest, approval: Approval, number: int
         number=number,
         asked_on=timezone.localdate(approval.created_at),
         link_url=links.approval_url(approval),
+    )
+
+
+def mentor_reminder(exchange: ExchangeRequest, host_approval: Approval, number: int) -> None:
+    """Remind the host who approved that the visit waits for its workplace mentor."""
+    _send(
+        "mentor_reminder",
+        exchange,
+        "host",
+        approver(host_approval),
+        key=f"mentor_reminder:{exchange.pk}:{host_approval.pk}:{number}",
+        number=number,
+        link_url=links.arrangements_url(host_approval),
     )
 
 

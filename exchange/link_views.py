@@ -6,31 +6,47 @@ the link, never an error and never a change.
 """
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from web.security import private_link_page, rate_limit
 
-from . import links, workflow
-from .link_forms import DeclineForm, HomeApproveForm, HostDecisionForm
-from .models import Approval, ExchangeRequest, State
+from . import costs, links, workflow
+from .link_forms import (
+    AnswerForm,
+    ArrangementsForm,
+    DeclineForm,
+    HomeApproveForm,
+    HostDecisionForm,
+    MentorForm,
+)
+from .models import ARRANGEMENT_FIELDS, Approval, ExchangeRequest, State
 
 # Problems a link can have, and the HTTP status of the page that explains each.
-INVALID, EXPIRED, REPLACED, DECIDED, CANCELLED = (
+INVALID, EXPIRED, REPLACED, CANCELLED, BEGUN = (
     "invalid",
     "expired",
     "replaced",
-    "decided",
     "cancelled",
+    "begun",
 )
-_STATUS = {INVALID: 404, EXPIRED: 410, REPLACED: 410, DECIDED: 200, CANCELLED: 410}
+_STATUS = {INVALID: 404, EXPIRED: 410, REPLACED: 410, CANCELLED: 410, BEGUN: 410}
 
 
 def link_problem(request: HttpRequest, problem: str, **context) -> HttpResponse:
     """The friendly page of a link that is not valid, has expired, was replaced or is done."""
+    exchange = context.get("exchange")
+    if problem == CANCELLED and exchange is not None:
+        # Who called the exchange off, and when.
+        context["ended"] = (
+            exchange.history.filter(to_state__in=[State.CANCELLED, State.DECLINED])
+            .order_by("pk")
+            .last()
+        )
     return render(
         request,
         "exchange/links/problem.html",
@@ -39,12 +55,15 @@ def link_problem(request: HttpRequest, problem: str, **context) -> HttpResponse:
     )
 
 
-def _exchange_for_page(exchange_id: int) -> ExchangeRequest:
-    """The request with everything the summary shows, in a fixed number of queries."""
-    return (
-        ExchangeRequest.objects.with_related()
-        .prefetch_related("focus_areas")
-        .prefetch_related(
+def _exchange_for_page(exchange_id: int, *, other_exchanges: bool = False) -> ExchangeRequest:
+    """The request with everything its page shows, in a fixed number of queries.
+
+    The visitor's other exchanges are for their own supervisor only: a host library sees
+    none of the visitor's dealings with other libraries.
+    """
+    exchanges = ExchangeRequest.objects.with_related().prefetch_related("focus_areas")
+    if other_exchanges:
+        exchanges = exchanges.prefetch_related(
             Prefetch(
                 "visitor__exchanges",
                 queryset=ExchangeRequest.objects.exclude(state=State.DRAFT)
@@ -54,8 +73,7 @@ def _exchange_for_page(exchange_id: int) -> ExchangeRequest:
                 to_attr="other_exchanges",
             )
         )
-        .get(pk=exchange_id)
-    )
+    return exchanges.get(pk=exchange_id)
 
 
 def answered_through_a_link(view):
@@ -64,6 +82,15 @@ def answered_through_a_link(view):
     return private_link_page(
         require_http_methods(["GET", "HEAD", "POST"])(rate_limit("decision")(view))
     )
+
+
+def _summary_context(exchange: ExchangeRequest, approval: Approval) -> dict:
+    """What the summary at the top of a decision page shows besides the request itself."""
+    return {
+        "estimate": costs.estimate(exchange),
+        # Further lines for the summary, as (label, value) pairs, from whoever has them.
+        "summary_extras": [],
+    }
 
 
 @answered_through_a_link
@@ -80,11 +107,12 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
         return link_problem(request, INVALID)
     if approval.version != data.version:
         return link_problem(request, REPLACED)
-    exchange = _exchange_for_page(approval.exchange_id)
+    is_host = approval.is_host
+    exchange = _exchange_for_page(approval.exchange_id, other_exchanges=not is_host)
     if not approval.is_pending:
         return _decided(request, approval, exchange)
 
-    is_host = approval.role == Approval.Role.HOST
+    answer_form = AnswerForm(is_host=is_host)
     approve_form = (
         HostDecisionForm(exchange=exchange, prefix="approve")
         if is_host
@@ -93,9 +121,10 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     decline_form = DeclineForm(prefix="decline")
 
     if request.method == "POST":
-        action = request.POST.get("action")
+        answer_form = AnswerForm(request.POST, is_host=is_host)
+        answer = answer_form.answer
         try:
-            if action == "decline":
+            if answer == AnswerForm.DECLINE:
                 decline_form = DeclineForm(request.POST, prefix="decline")
                 if decline_form.is_valid():
                     workflow.decline(
@@ -103,15 +132,18 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
                         version=data.version,
                         reason=decline_form.cleaned_data["reason"],
                     )
-                    messages.success(request, _("Thank you. The visitor has been told."))
                     return redirect(request.path)
-            elif action == "approve" and is_host:
-                approve_form = HostDecisionForm(request.POST, exchange=exchange, prefix="approve")
+            elif answer and is_host:
+                approve_form = HostDecisionForm(
+                    request.POST,
+                    exchange=exchange,
+                    prefix="approve",
+                    proposes_dates=answer == AnswerForm.PROPOSE,
+                )
                 if approve_form.is_valid():
                     _submit_host_form(approval, data.version, approve_form)
-                    messages.success(request, _("Thank you. Everyone involved has been told."))
                     return redirect(request.path)
-            elif action == "approve":
+            elif answer:
                 approve_form = HomeApproveForm(request.POST, prefix="approve")
                 if approve_form.is_valid():
                     workflow.approve_home(
@@ -119,17 +151,18 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
                         version=data.version,
                         comment=approve_form.cleaned_data["comment"],
                     )
-                    messages.success(
-                        request, _("Thank you. The request has been sent to the host library.")
-                    )
                     return redirect(request.path)
         except workflow.LinkReplaced:
             return link_problem(request, REPLACED)
         except workflow.AlreadyDecided:
             approval.refresh_from_db()
-            return _decided(request, approval, _exchange_for_page(approval.exchange_id))
+            return _decided(
+                request,
+                approval,
+                _exchange_for_page(approval.exchange_id, other_exchanges=not is_host),
+            )
         except workflow.TransitionNotAllowed as problem:
-            form = decline_form if action == "decline" else approve_form
+            form = decline_form if answer == AnswerForm.DECLINE else approve_form
             form.add_error(None, problem.message)
         status = 400
     else:
@@ -142,8 +175,11 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
             "approval": approval,
             "exchange": exchange,
             "is_host": is_host,
+            "answer_form": answer_form,
+            "answer": answer_form.answer if answer_form.is_bound else "",
             "approve_form": approve_form,
             "decline_form": decline_form,
+            **_summary_context(exchange, approval),
         },
         status=status,
     )
@@ -172,6 +208,74 @@ def _submit_host_form(approval: Approval, version: int, form: HostDecisionForm) 
         )
 
 
+@answered_through_a_link
+def arrangements_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The host's page after approving: name the workplace mentor when they did not yet, and
+    complete or change the first day's arrangements until the visit begins."""
+    try:
+        data = links.read_arrangements_token(token)
+    except links.LinkInvalid:
+        return link_problem(request, INVALID)
+    approval = Approval.objects.filter(pk=data.approval_id, role=Approval.Role.HOST).first()
+    answered = (Approval.Decision.APPROVED, Approval.Decision.DATES_PROPOSED)
+    if approval is None or approval.decision not in answered:
+        return link_problem(request, INVALID)
+    if approval.version != data.version:
+        return link_problem(request, REPLACED)
+    exchange = _exchange_for_page(approval.exchange_id)
+    if exchange.is_called_off:
+        return link_problem(request, CANCELLED, exchange=exchange)
+    if exchange.has_taken_place or (exchange.is_confirmed and exchange.has_begun):
+        return link_problem(request, BEGUN, exchange=exchange)
+
+    form = None
+    if exchange.is_awaiting_mentor:
+        form = MentorForm(request.POST or None, exchange=exchange)
+    elif exchange.is_confirmed:
+        form = ArrangementsForm(
+            request.POST or None,
+            initial={name: getattr(exchange, name) for name in ARRANGEMENT_FIELDS},
+        )
+    status = 200
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            try:
+                if exchange.is_awaiting_mentor:
+                    workflow.name_mentor(approval.pk, version=data.version, mentor=form.mentor())
+                    messages.success(
+                        request,
+                        _(
+                            "You named %(mentor)s as the workplace mentor. The visit is "
+                            "confirmed: the visitor and the mentor have been sent the details "
+                            "and a calendar invitation."
+                        )
+                        % {"mentor": form.cleaned_data["mentor_name"]},
+                    )
+                else:
+                    version = exchange.version
+                    changed = workflow.change_arrangements(
+                        approval.pk, version=data.version, **form.cleaned_data
+                    )
+                    messages.success(
+                        request,
+                        _("Saved. The visitor and the workplace mentor have been told.")
+                        if changed.version != version
+                        else _("Nothing was changed."),
+                    )
+                return redirect(request.path)
+            except workflow.LinkReplaced:
+                return link_problem(request, REPLACED)
+            except workflow.TransitionNotAllowed as problem:
+                form.add_error(None, problem.message)
+        status = 400
+    return render(
+        request,
+        "exchange/links/arrangements.html",
+        {"approval": approval, "exchange": exchange, "form": form},
+        status=status,
+    )
+
+
 def exchange_of_mentor_link(
     request: HttpRequest, token: str, exchanges=ExchangeRequest.objects
 ) -> tuple[ExchangeRequest | None, HttpResponse | None]:
@@ -191,9 +295,27 @@ def exchange_of_mentor_link(
 
 
 def _decided(request: HttpRequest, approval: Approval, exchange: ExchangeRequest) -> HttpResponse:
+    """What this link decided, when, and where the exchange has gone since.
+
+    Only this link decides its approval, so the page speaks to its reader as "you".
+    """
     if approval.decision == Approval.Decision.WITHDRAWN:
         return link_problem(request, CANCELLED, exchange=exchange)
-    return link_problem(request, DECIDED, approval=approval, exchange=exchange)
+    since = exchange.history.filter(at__gt=approval.decided_at).exclude(to_state=F("from_state"))
+    return render(
+        request,
+        "exchange/links/decided.html",
+        {
+            "approval": approval,
+            "exchange": exchange,
+            "latest": since.order_by("pk").last(),
+            "arrangements_url": (
+                reverse("exchange:arrangements-link", args=[links.arrangements_token(approval)])
+                if approval.is_host and not exchange.is_called_off
+                else ""
+            ),
+        },
+    )
 
 
 @private_link_page

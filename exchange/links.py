@@ -1,4 +1,5 @@
-"""Signed links for people without an account: supervisors' decisions and the mentor's page.
+"""Signed links for people without an account: supervisors' decisions, the host's page for
+the workplace mentor and the first day's arrangements, and the mentor's page.
 
 A decision token carries the approval's id and the version of its link; a mentor token
 carries the exchange's id and a digest of the mentor's address (never the address itself,
@@ -21,6 +22,8 @@ from .models import Approval, ExchangeRequest
 
 APPROVAL_SALT = "exchange.approval-link"
 MENTOR_SALT = "exchange.mentor-link"
+# The host's link after approving: name the mentor, complete the first day's arrangements.
+ARRANGEMENTS_SALT = "exchange.arrangements-link"
 
 
 class LinkExpired(Exception):
@@ -76,6 +79,25 @@ def read_approval_token(token: str) -> ApprovalToken:
         raise LinkInvalid from None
 
 
+def arrangements_token(approval: Approval) -> str:
+    return signing.dumps({"a": approval.pk, "v": approval.version}, salt=ARRANGEMENTS_SALT)
+
+
+def read_arrangements_token(token: str) -> ApprovalToken:
+    """The host's answer an arrangements token was made for; raises LinkInvalid.
+
+    It works until the visit begins, whenever that is, so no age is checked here.
+    """
+    try:
+        data = signing.loads(token, salt=ARRANGEMENTS_SALT)
+    except signing.BadSignature:
+        raise LinkInvalid from None
+    try:
+        return ApprovalToken(approval_id=int(data["a"]), version=int(data["v"]))
+    except (KeyError, TypeError, ValueError):
+        raise LinkInvalid from None
+
+
 def mentor_token(exchange: ExchangeRequest) -> str:
     return signing.dumps(
         {"e": exchange.pk, "d": _mentor_digest(exchange.mentor_email)}, salt=MENTOR_SALT
@@ -113,6 +135,11 @@ def _localized(name: str, token: str, language: str) -> str:
 def approval_url(approval: Approval) -> str:
     """The decision link for an approval: absolute, in the approver's language."""
     return _localized("exchange:approval-link", approval_token(approval), approval.language)
+
+
+def arrangements_url(approval: Approval) -> str:
+    """The host's page for the mentor and the first day's arrangements, in their language."""
+    return _localized("exchange:arrangements-link", arrangements_token(approval), approval.language)
 
 
 def mentor_url(exchange: ExchangeRequest) -> str:

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -20,6 +21,8 @@ class State(models.TextChoices):
     AWAITING_HOME = "awaiting_home", _("awaiting own supervisor")
     AWAITING_HOST = "awaiting_host", _("awaiting host library")
     DATES_PROPOSED = "dates_proposed", _("other dates proposed")
+    # The host has approved and names the workplace mentor later; confirmed once named.
+    AWAITING_MENTOR = "awaiting_mentor", _("awaiting workplace mentor")
     CONFIRMED = "confirmed", _("confirmed")
     COMPLETED = "completed", _("completed")
     CLOSED = "closed", _("closed")
@@ -32,6 +35,7 @@ OPEN_STATES = [
     State.AWAITING_HOME,
     State.AWAITING_HOST,
     State.DATES_PROPOSED,
+    State.AWAITING_MENTOR,
     State.CONFIRMED,
 ]
 # States in which the visitor or the coordinator may still cancel.
@@ -43,16 +47,15 @@ DAY_HOLDING_STATES = [state for state in OPEN_STATES if state != State.DRAFT]
 TAKEN_PLACE_STATES = [State.COMPLETED, State.CLOSED]
 
 
-# What the host names when answering: the workplace mentor and the first day's practicalities.
+# What the host names when answering, or later: the workplace mentor, and the first day's
+# practicalities (which the host may complete or change until the visit).
 MENTOR_FIELDS = [
     "mentor_name",
     "mentor_email",
     "mentor_phone",
     "mentor_language",
-    "meeting_place",
-    "meeting_time",
-    "programme_notes",
 ]
+ARRANGEMENT_FIELDS = ["meeting_place", "meeting_time", "programme_notes"]
 
 
 @dataclass
@@ -211,6 +214,13 @@ class ExchangeRequest(models.Model):
     feedback_reminders_sent = models.PositiveSmallIntegerField(
         _("feedback reminders sent"), default=0
     )
+    # While the host has approved and the workplace mentor is not named yet.
+    mentor_reminder_due_at = models.DateTimeField(
+        _("next reminder to name the mentor due"), null=True, blank=True
+    )
+    mentor_reminders_sent = models.PositiveSmallIntegerField(
+        _("reminders to name the mentor sent"), default=0
+    )
 
     # The emails written about it (the outbox's rows refer to it).
     notifications = GenericRelation(
@@ -242,6 +252,11 @@ class ExchangeRequest(models.Model):
                 fields=["feedback_reminder_due_at"],
                 condition=Q(feedback_reminder_due_at__isnull=False),
                 name="exchange_feedback_due",
+            ),
+            models.Index(
+                fields=["mentor_reminder_due_at"],
+                condition=Q(mentor_reminder_due_at__isnull=False),
+                name="exchange_mentor_reminder_due",
             ),
         ]
         constraints = [
@@ -310,6 +325,14 @@ class ExchangeRequest(models.Model):
         return self.state == State.DATES_PROPOSED
 
     @property
+    def is_awaiting_mentor(self) -> bool:
+        return self.state == State.AWAITING_MENTOR
+
+    @property
+    def has_mentor(self) -> bool:
+        return bool(self.mentor_email)
+
+    @property
     def is_confirmed(self) -> bool:
         return self.state == State.CONFIRMED
 
@@ -337,6 +360,12 @@ class ExchangeRequest(models.Model):
     def needs_return_visit(self) -> bool:
         """A reciprocal visit whose host names who comes back (the return visit itself doesn't)."""
         return self.kind == self.Kind.RECIPROCAL and self.return_of_id is None
+
+    def estimate_total(self, km_rate: Decimal | None) -> Decimal:
+        """The cost estimate in euros: the car's kilometres at the rate, and the rest as given."""
+        car = Decimal(self.travel_car_km or 0) * (km_rate or 0)
+        parts = [car, self.travel_public_eur, self.travel_other_eur, self.accommodation_eur]
+        return sum((Decimal(part or 0) for part in parts), Decimal(0)).quantize(Decimal("0.01"))
 
     def return_details(self) -> "ReturnVisit":
         return ReturnVisit(

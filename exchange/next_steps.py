@@ -76,6 +76,14 @@ def _before_the_visit(exchange: ExchangeRequest) -> NextStep:
         }
         answer = Action(_("Answer the proposal"), exchange.get_absolute_url() + "#proposed")
         return NextStep(text, [answer], for_the_visitor=True)
+    if state == State.AWAITING_MENTOR:
+        return NextStep(
+            _(
+                "%(library)s has approved your visit. It is confirmed once they name your "
+                "workplace mentor."
+            )
+            % {"library": exchange.host_library}
+        )
     if state == State.CONFIRMED:
         if exchange.mentor_name:
             return NextStep(

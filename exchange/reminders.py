@@ -2,9 +2,10 @@
 
 One function, `run`, used by the hourly beat task (exchange.tasks.send_reminders) and by
 `manage.py send_reminders`. It finds what is due through indexed columns (an approval's
-next reminder time, a confirmed visit's first day, a completed visit's next feedback
-reminder), so its cost follows the reminders due, not the exchanges kept. Each item is
-handled in its own transaction with the exchange row locked and the reason checked again,
+next reminder time, an approved visit's next reminder to name its workplace mentor, a
+confirmed visit's first day, a completed visit's next feedback reminder), so its cost
+follows the reminders due, not the exchanges kept. Each item is handled in its own
+transaction with the exchange row locked and the reason checked again,
 and each reminder is an outbox row whose dedupe key holds its number: however often the
 sweep runs, and from however many processes, each reminder goes once, and one whose
 reason has gone (the supervisor answered, the visit was cancelled) is not sent.
@@ -32,14 +33,23 @@ log = logging.getLogger(__name__)
 MAX_DECISION_REMINDERS = 2
 # After the visit, feedback and the expense claim are asked again at most this many times.
 MAX_FEEDBACK_REMINDERS = 2
+# A host who approved without naming the workplace mentor is reminded at most this many times.
+MAX_MENTOR_REMINDERS = 2
 
-STEPS = ("decision_reminders", "practicalities", "completed", "feedback_reminders")
+STEPS = (
+    "decision_reminders",
+    "mentor_reminders",
+    "practicalities",
+    "completed",
+    "feedback_reminders",
+)
 
 
 @dataclass
 class Summary:
     decision_reminders: int = 0
     stalled: int = 0
+    mentor_reminders: int = 0
     practicalities: int = 0
     completed: int = 0
     feedback_reminders: int = 0
@@ -63,6 +73,11 @@ def run(*, dry_run: bool = False, steps: Iterable[str] = STEPS) -> Summary:
                         summary.decision_reminders += 1
                     elif outcome == "stalled":
                         summary.stalled += 1
+            elif step == "mentor_reminders":
+                summary.mentor_reminders += sum(
+                    remind_host_of_mentor(exchange_id, now)
+                    for exchange_id in list(mentors_due(now))
+                )
             elif step == "practicalities":
                 summary.practicalities += sum(
                     send_practicalities(exchange_id, now) for exchange_id in list(visits_near(now))
@@ -94,6 +109,18 @@ def approvals_due(now: datetime) -> QuerySet:
     return (
         Approval.objects.filter(decision=Approval.Decision.PENDING, next_reminder_at__lte=now)
         .order_by("next_reminder_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def mentors_due(now: datetime) -> QuerySet:
+    """Approved visits whose host is due a reminder to name the workplace mentor.
+
+    Partial index exchange_mentor_reminder_due (mentor_reminder_due_at WHERE NOT NULL).
+    """
+    return (
+        ExchangeRequest.objects.filter(mentor_reminder_due_at__lte=now)
+        .order_by("mentor_reminder_due_at")
         .values_list("pk", flat=True)
     )
 
@@ -186,6 +213,35 @@ def remind_approver(approval_id: int, now: datetime) -> str | None:
             outcome = "stalled"
         approval.save(update_fields=["reminders_sent", "next_reminder_at"])
         return outcome
+
+
+def remind_host_of_mentor(exchange_id: int, now: datetime) -> bool:
+    """Remind the host who approved that the visit waits for its workplace mentor."""
+    with transaction.atomic():
+        exchange = _lock(exchange_id)
+        due = exchange.mentor_reminder_due_at
+        if due is None or due > now:
+            return False  # another sweep got here first
+        number = exchange.mentor_reminders_sent + 1
+        host_approval = workflow.host_answer(exchange)
+        still_needed = (
+            exchange.state == State.AWAITING_MENTOR
+            and host_approval is not None
+            and not exchange.has_begun
+        )
+        if not still_needed or number > MAX_MENTOR_REMINDERS:
+            exchange.mentor_reminder_due_at = None
+            exchange.save(update_fields=["mentor_reminder_due_at"])
+            return False
+        emails.mentor_reminder(exchange, host_approval, number)
+        exchange.mentor_reminders_sent = number
+        exchange.mentor_reminder_due_at = (
+            add_working_days(now, settings.REMINDER_WORKING_DAYS)
+            if number < MAX_MENTOR_REMINDERS
+            else None
+        )
+        exchange.save(update_fields=["mentor_reminders_sent", "mentor_reminder_due_at"])
+        return True
 
 
 def send_practicalities(exchange_id: int, now: datetime) -> bool:

@@ -22,5 +22,6 @@ urlpatterns += [
 # Pages behind signed links, for people without an account.
 urlpatterns += [
     path(_("decision/<str:token>/"), link_views.approval_link, name="approval-link"),
+    path(_("arrangements/<str:token>/"), link_views.arrangements_link, name="arrangements-link"),
     path(_("mentor/<str:token>/"), link_views.mentor_link, name="mentor-link"),
 ]

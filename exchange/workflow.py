@@ -23,6 +23,7 @@ from web.names import ONE_LINE, is_single_line
 
 from . import emails
 from .models import (
+    ARRANGEMENT_FIELDS,
     CANCELLABLE_STATES,
     DAY_HOLDING_STATES,
     MAX_VISIT_DAYS,
@@ -71,7 +72,11 @@ class LinkReplaced(TransitionNotAllowed):
 
 @dataclass
 class MentorDetails:
-    """The workplace mentor and the first day's practicalities, named by the host."""
+    """The workplace mentor and the first day's practicalities, named by the host.
+
+    The host may approve before knowing who the mentor will be: without a name and an
+    address the mentor is not named yet, and the exchange waits for them.
+    """
 
     name: str
     email: str
@@ -80,6 +85,15 @@ class MentorDetails:
     meeting_place: str = ""
     meeting_time: str = ""
     programme_notes: str = ""
+
+    @property
+    def is_named(self) -> bool:
+        return bool(self.name.strip() and self.email.strip())
+
+
+def mentor_later(language: str = "", **arrangements: str) -> MentorDetails:
+    """The host's answer without a mentor yet, with whatever practicalities they gave."""
+    return MentorDetails(name="", email="", phone="", language=language, **arrangements)
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -121,14 +135,19 @@ def _require(exchange: ExchangeRequest, *states: str) -> None:
 
 
 def record(
-    exchange: ExchangeRequest, comment: str, *, by: Staff | None = None, at=None
+    exchange: ExchangeRequest,
+    comment: str,
+    *,
+    by: Staff | None = None,
+    at=None,
+    actor_label: str = "",
 ) -> HistoryEntry:
     """A history row for something done to the exchange that does not move its state."""
     return HistoryEntry.objects.create(
         exchange=exchange,
         at=at or timezone.now(),
         actor=by,
-        actor_label=str(by) if by else SYSTEM_LABEL,
+        actor_label=actor_label or (str(by) if by else SYSTEM_LABEL),
         from_state=exchange.state,
         to_state=exchange.state,
         comment=comment,
@@ -391,15 +410,43 @@ def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> 
 
 
 def _set_mentor(exchange: ExchangeRequest, mentor: MentorDetails) -> list[str]:
+    """The mentor (when named) and the first day's practicalities, as the host gave them."""
     _check_names(mentor.name)
-    exchange.mentor_name = mentor.name
+    if bool(mentor.name.strip()) != bool(mentor.email.strip()):
+        raise TransitionNotAllowed(_("Give both the workplace mentor's name and email address."))
+    if mentor.is_named and exchange.visitor.owns_mailbox(mentor.email):
+        raise TransitionNotAllowed(_("The visitor cannot be their own workplace mentor."))
+    exchange.mentor_name = mentor.name.strip()
     exchange.mentor_email = mentor.email.strip().lower()
-    exchange.mentor_phone = mentor.phone
-    exchange.mentor_language = mentor.language
-    exchange.meeting_place = mentor.meeting_place
-    exchange.meeting_time = mentor.meeting_time
-    exchange.programme_notes = mentor.programme_notes
-    return list(MENTOR_FIELDS)
+    exchange.mentor_phone = mentor.phone.strip()
+    exchange.mentor_language = mentor.language if mentor.is_named else ""
+    return [*MENTOR_FIELDS, *_set_arrangements(exchange, mentor)]
+
+
+def _set_arrangements(exchange: ExchangeRequest, mentor: MentorDetails) -> list[str]:
+    exchange.meeting_place = mentor.meeting_place.strip()
+    exchange.meeting_time = mentor.meeting_time.strip()
+    exchange.programme_notes = mentor.programme_notes.strip()
+    return list(ARRANGEMENT_FIELDS)
+
+
+def _await_mentor(exchange: ExchangeRequest) -> list[str]:
+    """The host has approved without naming the mentor: they are reminded until they do."""
+    exchange.mentor_reminder_due_at = _first_reminder_due()
+    exchange.mentor_reminders_sent = 0
+    return ["mentor_reminder_due_at", "mentor_reminders_sent"]
+
+
+def host_answer(exchange: ExchangeRequest) -> Approval | None:
+    """The host's answer the exchange goes on from (the latest, if a link was replaced)."""
+    return (
+        exchange.approvals.filter(
+            role=Approval.Role.HOST,
+            decision__in=[Approval.Decision.APPROVED, Approval.Decision.DATES_PROPOSED],
+        )
+        .order_by("pk")
+        .last()
+    )
 
 
 def _set_return_visit(exchange: ExchangeRequest, return_visit: ReturnVisit | None) -> list[str]:
@@ -430,10 +477,10 @@ def _set_return_visit(exchange: ExchangeRequest, return_visit: ReturnVisit | Non
 
 def _confirm_extras(exchange: ExchangeRequest, host_approval: Approval | None) -> None:
     """What every confirmation does: the return visit (reciprocal) and the emails."""
+    host_approval = host_approval or host_answer(exchange)
     if exchange.needs_return_visit and exchange.return_visitor_email:
-        host_approval = host_approval or exchange.approvals.filter(role=Approval.Role.HOST).last()
         _create_return_visit(exchange, host_approval)
-    emails.confirmed(exchange)
+    emails.confirmed(exchange, host_approval)
 
 
 # --- transitions ---------------------------------------------------------------------
@@ -499,20 +546,100 @@ def approve_host(
     return_visit: ReturnVisit | None = None,
     comment: str = "",
 ) -> ExchangeRequest:
-    """awaiting_host → confirmed: the host approves and names the workplace mentor."""
+    """awaiting_host → confirmed: the host approves and names the workplace mentor; or
+    awaiting_host → awaiting_mentor: the host approves and names the mentor later."""
     with transaction.atomic():
         approval, exchange = _lock_host_approval(approval_id, version)
+        if mentor.is_named:
+            to_state, fields = State.CONFIRMED, []
+        else:
+            to_state, fields = State.AWAITING_MENTOR, _await_mentor(exchange)
         _record_host_answer(
             approval,
             exchange,
             Approval.Decision.APPROVED,
-            State.CONFIRMED,
+            to_state,
             mentor=mentor,
             return_visit=return_visit,
             comment=comment,
+            fields=fields,
+        )
+        if mentor.is_named:
+            _confirm_extras(exchange, approval)
+        else:
+            emails.awaiting_mentor(exchange, approval)
+        return exchange
+
+
+def name_mentor(approval_id: int, *, version: int, mentor: MentorDetails) -> ExchangeRequest:
+    """awaiting_mentor → confirmed: the host names the workplace mentor through their link.
+
+    The confirmation goes out as when the mentor is named at once: the visitor's and the
+    mentor's calendar invitations, the supervisors and the coordinator.
+    """
+    with transaction.atomic():
+        approval, exchange = _lock_arrangements(approval_id, version)
+        _require(exchange, State.AWAITING_MENTOR)
+        if not mentor.is_named:
+            raise TransitionNotAllowed(_("Give the workplace mentor's name and email address."))
+        fields = _set_mentor(exchange, mentor)
+        exchange.mentor_reminder_due_at = None
+        _move(
+            exchange,
+            State.CONFIRMED,
+            actor_label=approval.approver_label,
+            comment=_("Workplace mentor named: %(name)s.") % {"name": exchange.mentor_name},
+            update_fields=[*fields, "mentor_reminder_due_at"],
         )
         _confirm_extras(exchange, approval)
         return exchange
+
+
+def change_arrangements(
+    approval_id: int, *, version: int, meeting_place: str, meeting_time: str, programme_notes: str
+) -> ExchangeRequest:
+    """The host completes or changes the first day's practicalities of a confirmed visit,
+    until the visit begins. The visitor and the mentor are told; their calendars updated."""
+    with transaction.atomic():
+        approval, exchange = _lock_arrangements(approval_id, version)
+        _require(exchange, State.CONFIRMED)
+        if exchange.has_begun:
+            raise TransitionNotAllowed(_("The visit has begun: its arrangements are as agreed."))
+        before = [getattr(exchange, name) for name in ARRANGEMENT_FIELDS]
+        details = mentor_later(
+            meeting_place=meeting_place,
+            meeting_time=meeting_time,
+            programme_notes=programme_notes,
+        )
+        fields = _set_arrangements(exchange, details)
+        if [getattr(exchange, name) for name in ARRANGEMENT_FIELDS] == before:
+            return exchange
+        exchange.version += 1
+        exchange.save(update_fields=[*fields, "version", "updated_at"])
+        record(
+            exchange,
+            _("The first day's arrangements changed."),
+            actor_label=approval.approver_label,
+        )
+        emails.arrangements_changed(exchange)
+        return exchange
+
+
+def _lock_arrangements(approval_id: int, version: int) -> tuple[Approval, ExchangeRequest]:
+    """Lock the request and the host's answer its arrangements link was made for."""
+    exchange_id = (
+        Approval.objects.filter(pk=approval_id).values_list("exchange_id", flat=True).first()
+    )
+    if exchange_id is None:
+        raise TransitionNotAllowed(_("This link is not valid."))
+    exchange = _lock_exchange(exchange_id)
+    approval = Approval.objects.select_for_update().get(pk=approval_id)
+    answered = (Approval.Decision.APPROVED, Approval.Decision.DATES_PROPOSED)
+    if approval.role != Approval.Role.HOST or approval.decision not in answered:
+        raise TransitionNotAllowed(_("This link is not valid."))
+    if approval.version != version:
+        raise LinkReplaced(_("This link has been replaced by a newer one."))
+    return approval, exchange
 
 
 def propose_dates(
@@ -525,7 +652,8 @@ def propose_dates(
     return_visit: ReturnVisit | None = None,
     comment: str = "",
 ) -> ExchangeRequest:
-    """awaiting_host → dates_proposed: the host suggests other days and names the mentor."""
+    """awaiting_host → dates_proposed: the host suggests other days, and names the mentor
+    now or later."""
     with transaction.atomic():
         approval, exchange = _lock_host_approval(approval_id, version)
         check_dates(first_day, last_day)
@@ -577,7 +705,8 @@ def _record_host_answer(
 
 
 def accept_dates(exchange_id: int, *, by: Staff) -> ExchangeRequest:
-    """dates_proposed → confirmed: the visitor takes the host's dates."""
+    """dates_proposed → confirmed: the visitor takes the host's dates (→ awaiting_mentor
+    when the host names the workplace mentor later)."""
     with transaction.atomic():
         exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
@@ -587,8 +716,13 @@ def accept_dates(exchange_id: int, *, by: Staff) -> ExchangeRequest:
         check_dates(first_day, last_day)
         _check_no_overlap(exchange, first_day, last_day)
         exchange.first_day, exchange.last_day = first_day, last_day
-        _move(exchange, State.CONFIRMED, actor=by, update_fields=["first_day", "last_day"])
-        _confirm_extras(exchange, None)
+        if exchange.has_mentor:
+            _move(exchange, State.CONFIRMED, actor=by, update_fields=["first_day", "last_day"])
+            _confirm_extras(exchange, None)
+            return exchange
+        fields = ["first_day", "last_day", *_await_mentor(exchange)]
+        _move(exchange, State.AWAITING_MENTOR, actor=by, update_fields=fields)
+        emails.awaiting_mentor(exchange, host_answer(exchange))
         return exchange
 
 

@@ -24,7 +24,7 @@ class FeedbackConfig(AppConfig):
             }
         )
 
-        from exchange import next_steps, reminders
+        from exchange import costs, next_steps, reminders
         from libraries import public_pages
 
         from . import models
@@ -34,6 +34,8 @@ class FeedbackConfig(AppConfig):
         # Published stories show on their host library's page.
         public_pages.watch("feedback.VisitorFeedback")
         public_pages.add_library_section(library_stories)
+        # The supervisors' pages total the estimate with the year's kilometre rate.
+        costs.provide_km_rate(models.YearSettings.km_rate_for)
         # The reminder sweep asks whether the visitor has given feedback and claimed costs.
         reminders.provide_after_the_visit(
             reminders.AfterTheVisit(

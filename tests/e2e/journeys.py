@@ -175,34 +175,44 @@ class Journey:
 
     # --- The supervisors' links --------------------------------------------------------------
 
-    def home_supervisor_approves(self, supervisor: Person, comment: str = "") -> Page:
-        page = self.follow_email(supervisor, "decision_request")
-        if comment:
-            page.get_by_label(self.t("Comment for the visitor (optional)")).fill(comment)
-        page.get_by_role("button", name=self.t("Approve the request")).click()
-        expect(page.get_by_role("status").first).to_have_text(
-            self.t("Thank you. The request has been sent to the host library.")
+    def decided(self, page: Page, action: str, visitor: Person) -> Page:
+        """The page after an answer says what this person did, to whom, and what comes next."""
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            self.t(action) % {"visitor": visitor.name}
         )
+        expect(
+            page.get_by_role("heading", level=2, name=self.t("What happens next"))
+        ).to_be_visible()
         return page
 
-    def declines(self, supervisor: Person, reason: str) -> Page:
+    def home_supervisor_approves(
+        self, supervisor: Person, visitor: Person, comment: str = ""
+    ) -> Page:
         page = self.follow_email(supervisor, "decision_request")
+        page.get_by_label(self.t("Approve the request")).check()
+        if comment:
+            page.get_by_label(self.t("Comment for the visitor (optional)")).fill(comment)
+        page.get_by_role("button", name=self.t("Send the answer")).click()
+        return self.decided(page, "You approved the exchange request of %(visitor)s", visitor)
+
+    def declines(self, supervisor: Person, visitor: Person, reason: str) -> Page:
+        page = self.follow_email(supervisor, "decision_request")
+        page.get_by_label(self.t("Decline the request")).check()
         page.get_by_label(self.t("Reason for declining")).fill(reason)
-        page.get_by_role("button", name=self.t("Decline the request")).click()
-        expect(page.get_by_role("status").first).to_have_text(
-            self.t("Thank you. The visitor has been told.")
-        )
-        return page
+        page.get_by_role("button", name=self.t("Send the answer")).click()
+        return self.decided(page, "You declined the exchange request of %(visitor)s", visitor)
 
     def host_decides(
         self,
         host: Person,
-        mentor: Mentor,
+        visitor: Person,
+        mentor: Mentor | None,
         *,
         proposed: tuple[date, date] | None = None,
         comment: str = "",
     ) -> Page:
-        """The host approves the dates asked for, or proposes others, and names the mentor."""
+        """The host welcomes the visitor on the dates asked for, or proposes others; names
+        the mentor now, or (mentor None) leaves them for later."""
         page = self.follow_email(host, "decision_request")
         if proposed:
             page.get_by_label(self.t("Propose other dates")).check()
@@ -210,6 +220,16 @@ class Journey:
             page.get_by_label(self.t("Proposed last day")).fill(typed(proposed[1]))
         else:
             page.get_by_label(self.t("The visitor is welcome on the dates asked for")).check()
+        if mentor is not None:
+            self.fills_in_mentor(page, mentor)
+        if comment:
+            page.get_by_label(self.t("Comment for the visitor (optional)")).fill(comment)
+        page.get_by_role("button", name=self.t("Send the answer")).click()
+        if proposed:
+            return self.decided(page, "You proposed other dates to %(visitor)s", visitor)
+        return self.decided(page, "You approved the exchange request of %(visitor)s", visitor)
+
+    def fills_in_mentor(self, page: Page, mentor: Mentor) -> None:
         page.get_by_label(self.t("Workplace mentor's name")).fill(mentor.name)
         page.get_by_label(self.t("Workplace mentor's email")).fill(mentor.email)
         page.get_by_label(self.t("Workplace mentor's phone")).fill(mentor.phone)
@@ -217,11 +237,21 @@ class Journey:
         page.get_by_label(self.t("Where to meet on the first day")).fill(mentor.meeting_place)
         page.get_by_label(self.t("When to meet on the first day")).fill(mentor.meeting_time)
         page.get_by_label(self.t("Programme notes")).fill(mentor.programme_notes)
-        if comment:
-            page.get_by_label(self.t("Comment for the visitor (optional)")).fill(comment)
-        page.get_by_role("button", name=self.t("Send the decision")).click()
-        expect(page.get_by_role("status").first).to_have_text(
-            self.t("Thank you. Everyone involved has been told.")
+
+    def host_names_mentor(self, host: Person, mentor: Mentor) -> Page:
+        """From the email after approving: the host names the mentor, which confirms the visit."""
+        page = self.follow_email(host, "awaiting_mentor")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            self.t("Name the workplace mentor")
+        )
+        self.fills_in_mentor(page, mentor)
+        page.get_by_role("button", name=self.t("Name the mentor and confirm the visit")).click()
+        expect(page.get_by_role("status").first).to_contain_text(
+            self.t(
+                "You named %(mentor)s as the workplace mentor. The visit is confirmed: the "
+                "visitor and the mentor have been sent the details and a calendar invitation."
+            )
+            % {"mentor": mentor.name}
         )
         return page
 

@@ -135,6 +135,13 @@ def build() -> Scene:
     )
     confirmed.refresh_from_db()
 
+    # Approved by the host, who names the workplace mentor later.
+    awaiting_mentor = _approved_at_home(visitor, "vaasan-paakirjasto", 112)
+    host = _approval(awaiting_mentor, "host")
+    workflow.approve_host(
+        host.pk, version=host.version, mentor=workflow.mentor_later("fi"), comment="Tervetuloa!"
+    )
+
     awaiting_home = _submitted(visitor, "narpion-paakirjasto", 56)
     awaiting_host = _approved_at_home(
         visitor, "pietarsaaren-kirjasto", 70, kind=ExchangeRequest.Kind.RECIPROCAL
@@ -180,6 +187,9 @@ def build() -> Scene:
             "host": links.approval_token(_approval(awaiting_host, "host")),
             "decided": links.approval_token(_approval(declined, "home")),
             "mentor": links.mentor_token(confirmed),
+            "host-decided": links.approval_token(_approval(awaiting_mentor, "host")),
+            "name-mentor": links.arrangements_token(_approval(awaiting_mentor, "host")),
+            "arrangements": links.arrangements_token(_approval(confirmed, "host")),
             "host-feedback": links.mentor_token(completed),
         },
         sign_in_link=link_in(latest_email(visitor.email, "sign_in")).removeprefix(
@@ -288,15 +298,23 @@ def page_types(scene: Scene, language: str) -> dict[str, list[PageType]]:
             PageType(
                 "home-supervisor-errors",
                 link("approval-link", tokens["home"]),
-                then=_submit("Decline the request"),
+                then=_submit("Send the answer"),
             ),
             PageType("host-supervisor", link("approval-link", tokens["host"])),
             PageType(
                 "host-supervisor-errors",
                 link("approval-link", tokens["host"]),
-                then=_submit("Send the decision"),
+                then=_submit("Send the answer"),
             ),
             PageType("link-decided", link("approval-link", tokens["decided"])),
+            PageType("link-decided-host", link("approval-link", tokens["host-decided"])),
+            PageType("host-name-mentor", link("arrangements-link", tokens["name-mentor"])),
+            PageType(
+                "host-name-mentor-errors",
+                link("arrangements-link", tokens["name-mentor"]),
+                then=_submit("Name the mentor and confirm the visit"),
+            ),
+            PageType("host-arrangements", link("arrangements-link", tokens["arrangements"])),
             PageType("link-invalid", link("approval-link", "forged")),
             PageType("mentor", link("mentor-link", tokens["mentor"])),
             PageType("host-feedback", url("feedback:host-feedback", token=tokens["host-feedback"])),

@@ -163,12 +163,12 @@ def test_a_new_librarian_requests_a_visit_accepts_other_dates_and_tells_how_it_w
     assert exchange.state == State.AWAITING_HOME
     assert exchange.host_library.slug == "vaasan-paakirjasto"
 
-    journey.home_supervisor_approves(EEVA, comment="Hyvä idea, mene vain!")
+    journey.home_supervisor_approves(EEVA, AINO, comment="Hyvä idea, mene vain!")
     exchange.refresh_from_db()
     assert exchange.state == State.AWAITING_HOST
 
     proposed = (exchange.first_day + timedelta(days=7), exchange.first_day + timedelta(days=8))
-    journey.host_decides(VILLE, MAIJA, proposed=proposed, comment="Viikkoa myöhemmin sopii.")
+    journey.host_decides(VILLE, AINO, MAIJA, proposed=proposed, comment="Viikkoa myöhemmin sopii.")
     exchange.refresh_from_db()
     assert exchange.state == State.DATES_PROPOSED
 
@@ -199,8 +199,12 @@ def test_a_swedish_speaking_librarian_requests_a_visit_the_host_approves_and_she
     exchange = swedish_visit_requested(journey)
     assert exchange.state == State.AWAITING_HOME
 
-    journey.home_supervisor_approves(BO)
-    journey.host_decides(SIV, MAJA, comment="Välkommen!")
+    journey.home_supervisor_approves(BO, STINA)
+    # Siv does not know yet who will receive Stina: she approves now, names Maja from her email.
+    journey.host_decides(SIV, STINA, None, comment="Välkommen!")
+    exchange.refresh_from_db()
+    assert exchange.state == State.AWAITING_MENTOR
+    journey.host_names_mentor(SIV, MAJA)
     exchange.refresh_from_db()
     assert exchange.state == State.CONFIRMED
     assert exchange.mentor_name == MAJA.name
@@ -225,23 +229,26 @@ def test_the_home_supervisor_declines_and_the_visitor_sees_the_reason(journey):
     exchange = finnish_visit_requested(journey)
     reason = "Syksyllä on liian kiireistä."
 
-    journey.declines(EEVA, reason)
+    journey.declines(EEVA, AINO, reason)
     exchange.refresh_from_db()
     assert exchange.state == State.DECLINED
 
     page = journey.follow_email(AINO, "declined")
     expect(page.get_by_role("main")).to_contain_text(reason)
-    # The link cannot be used twice: it now says the request was decided.
+    # The link cannot be used twice: it now says what this link decided, and when.
     page = journey.follow_email(EEVA, "decision_request")
-    expect(page.get_by_role("heading", level=1)).to_have_text(journey.t("Already decided"))
+    journey.decided(page, "You declined the exchange request of %(visitor)s", AINO)
+    expect(page.get_by_role("main")).to_contain_text(
+        journey.t("You answered through this link on %(when)s.").split("%")[0].strip()
+    )
     assert not Notification.objects.filter(exchange=exchange, recipient=VILLE.email).exists()
 
 
 @pytest.mark.parametrize("journey", ["sv"], indirect=True)
 def test_the_visitor_cancels_a_confirmed_visit_and_everyone_is_told(journey):
     exchange = swedish_visit_requested(journey)
-    journey.home_supervisor_approves(BO)
-    journey.host_decides(SIV, MAJA)
+    journey.home_supervisor_approves(BO, STINA)
+    journey.host_decides(SIV, STINA, MAJA)
     reason = "Jag blev sjuk."
 
     page = journey.visitor_cancels(STINA, reason)

@@ -141,13 +141,16 @@ def test_the_home_supervisor_approves_with_the_keyboard_alone(browser, site, sce
     page = new_page(browser)
     page.goto(site + path("exchange:approval-link", "fi", token=scene.tokens["home"]))
 
+    tab_to(page, "#id_action_approve")
+    page.keyboard.press("Space")
     tab_to(page, "#id_approve-comment")
     page.keyboard.type("Hyvä suunnitelma.")
-    tab_to(page, "form:has(input[value=approve]) button[type=submit]")
+    tab_to(page, "form.decision-form button[type=submit]")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("status").first).to_have_text(
-        t("fi", "Thank you. The request has been sent to the host library.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("fi", "You approved the exchange request of %(visitor)s")
+        % {"visitor": scene.visitor.name}
     )
     exchange = scene.exchanges["awaiting_home"]
     exchange.refresh_from_db()
@@ -171,9 +174,9 @@ def test_the_host_proposes_dates_and_names_the_mentor_with_the_keyboard_alone(br
         "return_email": "rut.returbesokare@jakobstad.fi",
     }
 
-    tab_to(page, "#id_approve-dates_0")
+    tab_to(page, "#id_action_approve")
     page.keyboard.press("ArrowDown")
-    assert focused(page, "#id_approve-dates_1:checked")
+    assert focused(page, "#id_action_propose:checked")
     tab_to(page, "#id_approve-first_day")
     type_date(page, first_day)
     tab_to(page, "#id_approve-last_day")
@@ -185,11 +188,11 @@ def test_the_host_proposes_dates_and_names_the_mentor_with_the_keyboard_alone(br
     type_date(page, first_day + timedelta(days=28))
     tab_to(page, "#id_approve-return_last_day")
     type_date(page, first_day + timedelta(days=29))
-    tab_to(page, "form:has(input[value=approve]) button[type=submit]")
+    tab_to(page, "form.decision-form button[type=submit]")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("status").first).to_have_text(
-        t("sv", "Thank you. Everyone involved has been told.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("sv", "You proposed other dates to %(visitor)s") % {"visitor": scene.visitor.name}
     )
     exchange.refresh_from_db()
     assert exchange.state == State.DATES_PROPOSED

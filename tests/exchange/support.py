@@ -71,7 +71,6 @@ def host_form(**overrides) -> dict:
     mentor = personas.mentor()
     data = {
         "action": "approve",
-        "approve-dates": "approve",
         "approve-mentor_name": mentor.name,
         "approve-mentor_email": mentor.email,
         "approve-mentor_phone": mentor.phone,

@@ -100,9 +100,11 @@ def test_home_supervisor_approves_through_the_link(client, awaiting_home):
     assert awaiting_home.state == State.AWAITING_HOST
     assert awaiting_home.approvals.get(role="home").comment == "Mene ihmeessä!"
     assert "Mene ihmeessä!" in support.email_to("alice@seinajoki.fi", "approved_home").body_text
-    page = client.get(path)
-    assert "Jo päätetty" in page.content.decode()
-    assert "Kiitos" in page.content.decode()
+    # The page after acting confirms what this link did, and what happens next.
+    page = pages.text(client.get(path))
+    assert "Hyväksyit vaihtohakemuksen, jonka lähetti Alice Aalto" in page
+    assert "Mitä seuraavaksi" in page
+    assert "Sara Sund" in page
 
 
 def test_a_second_post_changes_nothing_and_sends_nothing(client, awaiting_home):
@@ -114,7 +116,11 @@ def test_a_second_post_changes_nothing_and_sends_nothing(client, awaiting_home):
     other = client.post(path, {"action": "decline", "decline-reason": "Sittenkin ei."})
 
     assert again.status_code == other.status_code == 200
-    assert "Jo päätetty" in again.content.decode()
+    # Opened again, the link says what was decided, when and that it was "you".
+    text = pages.text(again)
+    assert "Hyväksyit vaihtohakemuksen, jonka lähetti Alice Aalto" in text
+    assert "Vastasit tämän linkin kautta" in text
+    assert "Jo päätetty" not in text
     assert support.snapshot(awaiting_home) == before
 
 
@@ -268,28 +274,50 @@ def test_host_page_asks_for_the_mentor_in_swedish(client, awaiting_host):
     assert "Föreslå andra datum" in text
 
 
-def test_host_approves_and_names_the_mentor(client, awaiting_host):
-    response = client.post(host_link(awaiting_host), support.host_form())
+def earlier_visit_to_kokkola(visitor):
+    ExchangeRequestFactory(
+        visitor=visitor,
+        host_library=LibraryFactory(
+            name_fi="Kokkolan kaupunginkirjasto", name_sv="Karleby stadsbibliotek"
+        ),
+        state=State.COMPLETED,
+        first_day=support.weekday_ahead(20) - timedelta(days=60),
+        last_day=support.weekday_ahead(20) - timedelta(days=60),
+    )
 
-    assert response.status_code == 302
-    awaiting_host.refresh_from_db()
-    assert awaiting_host.state == State.CONFIRMED
-    assert awaiting_host.mentor_email == "maja.mentor@korsholm.fi"
-    assert awaiting_host.meeting_place == "Personalingången, Centrumvägen 1"
+
+def test_the_home_supervisor_sees_the_visitors_other_exchanges(client, alice, host):
+    earlier_visit_to_kokkola(alice)
+    exchange = support.submitted(alice, host)
+
+    page = pages.text(client.get(home_link(exchange)))
+
+    assert "Vierailijan muut vaihdot (1)" not in page
+    assert "Vierailijan muu vaihto (1)" in page
+    assert "Kokkolan kaupunginkirjasto" in page
+
+
+def test_the_host_page_shows_none_of_the_visitors_dealings_with_other_libraries(
+    client, alice, host
+):
+    earlier_visit_to_kokkola(alice)
+    exchange = support.approved_at_home(alice, host)
+
+    page = pages.text(client.get(host_link(exchange)))
+
+    assert "Alice Aalto" in page
+    assert "Karleby" not in page and "Kokkola" not in page
 
 
 @pytest.mark.parametrize(
-    "missing, message",
+    ("missing", "message"),
     [
         ("approve-mentor_name", "Skriv arbetsplatshandledarens namn."),
         ("approve-mentor_email", "Skriv arbetsplatshandledarens e-postadress."),
         ("approve-mentor_phone", "Skriv arbetsplatshandledarens telefonnummer."),
-        ("approve-meeting_place", "Skriv var ni träffas den första dagen."),
-        ("approve-meeting_time", "Skriv när ni träffas den första dagen."),
-        ("approve-programme_notes", "Skriv några ord om besökarens program."),
     ],
 )
-def test_host_must_name_the_mentor_and_the_first_day(client, awaiting_host, missing, message):
+def test_a_mentor_named_now_is_named_whole(client, awaiting_host, missing, message):
     before = support.snapshot(awaiting_host)
 
     response = client.post(host_link(awaiting_host), support.host_form(**{missing: ""}))
@@ -300,6 +328,39 @@ def test_host_must_name_the_mentor_and_the_first_day(client, awaiting_host, miss
     assert support.snapshot(awaiting_host) == before
 
 
+def test_the_host_approves_with_the_mentor_and_first_day_left_for_later(client, awaiting_host):
+    empty = {
+        f"approve-{name}": ""
+        for name in (
+            "mentor_name",
+            "mentor_email",
+            "mentor_phone",
+            "meeting_place",
+            "meeting_time",
+            "programme_notes",
+        )
+    }
+
+    response = client.post(host_link(awaiting_host), support.host_form(**empty))
+
+    assert response.status_code == 302
+    awaiting_host.refresh_from_db()
+    assert awaiting_host.state == State.AWAITING_MENTOR
+    page = pages.text(client.get(host_link(awaiting_host)))
+    assert "Du godkände utbytesansökan från Alice Aalto" in page
+    assert in_swedish("Name the workplace mentor") in page
+
+
+def test_an_answer_must_be_chosen(client, awaiting_host):
+    before = support.snapshot(awaiting_host)
+
+    response = client.post(host_link(awaiting_host), support.host_form(action=""))
+
+    assert response.status_code == 400
+    assert in_swedish("Choose your answer.") in response.content.decode()
+    assert support.snapshot(awaiting_host) == before
+
+
 def test_host_proposes_other_dates(client, awaiting_host):
     first = awaiting_host.first_day + timedelta(days=7)
 
@@ -307,7 +368,7 @@ def test_host_proposes_other_dates(client, awaiting_host):
         host_link(awaiting_host),
         support.host_form(
             **{
-                "approve-dates": "propose",
+                "action": "propose",
                 "approve-first_day": first.isoformat(),
                 "approve-last_day": (first + timedelta(days=1)).isoformat(),
             }
@@ -331,7 +392,7 @@ def test_host_proposes_other_dates(client, awaiting_host):
 )
 def test_proposed_dates_are_checked(client, awaiting_host, first_offset, length, error):
     before = support.snapshot(awaiting_host)
-    data = support.host_form(**{"approve-dates": "propose"})
+    data = support.host_form(action="propose")
     if first_offset is not None:
         first = awaiting_host.first_day + timedelta(days=first_offset)
         data["approve-first_day"] = first.isoformat()
@@ -348,7 +409,7 @@ def test_proposed_dates_in_year_9999_are_a_form_error(client, awaiting_host):
     before = support.snapshot(awaiting_host)
     data = support.host_form(
         **{
-            "approve-dates": "propose",
+            "action": "propose",
             "approve-first_day": "9999-12-30",
             "approve-last_day": "9999-12-31",
         }
@@ -370,7 +431,9 @@ def test_host_declines_and_the_page_is_in_swedish(client, awaiting_host):
 
     awaiting_host.refresh_from_db()
     assert awaiting_host.state == State.DECLINED
-    assert "Redan avgjort" in client.get(path).content.decode()
+    page = pages.text(client.get(path))
+    assert "Du avslog utbytesansökan från Alice Aalto" in page
+    assert "Redan avgjort" not in page
 
 
 def test_the_home_link_cannot_take_the_hosts_decision(client, awaiting_host):
@@ -402,7 +465,8 @@ def test_supervisor_page_makes_a_constant_number_of_queries(
     exchange.focus_areas.add(FocusAreaFactory())
     path = home_link(exchange)
 
-    with django_assert_max_num_queries(4):
+    # The link, the request, its focus areas, the other exchanges, the year's kilometre rate.
+    with django_assert_max_num_queries(5):
         response = client.get(path)
 
     assert response.status_code == 200

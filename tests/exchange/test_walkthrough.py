@@ -122,7 +122,7 @@ def test_host_proposes_dates_and_the_visitor_accepts_them_on_the_exchange_page(c
         support.email_to("sara.sund@korsholm.fi", "decision_request"),
         language,
         **{
-            "approve-dates": "propose",
+            "action": "propose",
             "approve-first_day": new_first.isoformat(),
             "approve-last_day": new_first.isoformat(),
         },

@@ -7,6 +7,7 @@ from exchange import reminders
 LABELS = {
     "decision_reminders": "reminders to supervisors",
     "stalled": "stalled requests reported",
+    "mentor_reminders": "reminders to name the workplace mentor",
     "practicalities": "visits near: practicalities sent",
     "completed": "visits completed, feedback asked",
     "feedback_reminders": "feedback and expense claim reminders",
