@@ -268,7 +268,7 @@ def test_a_mentor_form_without_the_address_is_refused_in_swedish(client, awaitin
     response = client.post(arrangements_link(awaiting_mentor), mentor_form(mentor_email=""))
 
     page = pages.html(response, 400)
-    assert "Ange arbetsplatshandledarens e-postadress." in page
+    assert "Skriv arbetsplatshandledarens e-postadress." in page
     assert support.snapshot(awaiting_mentor) == before
 
 
