@@ -240,13 +240,15 @@ def page_types(scene: Scene, language: str) -> dict[str, list[PageType]]:
     def admin(name: str, *args) -> str:
         return url(f"admin:{name}", *args)
 
-    vaasa = Library.objects.get(slug="vaasan-paakirjasto")
+    vaasa = Library.objects.get(slug_fi="vaasan-paakirjasto")
     return {
         PUBLIC: [
             PageType("home", url("home")),
             PageType("directory", url("libraries:directory") + "?language=bilingual"),
             PageType("directory-errors", url("libraries:directory") + "?region=nowhere"),
-            PageType("library", url("libraries:library-detail", vaasa.slug)),
+            PageType(
+                "library", url("libraries:library-detail", getattr(vaasa, f"slug_{language}"))
+            ),
             PageType("sign-in", url("accounts:sign-in")),
             PageType(
                 "sign-in-errors", url("accounts:sign-in"), then=_submit("Email me a sign-in link")
