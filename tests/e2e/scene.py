@@ -264,6 +264,7 @@ def page_types(scene: Scene, language: str) -> dict[str, list[PageType]]:
             ),
             PageType("privacy", url("libraries:privacy")),
             PageType("experiences", url("feedback:experiences")),
+            PageType("not-found", f"/{language}/no-such-page/"),
         ],
         VISITORS: [
             PageType(

@@ -14,13 +14,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-# The pages the README shows (docs/screenshots/, taken when SCREENSHOTS=1).
+# The pages the README shows (docs/screenshots/, taken when SCREENSHOTS=1); the visitor's
+# exchanges and the claim's check page are taken by test_visitor_pages.py.
 SCREENSHOTS = {
     ("fi", "home"): "fi-home",
     ("fi", "directory"): "fi-directory",
     ("fi", "library"): "fi-library",
     ("fi", "request-form"): "fi-request-form",
-    ("fi", "my-exchanges"): "fi-my-exchanges",
     ("fi", "home-supervisor"): "fi-supervisor",
     ("sv", "home"): "sv-home",
     ("sv", "detail-proposed"): "sv-exchange",

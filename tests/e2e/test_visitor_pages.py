@@ -123,6 +123,7 @@ def test_the_visitors_exchanges_are_cards_saying_what_is_still_due(browser, site
     assert sideways_overflow(page) == 0, _too_wide(page)
     page.set_viewport_size(DESKTOP)
     assert not axe_violations(page)
+    screenshot(page, f"{language}-my-exchanges")
 
     # The declined request's own page says why at the top, before anything else.
     declined.get_by_role("link", name=declined_name).click()

@@ -70,7 +70,7 @@ def test_a_decline_stands_at_the_top_with_its_reason_and_who_gave_it(client, vis
     assert "Kevät on liian kiireinen." in listed
     top = page.split("Historia")[0]
     assert "Seuraava vaihe: Eeva Esihenkilö hylkäsi hakemuksen." in top
-    assert "Kevät on liian kiireinen. Perustelu: Eeva Esihenkilö" in top
+    assert "Kevät on liian kiireinen. Perustelun antoi Eeva Esihenkilö" in top
 
 
 def test_a_decline_reads_in_swedish_on_the_swedish_site(client, visitor, host):
