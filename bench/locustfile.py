@@ -230,7 +230,6 @@ class Flow(FastHttpUser):
 
     def _host_decision(self) -> dict:
         return {
-            "approve-dates": "approve",
             "approve-mentor_name": "Työpaikkaohjaaja",
             "approve-mentor_email": "ohjaaja@example.fi",
             "approve-mentor_phone": "040 123 4567",

@@ -301,14 +301,19 @@ def _decided(request: HttpRequest, approval: Approval, exchange: ExchangeRequest
     """
     if approval.decision == Approval.Decision.WITHDRAWN:
         return link_problem(request, CANCELLED, exchange=exchange)
-    since = exchange.history.filter(at__gt=approval.decided_at).exclude(to_state=F("from_state"))
+    # The moves from this answer on: the first is the answer's own.
+    moves = list(
+        exchange.history.filter(at__gte=approval.decided_at)
+        .exclude(to_state=F("from_state"))
+        .order_by("pk")
+    )
     return render(
         request,
         "exchange/links/decided.html",
         {
             "approval": approval,
             "exchange": exchange,
-            "latest": since.order_by("pk").last(),
+            "latest": moves[-1] if len(moves) > 1 else None,
             "arrangements_url": (
                 reverse("exchange:arrangements-link", args=[links.arrangements_token(approval)])
                 if approval.is_host and not exchange.is_called_off

@@ -28,6 +28,17 @@ PHONE = {"width": 360, "height": 740}
 SCREENS = {"phone": PHONE, "desktop": DESKTOP}
 # On a phone the answer is reachable without scrolling past the whole request.
 FOLD = 900
+# The pages the README shows (docs/screenshots/, taken when SCREENSHOTS=1).
+SCREENSHOTS = {
+    ("home", "fi", "phone"): "fi-supervisor-phone",
+    ("host", "sv", "phone"): "sv-host-phone",
+    ("host-approved", "fi", "desktop"): "fi-host-approved",
+}
+
+
+def shows(page, name: str, language: str, screen: str) -> None:
+    if (name, language, screen) in SCREENSHOTS:
+        screenshot(page, SCREENSHOTS[name, language, screen])
 
 
 def submitted(days_ahead: int) -> ExchangeRequest:
@@ -94,7 +105,7 @@ def test_the_home_supervisor_reads_the_summary_and_approves(browser, site, langu
             top(approve),
             top(send),
         )
-    screenshot(page, f"{language}-supervisor-{screen}")
+    shows(page, "home", language, screen)
 
     # The reason is asked only of a supervisor who declines.
     reason = page.get_by_label(t(language, "Reason for declining"))
@@ -139,6 +150,7 @@ def test_the_host_approves_with_the_mentor_left_for_later_then_names_them(
     welcome = page.get_by_label(t(language, "The visitor is welcome on the dates asked for"))
     propose = page.get_by_label(t(language, "Propose other dates"))
     decline = page.get_by_label(t(language, "Decline the request"))
+    shows(page, "host", language, screen)
     if screen == "phone":
         assert top(welcome) < FOLD and top(decline) < FOLD, (top(welcome), top(decline))
     # The proposed dates are asked only when proposing, the mentor only when not declining.
@@ -154,7 +166,6 @@ def test_the_host_approves_with_the_mentor_left_for_later_then_names_them(
     expect(page.get_by_label(t(language, "Reason for declining"))).to_be_visible()
     welcome.check()
     expect(mentor_name).to_be_visible()
-    screenshot(page, f"{language}-host-{screen}")
     page.get_by_role("button", name=t(language, "Send the answer")).click()
 
     heading = t(language, "You approved the exchange request of %(visitor)s") % {
@@ -163,6 +174,7 @@ def test_the_host_approves_with_the_mentor_left_for_later_then_names_them(
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     name_mentor = page.get_by_role("link", name=t(language, "Name the workplace mentor"))
     expect(name_mentor).to_be_visible()
+    shows(page, "host-approved", language, screen)
     no_violations(page)
     exchange.refresh_from_db()
     assert exchange.state == State.AWAITING_MENTOR

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from exchange import links, workflow
 from exchange.models import Approval, State
 from mail.models import Notification
-from tests import pages
+from tests import pages, personas
 from tests.exchange import support
 from tests.factories import ExchangeRequestFactory, FocusAreaFactory, LibraryFactory
 
@@ -471,3 +471,37 @@ def test_supervisor_page_makes_a_constant_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count("<li>Kirjasto ") == earlier
+
+
+# --- the page after answering -------------------------------------------------------------
+
+
+def test_the_home_link_later_says_who_moved_the_request_on_and_when(client, awaiting_home):
+    path = home_link(awaiting_home)
+    client.post(path, {"action": "approve"})
+    page = pages.text(client.get(path))
+    assert "Sen jälkeen" not in page
+
+    client.post(host_link(awaiting_home), {"action": "decline", "decline-reason": "Remont."})
+
+    page = pages.text(client.get(path))
+    assert "Hyväksyit vaihtohakemuksen, jonka lähetti Alice Aalto" in page
+    assert "Sen jälkeen hakemus on edennyt" in page
+    assert "Sara Sund" in page
+
+
+def test_the_host_link_says_it_was_you_who_named_the_mentor_later(client, awaiting_host):
+    path = host_link(awaiting_host)
+    client.post(
+        path,
+        support.host_form(
+            **{"approve-mentor_name": "", "approve-mentor_email": "", "approve-mentor_phone": ""}
+        ),
+    )
+    answer = awaiting_host.approvals.get(role="host")
+    workflow.name_mentor(answer.pk, version=answer.version, mentor=personas.mentor())
+
+    page = pages.text(client.get(path))
+
+    assert "Du godkände utbytesansökan från Alice Aalto" in page
+    assert "Sedan dess har du fört ansökan vidare" in page
