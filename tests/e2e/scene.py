@@ -274,6 +274,7 @@ def page_types(scene: Scene, language: str) -> dict[str, list[PageType]]:
                 then=_clear_and_submit("Your supervisor's email address", "Save"),
             ),
             PageType("my-exchanges", url("exchange:my-exchanges"), VISITOR),
+            PageType("suggestions", url("exchange:suggestions"), VISITOR),
             PageType(
                 "request-form", url("exchange:request-create") + f"?host={vaasa.slug}", VISITOR
             ),
