@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,6 +9,9 @@ from web.security import rate_limit
 from . import distance, public_pages
 from .forms import DirectoryFilterForm
 from .models import ContactDetails, Library, Municipality
+
+# Libraries on one page of the directory: a phone scrolls through them in a few swipes.
+DIRECTORY_PAGE_SIZE = 20
 
 
 def _home_figures() -> dict:
@@ -44,6 +48,13 @@ def directory(request):
     form = DirectoryFilterForm(request.GET, by_distance=home is not None)
     # Only the filters count: other parameters change nothing but the "Clear filters" link.
     filters = sorted((name, request.GET.getlist(name)) for name in form.fields)
+    chosen = sum(
+        1 for name, values in filters if name != "sort" and any(value.strip() for value in values)
+    )
+    page_number = _page_number(request.GET.get("page"))
+    # The page links keep the filters as they were given.
+    query = request.GET.copy()
+    query.pop("page", None)
 
     def results() -> str:
         form.is_valid()  # A bad value is shown as an error; the other filters still apply.
@@ -53,17 +64,31 @@ def directory(request):
             # Nearest first; a library whose distance is unknown comes last. The sort is
             # stable, so equal distances keep the order of the names.
             libraries.sort(key=lambda lib: (lib.distance is None, lib.distance and lib.distance.km))
+        paginator = Paginator(libraries, DIRECTORY_PAGE_SIZE)
+        page = paginator.get_page(page_number)
         context = {
             "form": form,
-            "libraries": libraries,
-            "count": len(libraries),
-            "filtered": bool(request.GET),
+            "libraries": page.object_list,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "query": query.urlencode(),
+            "count": paginator.count,
+            "chosen": chosen,
+            "filtered": bool(query),
         }
         return render_to_string("libraries/_directory_results.html", context)
 
-    parts = (filters, bool(request.GET), home and home.pk)
+    parts = (filters, bool(query), home and home.pk, page_number)
     body = public_pages.cached("directory", parts, results)
     return render(request, "libraries/directory.html", {"body": body})
+
+
+def _page_number(value: str | None) -> int:
+    """The page asked for; anything but a positive number is the first page."""
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
 
 
 def _library_page(slug: str, home: Municipality | None) -> dict | None:

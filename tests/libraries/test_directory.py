@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -17,11 +18,25 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _names(response) -> list[str]:
-    """The library names listed on a directory page, in order."""
+def _page_names(response) -> list[str]:
+    """The library names listed on one page of the directory, in order."""
     return re.findall(
         r'<h2 class="h5 card-title mb-1"><a href="[^"]+">([^<]+)</a>', pages.html(response)
     )
+
+
+def _next_page(response) -> str | None:
+    found = re.search(r'rel="next" href="([^"]+)"', pages.html(response))
+    return response.wsgi_request.path + html.unescape(found.group(1)) if found else None
+
+
+def _names(response) -> list[str]:
+    """The library names the directory lists for these filters, page after page, in order."""
+    names = _page_names(response)
+    while (next_page := _next_page(response)) is not None:
+        response = response.client.get(next_page)
+        names += _page_names(response)
+    return names
 
 
 def _count_line(response) -> str:
@@ -240,8 +255,55 @@ def test_the_directory_makes_as_many_queries_for_100_libraries_as_for_10(
 ):
     _make_libraries(10)
     with CaptureQueriesContext(connection) as ten:
-        assert len(_names(client.get("/sv/bibliotek/", params))) in (5, 10)
+        assert len(_page_names(client.get("/sv/bibliotek/", params))) in (5, 10)
 
     _make_libraries(90)
     with django_assert_max_num_queries(len(ten)):
-        assert len(_names(client.get("/sv/bibliotek/", params))) in (50, 100)
+        response = client.get("/sv/bibliotek/", params)
+    assert _count_line(response) in ("50 bibliotek", "100 bibliotek")
+
+
+# --- pages of the list ---------------------------------------------------------------------
+
+
+def test_the_directory_shows_twenty_libraries_a_page_with_links_to_the_others(
+    client, shipped_libraries
+):
+    response = client.get("/fi/kirjastot/")
+
+    page = pages.html(response)
+    assert len(_page_names(response)) == 20
+    assert _count_line(response) == "100 kirjastoa"
+    assert "Sivu 1/5: kirjastot 1–20" in page
+    nav = re.search(r'<nav aria-label="Kirjastoluettelon sivut">(.*?)</nav>', page, re.S).group(1)
+    assert re.search(r'aria-current="page" href="\?page=1"><span class="visually-hidden">Sivu', nav)
+    assert 'rel="next" href="?page=2">Seuraava sivu</a>' in nav
+    assert "Edellinen sivu" not in nav
+
+    last = client.get("/fi/kirjastot/", {"page": "5"})
+    assert "Sivu 5/5: kirjastot 81–100" in pages.html(last)
+    assert "Seuraava sivu" not in pages.html(last)
+    every_name = _names(response)
+    assert len(every_name) == len(set(every_name)) == 100
+
+
+def test_the_page_links_keep_the_filters(client, shipped_libraries):
+    response = client.get("/sv/bibliotek/", {"network": "eepos", "language": "fi"})
+
+    page = pages.html(response)
+    assert _count_line(response) == "41 bibliotek"
+    assert "Avgränsa biblioteken (2 avgränsningar valda)" in page
+    assert 'href="?network=eepos&amp;language=fi&amp;page=2"' in page
+    second = client.get("/sv/bibliotek/", {"network": "eepos", "language": "fi", "page": "2"})
+    assert len(_page_names(second)) == 20
+    assert set(_page_names(second)).isdisjoint(_page_names(response))
+
+
+@pytest.mark.parametrize("asked", ["0", "-3", "toinen", "99", "9" * 5000])
+def test_a_page_that_is_not_there_shows_the_nearest_one(client, shipped_libraries, asked):
+    response = client.get("/fi/kirjastot/", {"page": asked})
+
+    assert response.status_code == 200
+    assert len(_page_names(response)) == 20
+    # A page is no filter: nothing to clear.
+    assert "Tyhjennä rajaukset" not in pages.html(response)

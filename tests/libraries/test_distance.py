@@ -148,13 +148,25 @@ def vaasa_librarian(client, shipped_libraries):
     return person
 
 
+def _every_page(client, path: str, params: dict | None = None) -> str:
+    """The directory's pages for these filters, one after the other, as one HTML text."""
+    params = dict(params or {})
+    html, number = "", 1
+    while True:
+        page = pages.html(client.get(path, {**params, "page": number}))
+        html += page
+        if 'rel="next"' not in page:
+            return html
+        number += 1
+
+
 def _card(html: str, name: str) -> str:
     start = html.index(f">{name}</a>")
     return html[start : html.index("</li>", start)]
 
 
 def test_a_signed_in_librarian_sees_how_far_each_library_is(client, vaasa_librarian):
-    html = pages.html(client.get("/fi/kirjastot/"))
+    html = _every_page(client, "/fi/kirjastot/")
 
     assert "Noin 110 km kotikirjastostasi" in _card(html, "Kokkolan kaupunginkirjasto")
     assert "Samassa kunnassa kuin oma kirjastosi" in _card(html, "Variskan kirjasto")
@@ -171,10 +183,8 @@ def test_the_directory_shows_no_distance_to_a_visitor_who_is_not_signed_in(
 
 
 def test_the_directory_can_be_sorted_nearest_first(client, vaasa_librarian):
-    response = client.get("/sv/bibliotek/", {"sort": "distance"})
-    names = re.findall(
-        r'<h2 class="h5 card-title mb-1"><a href="[^"]+">([^<]+)</a>', pages.html(response)
-    )
+    html = _every_page(client, "/sv/bibliotek/", {"sort": "distance"})
+    names = re.findall(r'<h2 class="h5 card-title mb-1"><a href="[^"]+">([^<]+)</a>', html)
 
     assert len(names) == 100
     # Vasa's own libraries first, then Korsholm's, the neighbour three kilometres away.
@@ -228,7 +238,8 @@ def test_the_sorted_directory_takes_the_same_queries_however_many_libraries(
         response = client.get("/fi/kirjastot/", {"sort": "distance"})
 
     assert response.status_code == 200
-    assert pages.html(response).count("kotikirjastostasi") == count
+    # Twenty libraries a page: the librarian's own first, then the nearest with a distance.
+    assert pages.html(response).count("kotikirjastostasi") == min(count, 19)
 
 
 def test_the_coordinator_sees_a_centre_and_its_source_in_the_admin(admin_client, shipped_libraries):
