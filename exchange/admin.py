@@ -1,5 +1,7 @@
 """The coordinator's view of every exchange. States change only through the workflow."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -17,6 +19,7 @@ from libraries.admin import FOCUS_AREA_CHECKBOXES
 from libraries.admin_filters import RegionFilter
 from libraries.csv_export import csv_response, money
 from mail.admin import NotificationInline
+from web import desk
 from web.admin_site import ShownOnly
 from web.dates import visit_dates
 
@@ -83,6 +86,13 @@ class ExchangeAdminForm(forms.ModelForm):
         except workflow.TransitionNotAllowed as exc:
             self.add_error("first_day", str(exc))
         return cleaned
+
+
+def fortnight(now) -> tuple:
+    """This week and next, Monday to Sunday, in Finland."""
+    today = timezone.localdate(now)
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=13)
 
 
 class HomeRegionFilter(RegionFilter):
@@ -165,6 +175,7 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["visitor"]
     list_filter = [
+        desk.DeskFilter,
         "state",
         HomeRegionFilter,
         HostRegionFilter,
@@ -360,3 +371,29 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
                 % {"count": cancelled},
                 messages.SUCCESS,
             )
+
+
+desk.add(
+    ExchangeRequestAdmin,
+    ExchangeRequest,
+    section=_("Exchanges"),
+    place=10,
+    rows={
+        "supervisor-late": (
+            _("requests waiting for a supervisor past the reminder time"),
+            lambda rows, now: rows.supervisor_late(now),
+        ),
+        "stalled": (
+            _("stalled requests: no answer after the last reminder"),
+            lambda rows, now: rows.stalled(),
+        ),
+        "visits-soon": (
+            _("visits this week and next"),
+            lambda rows, now: rows.visits_starting(*fortnight(now)),
+        ),
+        "mentor": (
+            _("confirmed visits whose host still has to name the mentor"),
+            lambda rows, now: rows.mentor_to_name(),
+        ),
+    },
+)

@@ -80,6 +80,38 @@ class ExchangeQuerySet(models.QuerySet):
         """Requests that take any of these days from their visitor."""
         return self.filter(state__in=DAY_HOLDING_STATES).overlapping(first_day, last_day)
 
+    # What needs the coordinator's eye (the admin's desk and the list filter behind it).
+
+    def waiting_for_supervisor(self) -> "ExchangeQuerySet":
+        return self.filter(state__in=[State.AWAITING_HOME, State.AWAITING_HOST])
+
+    def supervisor_late(self, now) -> "ExchangeQuerySet":
+        """Waiting for a supervisor who has been reminded, or whose reminder is due: past the
+        reminder time, and not yet stalled."""
+        late = Approval.objects.filter(
+            exchange=models.OuterRef("pk"),
+            decision=Approval.Decision.PENDING,
+            next_reminder_at__isnull=False,
+        ).filter(models.Q(reminders_sent__gt=0) | models.Q(next_reminder_at__lte=now))
+        return self.waiting_for_supervisor().filter(models.Exists(late))
+
+    def stalled(self) -> "ExchangeQuerySet":
+        """Waiting for a supervisor who did not answer the last reminder either."""
+        stalled = Approval.objects.filter(
+            exchange=models.OuterRef("pk"),
+            decision=Approval.Decision.PENDING,
+            next_reminder_at__isnull=True,
+        )
+        return self.waiting_for_supervisor().filter(models.Exists(stalled))
+
+    def visits_starting(self, first_day, last_day) -> "ExchangeQuerySet":
+        """Confirmed visits whose first day falls between these days."""
+        return self.filter(state=State.CONFIRMED, first_day__range=(first_day, last_day))
+
+    def mentor_to_name(self) -> "ExchangeQuerySet":
+        """Confirmed visits whose host has not yet named the workplace mentor."""
+        return self.filter(state=State.CONFIRMED, mentor_name="")
+
     def with_related(self) -> "ExchangeQuerySet":
         return self.select_related(
             "visitor",

@@ -158,6 +158,16 @@ def year_figures(year: int) -> YearFigures:
     )
 
 
+def spending(year: int) -> tuple[Decimal, Decimal | None]:
+    """The claims approved or paid for the year's visits, and the year's budget (two queries),
+    as year_figures counts them."""
+    approved = ExpenseClaim.objects.filter(
+        exchange__in=_in_year(year), state__in=[ClaimState.APPROVED, ClaimState.PAID]
+    ).aggregate(total=Coalesce(Sum("total_eur"), ZERO))["total"]
+    budget = YearSettings.objects.filter(year=year).values_list("budget", flat=True).first()
+    return euros(approved), budget
+
+
 def _counts(visits, lookup: str) -> dict:
     rows = visits.order_by().values(lookup).annotate(n=Count("pk"))
     return {row[lookup]: row["n"] for row in rows}

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -12,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
+
+from web import desk
 
 from .models import (
     AccessibilityFeedback,
@@ -327,7 +331,7 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
     """Messages from the accessibility statement's form; the law expects an answer in 14 days."""
 
     list_display = ["created_at", "short_message", "page", "email", "answer_by", "answered_at"]
-    list_filter = [AnswerFilter, "language"]
+    list_filter = [desk.DeskFilter, AnswerFilter, "language"]
     search_fields = ["message", "page", "name", "email"]
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "language", "name", "email", "page", "message"]
@@ -361,3 +365,20 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
             )
             % {"count": count},
         )
+
+
+# A message is near its deadline this many days before the two weeks are up.
+ANSWER_SOON = timedelta(days=3)
+
+desk.add(
+    AccessibilityFeedbackAdmin,
+    AccessibilityFeedback,
+    section=_("Libraries and people"),
+    place=30,
+    rows={
+        "accessibility": (
+            _("accessibility feedback near or past its 14 days without an answer"),
+            lambda rows, now: rows.overdue(now + ANSWER_SOON),
+        )
+    },
+)

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from web import desk
 from web.admin_site import ShownOnly, WrittenByKollega
 
 from . import outbox
@@ -57,7 +58,7 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", KindFilter, "language", "created_at"]
+    list_filter = [desk.DeskFilter, "status", KindFilter, "language", "created_at"]
     date_hierarchy = "created_at"
     search_fields = ["recipient", "recipient_name", "subject", "dedupe_key"]
     actions = ["resend"]
@@ -111,3 +112,19 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
 
     def has_resend_permission(self, request) -> bool:
         return request.user.has_perm("mail.view_notification") and request.user.is_staff
+
+
+desk.add(
+    NotificationAdmin,
+    Notification,
+    section=_("Emails"),
+    place=40,
+    rows={
+        "failed-emails": (
+            _("emails that failed or whose outcome is unknown"),
+            lambda rows, now: rows.filter(
+                status__in=[Notification.Status.FAILED, Notification.Status.UNKNOWN]
+            ),
+        )
+    },
+)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from . import desk
 from .backends import signed_in_with_password
 
 
@@ -73,6 +74,7 @@ ORDER = [
     "libraries.Municipality",
     "libraries.Region",
     "libraries.ContactDetails",
+    "libraries.LegalDetails",
     "mail.Notification",
     "privacy.PersonalData",
     "auth.Group",
@@ -106,6 +108,12 @@ class KollegaAdminSite(OTPAdminSite):
         return AdminSignInForm if settings.OTP_ADMIN else AdminAuthenticationForm
 
     login_template = "admin/sign_in.html"
+
+    index_template = "admin/desk.html"
+
+    def index(self, request, extra_context=None):
+        """The front page: what needs action today above the lists."""
+        return super().index(request, {"desk": desk.desk(request), **(extra_context or {})})
 
     def get_app_list(self, request, app_label=None):
         app_list = sorted(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from libraries.csv_export import csv_response, money
+from web import desk
 from web.admin_site import ShownOnly
 
 from .. import workflow
@@ -83,7 +84,7 @@ class ExpenseClaimAdmin(OfOneVisit, admin.ModelAdmin):
         "decided_at",
     ]
     list_display_links = ["visit"]
-    list_filter = ["state", VisitYearFilter, HostRegionFilter]
+    list_filter = [desk.DeskFilter, "state", VisitYearFilter, HostRegionFilter]
     list_select_related = ["claimant", "exchange__visitor", "exchange__host_library"]
     search_fields = ["claimant__name", "claimant__email", "exchange__host_library__name_fi"]
     inlines = [ReceiptInline]
@@ -306,3 +307,21 @@ class ExpenseClaimAdmin(OfOneVisit, admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:feedback_expenseclaim_changelist"))
         claims = changelist.get_queryset(request).filter(state=ClaimState.APPROVED)
         return claims_csv(claims)
+
+
+desk.add(
+    ExpenseClaimAdmin,
+    ExpenseClaim,
+    section=_("After the visits"),
+    place=20,
+    rows={
+        "claims-to-decide": (
+            _("expense claims waiting for a decision"),
+            lambda rows, now: rows.filter(state=ClaimState.SUBMITTED),
+        ),
+        "claims-to-pay": (
+            _("expense claims approved and waiting for payment"),
+            lambda rows, now: rows.filter(state=ClaimState.APPROVED),
+        ),
+    },
+)

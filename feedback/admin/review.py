@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from web import desk
+
 from .. import workflow
 from ..models import HostFeedback, VisitorFeedback
 from .visits import HostRegionFilter, OfOneVisit, VisitYearFilter
@@ -114,6 +116,7 @@ class VisitorFeedbackAdmin(_Reviewed, admin.ModelAdmin):
     ]
     list_display_links = ["visit"]
     list_filter = [
+        desk.DeskFilter,
         VisitYearFilter,
         HostRegionFilter,
         ("exchange__host_library", admin.RelatedOnlyFieldListFilter),
@@ -226,7 +229,13 @@ class HostFeedbackAdmin(_Reviewed, admin.ModelAdmin):
         "is_reviewed",
     ]
     list_display_links = ["visit"]
-    list_filter = [VisitYearFilter, HostRegionFilter, "would_host_again", ReviewedFilter]
+    list_filter = [
+        desk.DeskFilter,
+        VisitYearFilter,
+        HostRegionFilter,
+        "would_host_again",
+        ReviewedFilter,
+    ]
     list_select_related = ["exchange__visitor", "exchange__host_library"]
     search_fields = ["exchange__visitor__name", "author_name", "author_email", "how_it_went"]
     fields = [
@@ -248,3 +257,29 @@ class HostFeedbackAdmin(_Reviewed, admin.ModelAdmin):
         "reviewed_at",
     ]
     actions = ["mark_reviewed"]
+
+
+desk.add(
+    VisitorFeedbackAdmin,
+    VisitorFeedback,
+    section=_("After the visits"),
+    place=21,
+    rows={
+        "visitor-feedback": (
+            _("visitors' feedback not yet reviewed"),
+            lambda rows, now: rows.filter(reviewed_at__isnull=True),
+        )
+    },
+)
+desk.add(
+    HostFeedbackAdmin,
+    HostFeedback,
+    section=_("After the visits"),
+    place=22,
+    rows={
+        "host-feedback": (
+            _("host libraries' feedback not yet reviewed"),
+            lambda rows, now: rows.filter(reviewed_at__isnull=True),
+        )
+    },
+)

@@ -1,13 +1,19 @@
 """The year's settings (kilometre rate, budget) and the yearly statistics page with its CSV."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from libraries.csv_export import csv_response
+from libraries.csv_export import csv_response, money
+from web import desk
 from web.admin_site import WrittenByKollega
 
 from .. import statistics
@@ -69,3 +75,39 @@ class YearStatisticsAdmin(WrittenByKollega, admin.ModelAdmin):
         writer.writerow([gettext("section"), gettext("figure"), str(year)])
         writer.writerows(statistics.rows(statistics.year_figures(year)))
         return response
+
+
+def _budget_used(now) -> str:
+    approved, budget = statistics.spending(timezone.localdate(now).year)
+    if not budget:
+        return "–"
+    share = (approved * 100 / budget).quantize(Decimal("1"), ROUND_HALF_UP)
+    return f"{number_format(share, 0)} %"
+
+
+def _budget_label():
+    year = timezone.localdate().year
+    approved, budget = statistics.spending(year)
+    if budget is None:
+        return gettext("No budget set for %(year)s: set it in the year's settings.") % {
+            "year": year
+        }
+    return gettext("of the %(year)s budget approved: %(approved)s € of %(budget)s €") % {
+        "year": year,
+        "approved": money(approved),
+        "budget": money(budget),
+    }
+
+
+desk.add_item(
+    desk.Item(
+        key="budget",
+        section=_("After the visits"),
+        place=29,
+        label=lazy(_budget_label, str)(),
+        figure=_budget_used,
+        url=lambda: reverse("admin:feedback_yearstatistics_changelist"),
+        permission="feedback.view_yearstatistics",
+        to_do=False,
+    )
+)
