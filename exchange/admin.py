@@ -392,7 +392,7 @@ desk.add(
             lambda rows, now: rows.visits_starting(*fortnight(now)),
         ),
         "mentor": (
-            _("confirmed visits whose host still has to name the mentor"),
+            _("approved visits whose host still has to name the mentor"),
             lambda rows, now: rows.mentor_to_name(),
         ),
     },

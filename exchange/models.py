@@ -105,12 +105,16 @@ class ExchangeQuerySet(models.QuerySet):
         return self.waiting_for_supervisor().filter(models.Exists(stalled))
 
     def visits_starting(self, first_day, last_day) -> "ExchangeQuerySet":
-        """Confirmed visits whose first day falls between these days."""
-        return self.filter(state=State.CONFIRMED, first_day__range=(first_day, last_day))
+        """Visits going ahead (the mentor named or still to be) whose first day falls between
+        these days."""
+        return self.filter(
+            state__in=[State.AWAITING_MENTOR, State.CONFIRMED],
+            first_day__range=(first_day, last_day),
+        )
 
     def mentor_to_name(self) -> "ExchangeQuerySet":
-        """Confirmed visits whose host has not yet named the workplace mentor."""
-        return self.filter(state=State.CONFIRMED, mentor_name="")
+        """Visits the host has approved without naming the workplace mentor yet."""
+        return self.filter(state=State.AWAITING_MENTOR)
 
     def with_related(self) -> "ExchangeQuerySet":
         return self.select_related(

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from exchange import workflow
 from exchange.models import Approval, ExchangeRequest
 from libraries.models import AccessibilityFeedback
 from mail.models import Notification
@@ -30,10 +31,13 @@ def more_work(alice, host, *, times: int = 1):
             visitor, host, first_day=date(2026, 12, 3), last_day=date(2026, 12, 3)
         )
         Approval.objects.filter(exchange=stalled).update(reminders_sent=2, next_reminder_at=None)
-        soon = support.confirmed_visit(
-            visitor, LibraryFactory(), first_day=date(2026, 11, 10), last_day=date(2026, 11, 10)
+        support.confirmed_visit(
+            visitor,
+            LibraryFactory(),
+            mentor=workflow.mentor_later(),
+            first_day=date(2026, 11, 10),
+            last_day=date(2026, 11, 10),
         )
-        ExchangeRequest.objects.filter(pk=soon.pk).update(mentor_name="")
         ExpenseClaimFactory(exchange__visitor=visitor, state="approved")
         Notification.objects.filter(pk=late.notifications.first().pk).update(status="failed")
         AccessibilityFeedback.objects.create(
