@@ -110,3 +110,27 @@ def test_proposed_dates_offer_a_button_to_answer_on_the_list(client, visitor, ho
 
     detail = url("exchange:request-detail", pk=exchange.pk)
     assert f'href="{detail}#proposed">Vastaa ehdotukseen</a>' in html
+
+
+def test_a_host_welcome_without_a_mentor_yet_says_the_visit_waits_for_the_mentor(
+    client, visitor, host
+):
+    exchange = approved_at_home(visitor, host)
+    approval = pending(exchange, "host")
+    workflow.approve_host(approval.pk, version=approval.version, mentor=workflow.mentor_later())
+
+    for language, words in (
+        (
+            "fi",
+            "Mustasaaren pääkirjasto on hyväksynyt vierailusi. Vierailu vahvistuu, kun "
+            "kirjasto nimeää sinulle työpaikkaohjaajan.",
+        ),
+        (
+            "sv",
+            "Korsholms huvudbibliotek har godkänt ditt besök. Det bekräftas när biblioteket "
+            "har utsett din arbetsplatshandledare.",
+        ),
+    ):
+        listed, page = _list_and_page(client, exchange, language)
+        assert words in listed
+        assert words in page

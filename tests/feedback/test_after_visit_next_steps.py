@@ -32,13 +32,13 @@ def test_a_visit_just_over_lists_feedback_and_claim_as_due_with_their_buttons(cl
     words, html = _list(client)
     page = client.get(url("exchange:request-detail", pk=visit.pk))
 
-    due = "Vierailu on ohi. Vielä tekemättä: palautteesi ja kululaskusi."
+    due = "Vierailu on ohi. Vielä tekemättä: palautteesi ja matkalaskusi."
     assert due in words
     assert due in pages.text(page)
     assert "Kiitos osallistumisesta" not in words
     for markup in (html, pages.html(page)):
         assert _button(markup, "feedback:feedback-form", visit, "Anna palautetta")
-        assert _button(markup, "feedback:claim-form", visit, "Tee kululasku")
+        assert _button(markup, "feedback:claim-form", visit, "Tee matkalasku")
     assert "text-bg-warning" in html
 
 
@@ -58,8 +58,8 @@ def test_after_the_feedback_the_claim_is_still_due_and_the_visit_looks_closed(cl
 
     words, html = _list(client)
 
-    assert "Kiitos palautteestasi! Vielä tekemättä: kululaskusi." in words
-    assert _button(html, "feedback:claim-form", visit, "Tee kululasku")
+    assert "Kiitos palautteestasi! Vielä tekemättä: matkalaskusi." in words
+    assert _button(html, "feedback:claim-form", visit, "Tee matkalasku")
     assert not _button(html, "feedback:feedback-form", visit, "Anna palautetta")
     assert "text-bg-dark" in html and "text-bg-warning" not in html
 
@@ -71,7 +71,7 @@ def test_with_the_claim_sent_the_feedback_is_still_due_and_the_claim_waits(clien
     words, html = _list(client)
 
     assert "Vierailu on ohi. Vielä tekemättä: palautteesi." in words
-    assert "Kululaskusi odottaa koordinaattorin tarkastusta." in words
+    assert "Matkalaskusi odottaa koordinaattorin tarkastusta." in words
     assert _button(html, "feedback:feedback-form", visit, "Anna palautetta")
 
 
@@ -83,9 +83,9 @@ def test_a_returned_claim_is_due_again_with_the_coordinators_reason(client, visi
 
     words, html = _list(client)
 
-    assert "Vielä tekemättä: kululaskun korjaus ja uusi lähetys." in words
-    assert "Koordinaattori palautti kululaskusi: Hotellikuitti puuttuu." in words
-    assert _button(html, "feedback:claim-form", visit, "Korjaa kululasku")
+    assert "Vielä tekemättä: matkalaskun korjaus ja uusi lähetys." in words
+    assert "Koordinaattori palautti matkalaskusi: Hotellikuitti puuttuu." in words
+    assert _button(html, "feedback:claim-form", visit, "Korjaa matkalasku")
 
 
 def test_with_everything_done_the_visit_says_so(client, visit):
@@ -96,4 +96,28 @@ def test_with_everything_done_the_visit_says_so(client, visit):
     words, _html = _list(client)
 
     assert "Kaikki tehty. Kiitos osallistumisesta!" in words
-    assert "Kululaskusi on maksettu." in words
+    assert "Matkalaskusi on maksettu." in words
+
+
+def test_the_list_asks_the_same_number_of_queries_for_one_visit_over_as_for_many(
+    client, visit, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ExchangeRequestFactory
+
+    client.force_login(visit.visitor)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url("exchange:my-exchanges"))
+    for number in range(12):
+        over = ExchangeRequestFactory(visitor=visit.visitor, state="completed")
+        if number % 3 == 0:
+            ExpenseClaimFactory(exchange=over)
+        elif number % 3 == 1:
+            VisitorFeedbackFactory(exchange=over)
+
+    with django_assert_max_num_queries(len(one)):
+        response = client.get(url("exchange:my-exchanges"))
+
+    assert pages.html(response).count('class="card mb-3 exchange-card') == 13

@@ -41,8 +41,8 @@ def test_continuing_shows_the_answers_to_check_and_sends_nothing(client, alice, 
     assert not Notification.objects.filter(kind__startswith="feedback_claim").exists()
     check = client.get(check_path)
     words = pages.text(check)
-    assert "Tarkista kululaskusi" in words
-    assert "Kululaskua ei ole vielä lähetetty." in words
+    assert "Tarkista matkalaskusi" in words
+    assert "Matkalaskua ei ole vielä lähetetty." in words
     assert "190 km × 0,55 € = 104,50 €" in words
     assert "1 yö, 92,50 €" in words
     assert "hotellikuitti.pdf" in words
@@ -67,10 +67,10 @@ def test_sending_from_the_check_page_saves_the_claim_with_its_receipt(
     receipt = claim.receipts.get()
     assert receipt.original_name == "hotellikuitti.pdf"
     assert receipt.file.open("rb").read() == RECEIPT
-    assert "Kululaskusi on lähetetty." in pages.text(response)
+    assert "Matkalaskusi on lähetetty." in pages.text(response)
     # Nothing waits any more: the kept copy is gone, and the check page shows the sent claim.
     assert not list((private_media / "pending").iterdir())
-    assert "Tarkista kululaskusi" not in pages.text(client.get(check_path))
+    assert "Tarkista matkalaskusi" not in pages.text(client.get(check_path))
 
 
 def test_going_back_to_change_keeps_every_answer_and_the_receipt(client, alice, visit, paths):

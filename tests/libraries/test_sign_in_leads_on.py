@@ -54,7 +54,7 @@ def test_a_signed_in_visitor_sent_to_the_sign_in_page_goes_to_their_exchanges(cl
         ),
         (
             "feedback:claim-form",
-            "Kirjaudu sisään tehdäksesi vierailusi kululaskun.",
+            "Kirjaudu sisään tehdäksesi vierailusi matkalaskun.",
             "Logga in för att göra reseräkningen för ditt besök.",
         ),
         (
