@@ -79,6 +79,8 @@ class ExchangeRequestForm(forms.ModelForm):
             "host_library": _("Library you want to visit"),
             "language_practice": _("I want to practise the other national language"),
             "focus_areas": _("What would you like to learn?"),
+            "expectations": _("What do you expect from the visit, and what would you like to do?"),
+            "cover_arrangements": _("Who covers your work meanwhile?"),
             "host_contact_name": _("Name"),
             "host_contact_email": _("Email"),
         }

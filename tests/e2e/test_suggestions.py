@@ -92,10 +92,10 @@ def test_a_librarian_picks_a_suggested_host_and_the_estimate_reaches_the_supervi
         page.get_by_label(journey.label("last day")).fill(typed(first_day + timedelta(days=1)))
         page.get_by_label(t("one-way"), exact=True).check()
         page.get_by_label(t("business trip"), exact=True).check()
-        page.get_by_label(journey.label("what I expect and want to do")).fill(
-            "Musiikkipalvelut ja lasten tapahtumat kahdella kielellä."
-        )
-        page.get_by_label(journey.label("who covers my work meanwhile")).fill("Kollega hoitaa.")
+        page.get_by_label(
+            journey.label("What do you expect from the visit, and what would you like to do?")
+        ).fill("Musiikkipalvelut ja lasten tapahtumat kahdella kielellä.")
+        page.get_by_label(journey.label("Who covers your work meanwhile?")).fill("Kollega hoitaa.")
         page.get_by_label(
             t(
                 "I have read the privacy notice and accept that my details are processed "

@@ -1,0 +1,68 @@
+"""The words Kollega's pages use in Finnish and Swedish: one term per idea, as the project's
+glossary has it, and no label left standing with nothing after it."""
+
+import gettext
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests import pages
+from tests.exchange import support
+
+# Words a native reader stumbles on, each with what the glossary uses instead.
+NOT_USED = {
+    "fi": {
+        "kululask": "matkalasku (beside the Swedish reseräkning)",
+        "Mitä tahansa": "Kaikki osaamisalueet",
+        "Vierailu on nyt päätetty": "päättynyt: päätetty means decided",
+    },
+    "sv": {
+        "avbok": "återkalla (a request) or ställa in (a visit): nothing was booked",
+        "RUU": "det regionala utvecklingsuppdraget, written out",
+        "hemarbetsgivar": "not a word: Utbytet räknas som",
+        "passar inte mig": "passar mig inte",
+        "Kolla din e-post": "Kontrollera din e-post",
+        "Vad som helst": "Alla kompetensområden",
+        "besök hos": "besök på",
+    },
+}
+
+
+def _translations(language: str) -> list[str]:
+    path = Path(settings.LOCALE_PATHS[0], language, "LC_MESSAGES", "django.mo")
+    with path.open("rb") as f:
+        catalog = gettext.GNUTranslations(f)._catalog
+    return [text for key, text in catalog.items() if key]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_the_catalogues_use_the_glossarys_terms(language):
+    texts = _translations(language)
+    assert len(texts) > 1000
+    for word, instead in NOT_USED[language].items():
+        found = [text for text in texts if word in text]
+        assert not found, f"{word!r} in {found[:3]}: use {instead}"
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_the_trip_type_has_one_label_in_each_language(language):
+    label = {"fi": "Vaihdon muoto", "sv": "Utbytet räknas som"}[language]
+    texts = _translations(language)
+    assert label in texts
+    assert label[:1].lower() + label[1:] in texts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"), [("fi", "Majoitus: ei tarvita"), ("sv", "Logi: behövs inte")]
+)
+def test_a_request_without_accommodation_says_so_instead_of_zero_nights(
+    client, visitor, host, language, said
+):
+    exchange = support.draft(visitor, host, accommodation_nights=0, accommodation_eur=None)
+
+    text = pages.text(client.get(pages.url("exchange:request-detail", language, pk=exchange.pk)))
+
+    assert said in text
+    assert "0 yötä" not in text and "0 nätter" not in text
