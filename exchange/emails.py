@@ -5,6 +5,8 @@ message behind. Every recipient gets the message in their own language; the dedu
 names the exchange's version, so a retried transition cannot send the same message twice.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -31,6 +33,8 @@ def _send(
     (the default names the transition by the exchange's version)."""
     if not recipient.email:
         return
+    if "approval" in context and "decide_by" not in context:
+        context["decide_by"] = _decide_by(context["approval"])
     email = recipient.email.strip().lower()
     recipient = Recipient(email=email, name=recipient.name, language=recipient.language)
     enqueue(
@@ -46,10 +50,19 @@ def _send(
             "proposed_dates": VisitDates(exchange.proposed_first_day, exchange.proposed_last_day),
             "return_dates": VisitDates(exchange.return_first_day, exchange.return_last_day),
             "max_age_days": settings.DECISION_LINK_MAX_AGE_DAYS,
+            # A decision link made now stops working after this day.
+            "link_expires": timezone.localdate()
+            + timedelta(days=settings.DECISION_LINK_MAX_AGE_DAYS),
             **context,
         },
         about=exchange,
     )
+
+
+def _decide_by(approval: Approval):
+    """The day a supervisor is asked to decide by: the day of their next reminder."""
+    due = approval.next_reminder_at
+    return timezone.localdate(due) if due else None
 
 
 # Who had the visit put in their calendar with the confirmation.
@@ -136,6 +149,7 @@ def submitted(exchange: ExchangeRequest, approval: Approval) -> None:
         exchange,
         "visitor",
         person,
+        decide_by=_decide_by(approval),
         link_url=links.exchange_url(exchange, person.language),
     )
     decision_request(exchange, approval)
@@ -150,6 +164,7 @@ def approved_home(exchange: ExchangeRequest, host_approval: Approval, comment: s
         "visitor",
         person,
         comment=comment,
+        decide_by=_decide_by(host_approval),
         link_url=links.exchange_url(exchange, person.language),
     )
     decision_request(exchange, host_approval)
@@ -281,6 +296,7 @@ def cancelled(exchange: ExchangeRequest, *, reason: str, by: Staff) -> None:
             calendar=ical.CANCEL if invited and role in CALENDAR_ROLES else "",
             reason=reason,
             by_coordinator=by_coordinator,
+            was_confirmed=invited,
         )
 
 
@@ -303,8 +319,13 @@ def dates_changed(
 # --- reminders (exchange/reminders.py): each key holds the reminder's number -----------
 
 
-def decision_reminder(exchange: ExchangeRequest, approval: Approval, number: int) -> None:
-    """Remind a supervisor who has not decided, with the decision link of the same approval."""
+def decision_reminder(
+    exchange: ExchangeRequest, approval: Approval, number: int, *, last: bool = False
+) -> None:
+    """Remind a supervisor who has not decided, with the decision link of the same approval.
+
+    The approval's next reminder time is the day the supervisor is asked to decide by;
+    `last` says no reminder follows this one."""
     _send(
         "decision_reminder",
         exchange,
@@ -313,6 +334,7 @@ def decision_reminder(exchange: ExchangeRequest, approval: Approval, number: int
         key=f"decision_reminder:{approval.pk}:{approval.version}:{number}",
         approval=approval,
         number=number,
+        last=last,
         asked_on=timezone.localdate(approval.created_at),
         link_url=links.approval_url(approval),
     )
@@ -387,14 +409,26 @@ def feedback_request(exchange: ExchangeRequest) -> None:
         exchange,
         "visitor",
         person,
+        due_by=_feedback_due_by(exchange),
         **links.after_visit_urls(exchange, person.language),
     )
 
 
+def _feedback_due_by(exchange: ExchangeRequest):
+    """The day the visitor is asked to give feedback and claim by: the next reminder's."""
+    due = exchange.feedback_reminder_due_at
+    return timezone.localdate(due) if due else None
+
+
 def feedback_reminder(
-    exchange: ExchangeRequest, number: int, *, feedback_missing: bool, claim_missing: bool
+    exchange: ExchangeRequest,
+    number: int,
+    *,
+    feedback_missing: bool,
+    claim_missing: bool,
+    last: bool = False,
 ) -> None:
-    """Ask again for what is still missing after the visit."""
+    """Ask again for what is still missing after the visit; `last` when none follows."""
     person = visitor(exchange)
     _send(
         "feedback_reminder",
@@ -403,6 +437,8 @@ def feedback_reminder(
         person,
         key=f"feedback_reminder:{exchange.pk}:{number}",
         number=number,
+        last=last,
+        due_by=_feedback_due_by(exchange),
         feedback_missing=feedback_missing,
         claim_missing=claim_missing,
         **links.after_visit_urls(exchange, person.language),

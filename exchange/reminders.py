@@ -204,8 +204,14 @@ def remind_approver(approval_id: int, now: datetime) -> str | None:
             return None
         if approval.reminders_sent < MAX_DECISION_REMINDERS:
             approval.reminders_sent += 1
-            emails.decision_reminder(exchange, approval, approval.reminders_sent)
+            # Set first: the reminder asks for a decision by the day of the next one.
             approval.next_reminder_at = add_working_days(now, settings.REMINDER_WORKING_DAYS)
+            emails.decision_reminder(
+                exchange,
+                approval,
+                approval.reminders_sent,
+                last=approval.reminders_sent == MAX_DECISION_REMINDERS,
+            )
             outcome = "reminded"
         else:
             emails.request_stalled(exchange, approval)
@@ -287,14 +293,19 @@ def remind_feedback(exchange_id: int, now: datetime) -> bool:
             exchange.feedback_reminder_due_at = None
             exchange.save(update_fields=["feedback_reminder_due_at"])
             return False
-        emails.feedback_reminder(
-            exchange, number, feedback_missing=feedback_missing, claim_missing=claim_missing
-        )
         exchange.feedback_reminders_sent = number
+        # Set first: the reminder asks for what is missing by the day of the next one.
         exchange.feedback_reminder_due_at = (
             now + timedelta(days=settings.FEEDBACK_REMINDER_DAYS)
             if number < MAX_FEEDBACK_REMINDERS
             else None
+        )
+        emails.feedback_reminder(
+            exchange,
+            number,
+            feedback_missing=feedback_missing,
+            claim_missing=claim_missing,
+            last=number == MAX_FEEDBACK_REMINDERS,
         )
         exchange.save(update_fields=["feedback_reminders_sent", "feedback_reminder_due_at"])
         return True

@@ -33,6 +33,12 @@ class LibrariesConfig(AppConfig):
             }
         )
 
+        from mail import outbox
+
+        from .emails import frame
+
+        outbox.provide_frame(frame)
+
         from . import public_pages
         from .models import Library
 

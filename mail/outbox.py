@@ -8,6 +8,7 @@ sends and retries.
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -28,6 +29,18 @@ class Recipient:
     email: str
     name: str
     language: str
+
+
+# What the frame of every message (emails/base.*) shows besides the message itself: who
+# sends it and how to reach them. The app that keeps the coordinator's contact details
+# provides it (libraries), since this layer cannot look above itself.
+_frame: Callable[[Recipient], dict] | None = None
+
+
+def provide_frame(provider: Callable[[Recipient], dict]) -> None:
+    """Set the function that gives the frame's context for one recipient."""
+    global _frame
+    _frame = provider
 
 
 def absolute_url(path: str) -> str:
@@ -52,6 +65,7 @@ def enqueue(
     if Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     context = {
+        **(_frame(recipient) if _frame else {}),
         **context,
         "recipient": recipient,
         "site_url": settings.SITE_URL,
@@ -74,7 +88,7 @@ def enqueue(
                 language=recipient.language,
                 dedupe_key=dedupe_key,
                 subject=" ".join(subject.split())[:300],
-                body_text=body_text.strip() + "\n",
+                body_text=_tidy(body_text),
                 body_html=body_html,
                 calendar=calendar,
                 created_at=now,
@@ -84,6 +98,18 @@ def enqueue(
         return None
     transaction.on_commit(lambda: queue(notification.pk))
     return notification
+
+
+def _tidy(text: str) -> str:
+    """A text part as a person reads it: no trailing spaces, at most one empty line in a row
+    (a template's optional parts leave more behind), and one line break at the end."""
+    # "-- " keeps its space: it is the separator mail programs know the footer by.
+    lines = [line if line == "-- " else line.rstrip() for line in text.strip().splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy) + "\n"
 
 
 def _address(name: str, email: str) -> str:

@@ -125,8 +125,8 @@ def test_new_dates_send_the_practicalities_again_before_the_new_first_day(
     assert reminders.run().practicalities == 1
 
     to_alice = [n for n in support.notifications("visit_near") if n.recipient.startswith("alice")]
-    assert ["1.2.2027" in n.subject for n in to_alice] == [True, False]
-    assert "15.2.2027" in to_alice[1].subject
+    assert ["1.–2.2.2027" in n.subject for n in to_alice] == [True, False]
+    assert "15.–16.2.2027" in to_alice[1].subject
 
 
 def test_a_cancelled_visit_is_cancelled_in_the_calendars(visit, alice, mailoutbox):

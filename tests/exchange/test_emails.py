@@ -27,9 +27,11 @@ def test_a_swedish_speaking_supervisor_gets_the_request_in_swedish(
 
     message = support.email_to("eeva@seinajoki.fi", "decision_request")
     assert message.language == "sv"
-    assert message.subject == "Utbytesansökan från Alice Aalto väntar på ditt godkännande"
+    assert message.subject == (
+        "En utbytesansökan väntar på ditt godkännande: Alice Aalto, Korsholms huvudbibliotek"
+    )
     assert message.body_text.startswith("Hej Eeva Esihenkilö!")
-    assert "godkänn eller avslå ansökan" in message.body_text
+    assert "Godkänn eller avslå ansökan senast" in message.body_text
     assert f"{settings.SITE_URL}/sv/beslut/" in message.body_text
     assert '<html lang="sv">' in message.body_html
     # Alice herself still reads Finnish.
@@ -45,7 +47,7 @@ def test_a_swedish_speaking_visitor_gets_swedish_and_so_does_their_supervisor(al
     assert support.sent_to("submitted") == {"alice@seinajoki.fi": "sv"}
     assert support.sent_to("decision_request") == {"eeva@seinajoki.fi": "sv"}
     message = support.email_to("alice@seinajoki.fi", "submitted")
-    assert message.subject == "Din utbytesansökan till Korsholms huvudbibliotek har skickats"
+    assert message.subject == "Din utbytesansökan har skickats: Korsholms huvudbibliotek"
 
 
 def test_a_host_contact_without_a_language_gets_the_librarys_main_language(alice):
@@ -97,7 +99,8 @@ def test_the_confirmation_tells_each_person_their_part(alice, host, coordinator_
     exchange = support.confirmed_visit(alice, host)
 
     to_visitor = support.email_to("alice@seinajoki.fi", "confirmed")
-    assert to_visitor.subject == "Vierailusi on vahvistettu: Mustasaaren pääkirjasto"
+    dates = visit_dates(exchange.first_day, exchange.last_day, language="fi")
+    assert to_visitor.subject == f"Vierailusi on vahvistettu: Mustasaaren pääkirjasto, {dates}"
     assert "Maja Mentor" in to_visitor.body_text
     assert "040 123 4567" in to_visitor.body_text
     assert "Personalingången, Centrumvägen 1" in to_visitor.body_text
@@ -132,10 +135,15 @@ def test_the_declined_message_gives_the_reason(alice, host):
     workflow.decline(approval.pk, version=approval.version, reason="Vi renoverar i maj.")
 
     to_visitor = support.email_to("alice@seinajoki.fi", "declined")
-    assert to_visitor.subject == "Vaihtohakemuksesi hylättiin"
+    assert to_visitor.subject == "Vaihtohakemuksesi hylättiin: Mustasaaren pääkirjasto"
     assert "Vi renoverar i maj." in to_visitor.body_text
     to_supervisor = support.email_to("eeva@seinajoki.fi", "declined")
-    assert "Mustasaaren pääkirjasto hylkäsi hyväksymäsi vaihtohakemuksen" in to_supervisor.body_text
+    assert to_supervisor.subject == (
+        "Vastaanottava kirjasto hylkäsi hyväksymäsi vaihtohakemuksen: "
+        "Alice Aalto, Mustasaaren pääkirjasto"
+    )
+    assert "Vastaanottava kirjasto hylkäsi vaihtohakemuksen" in to_supervisor.body_text
+    assert "Vi renoverar i maj." in to_supervisor.body_text
 
 
 def test_the_dates_proposed_message_links_to_the_visitors_exchange_page(alice, host):

@@ -219,14 +219,14 @@ def test_the_visitor_and_the_mentor_get_the_practicalities_three_days_before(clo
     ]
     to_alice = support.email_to("alice@seinajoki.fi", "visit_near")
     support.assert_both_parts(to_alice)
-    assert "Osoite: Kirjastonkatu 1, 65100 Vaasa" in to_alice.body_text
+    assert "Osoite: Mustasaaren pääkirjasto, Kirjastonkatu 1, 65100 Vaasa" in to_alice.body_text
     assert "Mustasaaren pääkirjasto" in to_alice.subject
     for practicality in ["Personalingången, Centrumvägen 1", "9.00", "040 123 4567"]:
         assert practicality in to_alice.body_text
         assert practicality in to_alice.body_html
     to_mentor = support.email_to("maja.mentor@korsholm.fi", "visit_near")
     assert "alice@seinajoki.fi" in to_mentor.body_text
-    assert "1.2.2027" in to_mentor.subject
+    assert "1–2.2.2027" in to_mentor.subject
 
 
 def test_a_visit_cancelled_before_it_is_near_gets_no_practicalities(clock, alice, host):

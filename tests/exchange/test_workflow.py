@@ -297,7 +297,7 @@ def test_coordinator_can_cancel_and_the_visitor_is_told_so(alice, host, coordina
 
     message = support.notifications("cancelled", exchange)[0]
     assert message.recipient == "alice@seinajoki.fi"
-    assert "koordinaattori on perunut" in message.body_text.lower()
+    assert "koordinaattori on peruuttanut vaihtohakemuksesi" in message.body_text.lower()
 
 
 def test_another_librarian_cannot_cancel(alice, host, home):

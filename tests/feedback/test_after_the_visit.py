@@ -121,7 +121,10 @@ def test_a_completed_visit_goes_from_feedback_and_claim_to_a_published_story_and
         message = email_to(address, "feedback_message_to_host")
         assert_both_parts(message)
         assert message.subject == translated(
-            case.host_language, "A message from %(visitor)s after the visit", visitor=visitor.name
+            case.host_language,
+            "A message after the visit: %(visitor)s, %(host)s",
+            visitor=visitor.name,
+            host=getattr(visit.host_library, f"name_{case.host_language}"),
         )
         assert "Kiitos lämpimästä vastaanotosta, Maja ja koko talo!" in message.body_text
         assert "Matkakorvausohjeet" not in message.body_text + message.body_html
@@ -187,7 +190,7 @@ def test_a_completed_visit_goes_from_feedback_and_claim_to_a_published_story_and
     with translation.override(lang):
         host_name = visit.host_library.name
     assert paid.subject == translated(
-        lang, "Your expense claim for the visit to %(host)s has been paid", host=host_name
+        lang, "Your expense claim has been paid: %(host)s", host=host_name
     )
 
     # Future visitors read the story in both languages, marked with its own language.

@@ -1,0 +1,19 @@
+"""What every email says about who sends it: the frame's context (mail.outbox.provide_frame).
+
+The coordinator's contact details sign every message, so a supervisor or a host who has
+never heard of Kollega knows who writes and whom to ask.
+"""
+
+from mail.outbox import Recipient
+
+from .models import ContactDetails
+
+
+def frame(recipient: Recipient) -> dict:
+    """The coordinator's contact details, and whether the message goes to the coordinator
+    (who is not signed off to herself)."""
+    contact = ContactDetails.objects.first() or ContactDetails()
+    to_coordinator = bool(contact.email) and (
+        contact.email.strip().lower() == recipient.email.strip().lower()
+    )
+    return {"coordinator": contact, "to_coordinator": to_coordinator}
