@@ -266,7 +266,7 @@ def test_the_confirmation_carries_the_practicalities_and_the_visit_ends_with_a_r
     assert DATES[(language, days)] in confirmed.subject
     # What the visitor needs on the first day is in the message, not only in the calendar.
     for part in (confirmed.body_text, _text(confirmed.body_html)):
-        assert host.street in part
+        assert (getattr(host, f"street_{language}") or host.street_fi) in part
         for detail in ("meeting_place", "meeting_time", "mentor_name", "mentor_email"):
             assert getattr(exchange, detail) in part, detail
         assert exchange.mentor_phone in part
