@@ -213,7 +213,10 @@ def test_the_host_is_reminded_to_name_the_mentor_twice_then_no_more(time_machine
     sent = support.notifications("mentor_reminder", exchange)
     assert [(n.recipient, n.language) for n in sent] == [(personas.HOST.email, "sv")] * 2
     support.assert_both_parts(sent[0])
-    assert "Alice Aalto" in sent[0].subject and "1" in sent[0].subject
+    assert sent[0].subject.startswith("Första påminnelsen – ")
+    assert sent[1].subject.startswith("Andra påminnelsen – ")
+    assert sent[0].subject.endswith(": Alice Aalto, Korsholms huvudbibliotek")
+    assert "Det här är den första påminnelsen." in sent[0].body_text
     assert opens_arrangements_of(pages.link_in(sent[1])).approval_id == answer_id(exchange)
 
 
