@@ -56,8 +56,10 @@ def visit_event(exchange: ExchangeRequest, recipient: Recipient, *, method: str 
                 "email": exchange.mentor_email,
                 "phone": exchange.mentor_phone,
             },
-            _("Where to meet on the first day: %(place)s") % {"place": exchange.meeting_place},
-            _("When to meet on the first day: %(time)s") % {"time": exchange.meeting_time},
+            _("Where to meet on the first day: %(place)s")
+            % {"place": exchange.meeting_place or _("not agreed yet")},
+            _("When to meet on the first day: %(time)s")
+            % {"time": exchange.meeting_time or _("not agreed yet")},
         ]
         where = location(exchange)
 

@@ -276,7 +276,8 @@ class Journey:
     def visitor_cancels(self, person: Person, reason: str) -> Page:
         page = self.page_of(person)
         page.goto(self.url("exchange:my-exchanges"))
-        page.get_by_role("table").get_by_role("link").first.click()
+        # The exchange's card names the host library; its name leads to the exchange.
+        page.get_by_role("main").get_by_role("heading", level=2).get_by_role("link").first.click()
         page.get_by_label(self.t("Reason"), exact=True).fill(reason)
         page.get_by_role("button", name=self.t("Cancel the exchange")).click()
         expect(page.get_by_role("status").first).to_have_text(

@@ -366,3 +366,17 @@ def test_saving_the_same_arrangements_again_tells_nobody(client, awaiting_mentor
 
     assert response.status_code == 302
     assert support.snapshot(awaiting_mentor) == before
+
+
+def test_the_mentor_page_says_what_is_not_agreed_yet(client, awaiting_mentor):
+    answer = host_answer(awaiting_mentor)
+    workflow.name_mentor(
+        answer.pk,
+        version=answer.version,
+        mentor=personas.mentor(meeting_place="", meeting_time="", programme_notes=""),
+    )
+    awaiting_mentor.refresh_from_db()
+
+    page = pages.text(client.get(support.mentor_link(awaiting_mentor)))
+
+    assert page.count("inte överenskommet ännu") == 3
