@@ -65,3 +65,12 @@ def _first_answer(url: str, make: subprocess.Popen, *, deadline: float) -> str:
         except OSError:
             time.sleep(0.5)
     pytest.fail(f"make run did not serve {url} within {deadline} s")
+
+
+def test_the_readme_gives_the_outbox_pages_real_addresses():
+    from tests.pages import url
+
+    readme = (ROOT / "README.md").read_text()
+
+    for language in ("fi", "sv"):
+        assert f"`{url('mail:outbox', language)}`" in readme
