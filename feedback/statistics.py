@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exchange.models import TAKEN_PLACE_STATES, ExchangeRequest, HistoryEntry, State
+from libraries import distance
 from libraries.csv_export import money
-from libraries.models import Municipality, Region
+from libraries.models import Library, Municipality, Region
 
 from .models import ClaimState, ExpenseClaim, VisitorFeedback, YearSettings, euros
 
@@ -32,6 +33,69 @@ class Split:
     label: str
     sent: int
     hosted: int
+
+
+@dataclass
+class ProgrammeMap:
+    """Where the year's visits that took place went, and who has not taken part yet.
+
+    The distance travelled is estimated as the request form estimates a car trip: there and
+    back by road, a quarter longer than twice the distance between the municipalities'
+    centres; a visit within one municipality counts as none.
+    """
+
+    visits: int
+    not_sending: list[Library]
+    not_hosting: list[Library]
+    travelled_km: float
+    measured: int  # visits whose distance is known
+    language_practice: int
+
+    @property
+    def travelled_km_total(self) -> int:
+        return round(self.travelled_km)
+
+    @property
+    def km_per_visit(self) -> int | None:
+        return round(self.travelled_km / self.measured) if self.measured else None
+
+    @property
+    def language_practice_rate(self) -> Decimal | None:
+        """Share of the visits that took place with language practice, in per cent."""
+        if not self.visits:
+            return None
+        return (Decimal(self.language_practice) * 100 / self.visits).quantize(Decimal("0.1"))
+
+
+def programme_map(visits) -> ProgrammeMap:
+    """The map of these visits (that took place), in four queries however many there are."""
+    pairs = (
+        visits.order_by()
+        .values("home_library__municipality", "host_library__municipality")
+        .annotate(n=Count("pk"), practice=Count("pk", filter=Q(language_practice=True)))
+    )
+    centres = Municipality.objects.in_bulk()
+    count = practice = measured = 0
+    travelled = 0.0
+    for row in pairs:
+        count += row["n"]
+        practice += row["practice"]
+        gap = distance.between(
+            centres.get(row["home_library__municipality"]),
+            centres.get(row["host_library__municipality"]),
+        )
+        if gap is not None:
+            measured += row["n"]
+            travelled += row["n"] * gap.road_km_there_and_back
+    libraries = Library.objects.select_related("municipality").in_name_order()
+    return ProgrammeMap(
+        visits=count,
+        not_sending=list(libraries.exclude(pk__in=visits.values("home_library"))),
+        not_hosting=list(libraries.exclude(pk__in=visits.values("host_library"))),
+        travelled_km=travelled,
+        measured=measured,
+        language_practice=practice,
+    )
 
 
 @dataclass
@@ -60,6 +124,7 @@ class YearFigures:
     paid: Decimal
     by_region: list[Split] = field(default_factory=list)
     by_language: list[Split] = field(default_factory=list)
+    programme: ProgrammeMap | None = None
 
     @property
     def feedback_rate(self) -> Decimal | None:
@@ -155,6 +220,7 @@ def year_figures(year: int) -> YearFigures:
         paid=euros(claims["paid"]),
         by_region=_by_region(exchanges.filter(completed)),
         by_language=_by_language(exchanges.filter(completed)),
+        programme=programme_map(exchanges.filter(completed)),
     )
 
 
@@ -209,12 +275,17 @@ def _number(value) -> str:
     return "" if value is None else number_format(value, force_grouping=False)
 
 
+def _names(libraries: list[Library]) -> str:
+    return "; ".join(str(library.name) for library in libraries)
+
+
 EXCHANGES = gettext_lazy("Exchanges")
 VISITS = gettext_lazy("Visits that took place")
 FEEDBACK = gettext_lazy("Feedback")
 COSTS = gettext_lazy("Costs, euros")
 BY_REGION = gettext_lazy("By region")
 BY_LANGUAGE = gettext_lazy("By the libraries' language")
+PROGRAMME = gettext_lazy("The map of the programme")
 
 
 def rows(figures: YearFigures) -> list[tuple[str, str, str]]:
@@ -245,6 +316,21 @@ def rows(figures: YearFigures) -> list[tuple[str, str, str]]:
         (COSTS, _("paid"), money(f.paid)),
         (COSTS, _("budget left after the approved claims"), money(f.budget_left)),
     ]
+    if f.programme is not None:
+        m = f.programme
+        table += [
+            (PROGRAMME, _("libraries that sent no one"), _number(len(m.not_sending))),
+            (PROGRAMME, _("libraries that hosted no one"), _number(len(m.not_hosting))),
+            (PROGRAMME, _("libraries that sent no one, by name"), _names(m.not_sending)),
+            (PROGRAMME, _("libraries that hosted no one, by name"), _names(m.not_hosting)),
+            (PROGRAMME, _("distance travelled, km"), _number(m.travelled_km_total)),
+            (PROGRAMME, _("distance per visit, km"), _number(m.km_per_visit)),
+            (
+                PROGRAMME,
+                _("visits with language practice, per cent"),
+                _number(m.language_practice_rate),
+            ),
+        ]
     for section, splits in [(BY_REGION, f.by_region), (BY_LANGUAGE, f.by_language)]:
         for split in splits:
             table.append(

@@ -64,12 +64,17 @@ class Distance:
         return _("About %(km)s km from your library") % {"km": self.rounded_km}
 
     @property
+    def road_km_there_and_back(self) -> float:
+        """The trip there and back by road, unrounded, for sums: 0 within a municipality."""
+        return 0.0 if self.same_municipality else 2 * ROAD_FACTOR * self.km
+
+    @property
     def car_km_there_and_back(self) -> int | None:
         """The car kilometres of the trip there and back by road, to 5 km; None in one's own
         municipality, where only the visitor knows the way."""
         if self.same_municipality:
             return None
-        return max(5, int(5 * round(2 * ROAD_FACTOR * self.km / 5)))
+        return max(5, int(5 * round(self.road_km_there_and_back / 5)))
 
 
 def between(a: Municipality | None, b: Municipality | None) -> Distance | None:

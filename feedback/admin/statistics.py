@@ -64,6 +64,10 @@ class YearStatisticsAdmin(WrittenByKollega, admin.ModelAdmin):
             "figures": figures,
             "rows": statistics.rows(figures),
             "charts": statistics.charts(figures),
+            "programme_lists": [
+                (figures.programme.not_sending, gettext("Libraries that sent no one")),
+                (figures.programme.not_hosting, gettext("Libraries that hosted no one")),
+            ],
         }
         return TemplateResponse(request, "feedback/admin/statistics.html", context)
 
