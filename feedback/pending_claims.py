@@ -4,7 +4,7 @@ while the visitor checks them (GOV.UK's check-your-answers pattern).
 The answers wait in the visitor's session; the receipts wait as files under
 PRIVATE_MEDIA_ROOT/pending/, named at random, and only names this module made are ever
 opened from the session. A receipt left behind (the visitor never sent the claim) is
-deleted a day later by the next visitor's claim.
+deleted a day later by the next claim saved or by the nightly retention run.
 """
 
 import time

@@ -1,10 +1,12 @@
 """What the after-visit records hold about people: the visitor's feedback and story, the
 host's feedback, and the expense claim with its receipts."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from web.personal_data import PersonalData, as_row, blank, blank_log_entries, numbers
 
+from . import pending_claims
 from .models import ClaimState, ExpenseClaim, HostFeedback, Receipt, StoryConsent, VisitorFeedback
 
 # Claims still to be handled keep their visit's data, whatever its age.
@@ -22,6 +24,12 @@ CLAIM_TEXTS = ["other_travel_description", "notes", "rejection_reason", "coordin
 
 
 class AfterTheVisit(PersonalData):
+    def expired(self, now, cutoff) -> dict:
+        # Receipts of claims never sent are files, not rows: they go once the nightly run
+        # commits (so never in a dry run), as deleted receipts' files do.
+        transaction.on_commit(pending_claims.sweep)
+        return {}
+
     def visits_on_hold(self, visit_ids) -> set[int]:
         return set(
             ExpenseClaim.objects.filter(

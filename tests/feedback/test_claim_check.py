@@ -147,3 +147,23 @@ def test_a_claim_never_sent_leaves_its_receipt_for_a_day_at_most(
     pending_claims.sweep()
 
     assert not Path(left).exists()
+
+
+def test_the_nightly_run_deletes_receipts_of_claims_never_sent_and_a_dry_run_keeps_them(
+    client, alice, paths, private_media, django_capture_on_commit_callbacks
+):
+    from privacy import retention
+
+    form_path, _check_path = paths
+    client.force_login(alice)
+    _fill(client, form_path)
+    [left] = list((private_media / "pending").iterdir())
+    day_ago = time.time() - pending_claims.KEEP_SECONDS - 60
+    os.utime(left, (day_ago, day_ago))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.run(dry_run=True)
+    assert Path(left).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.run()
+    assert not Path(left).exists()
