@@ -380,3 +380,30 @@ def test_the_mentor_page_says_what_is_not_agreed_yet(client, awaiting_mentor):
     page = pages.text(client.get(support.mentor_link(awaiting_mentor)))
 
     assert page.count("inte överenskommet ännu") == 3
+
+
+def test_before_the_visitor_takes_the_proposed_dates_the_link_says_it_waits_for_them(
+    client, awaiting_host
+):
+    approval = support.pending(awaiting_host, "host")
+    first = awaiting_host.first_day + timedelta(days=7)
+    workflow.propose_dates(
+        approval.pk,
+        version=approval.version,
+        first_day=first,
+        last_day=first + timedelta(days=1),
+        mentor=workflow.mentor_later("sv"),
+    )
+    path = pages.url(
+        "exchange:arrangements-link",
+        "sv",
+        token=links.arrangements_token(host_answer(awaiting_host)),
+    )
+    before = support.snapshot(awaiting_host)
+
+    page = pages.text(client.get(path))
+    posted = client.post(path, mentor_form())
+
+    assert "Väntar på besökarens svar" in page
+    assert posted.status_code == 200
+    assert support.snapshot(awaiting_host) == before
