@@ -1,15 +1,25 @@
 // Error summaries (templates/includes/form_errors.html): the summary takes the focus when
 // the page opens, so that a screen reader reads it first, and each of its links moves the
-// focus into the field it names.
+// focus into the field it names. A group of radio buttons drawn by hand may carry the
+// group's id (id_action) instead of its first button's (id_action_0): the link then goes
+// to the group's first button.
+const fieldFor = (id) => {
+  const target = document.getElementById(id) || document.getElementById(id.replace(/_0$/, ""));
+  if (!target || target.matches("input, select, textarea")) {
+    return target;
+  }
+  return target.querySelector("input:not([type=hidden]), select, textarea") || target;
+};
+
 document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".error-summary");
   if (!summary) {
     return;
   }
   summary.focus();
-  for (const link of summary.querySelectorAll("a[href^='#']")) {
+  for (const link of document.querySelectorAll(".error-summary a[href^='#']")) {
     link.addEventListener("click", (event) => {
-      const field = document.getElementById(link.hash.slice(1));
+      const field = fieldFor(decodeURIComponent(link.hash.slice(1)));
       if (!field) {
         return;
       }

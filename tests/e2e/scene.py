@@ -288,6 +288,12 @@ def page_types(scene: Scene, language: str) -> dict[str, list[PageType]]:
             PageType("detail-confirmed", detail("confirmed"), VISITOR),
             PageType("detail-draft", detail("draft"), VISITOR),
             PageType("cancel", url("exchange:request-cancel", exchanges["confirmed"].pk), VISITOR),
+            PageType(
+                "cancel-errors",
+                url("exchange:request-cancel", exchanges["confirmed"].pk),
+                VISITOR,
+                then=_submit("Cancel the exchange"),
+            ),
             PageType("feedback-form", url("feedback:feedback-form", completed.pk), VISITOR),
             PageType(
                 "feedback-form-errors",
@@ -322,6 +328,11 @@ def page_types(scene: Scene, language: str) -> dict[str, list[PageType]]:
             PageType("link-invalid", link("approval-link", "forged")),
             PageType("mentor", link("mentor-link", tokens["mentor"])),
             PageType("host-feedback", url("feedback:host-feedback", token=tokens["host-feedback"])),
+            PageType(
+                "host-feedback-errors",
+                url("feedback:host-feedback", token=tokens["host-feedback"]),
+                then=_submit("Send the feedback"),
+            ),
         ],
         ADMIN: [
             PageType("admin-login", admin("login")),
