@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from mail.outbox import Recipient
+from web.dates import visit_dates
 
 from .models import ExchangeRequest
 
@@ -50,12 +51,16 @@ def visit_event(exchange: ExchangeRequest, recipient: Recipient, *, method: str 
             "host": exchange.host_library.name,
         }
         details = [
-            _("Workplace mentor: %(name)s, %(email)s, %(phone)s")
-            % {
-                "name": exchange.mentor_name,
-                "email": exchange.mentor_email,
-                "phone": exchange.mentor_phone,
-            },
+            _("Dates: %(dates)s") % {"dates": visit_dates(exchange.first_day, exchange.last_day)}
+        ]
+        if exchange.mentor_name:
+            mentor = ", ".join(
+                part
+                for part in [exchange.mentor_name, exchange.mentor_email, exchange.mentor_phone]
+                if part
+            )
+            details.append(_("Workplace mentor: %(mentor)s") % {"mentor": mentor})
+        details += [
             _("Where to meet on the first day: %(place)s")
             % {"place": exchange.meeting_place or _("not agreed yet")},
             _("When to meet on the first day: %(time)s")

@@ -90,7 +90,7 @@ def test_every_message_has_a_subject_text_and_html_and_absolute_links(
         hrefs = re.findall(r'href="([^"]+)"', message.body_html)
         assert hrefs, message.kind
         site = settings.SITE_URL
-        assert all(h == site or h.startswith((site + "/", "mailto:")) for h in hrefs), hrefs
+        assert all(h == site or h.startswith((site + "/", "mailto:", "tel:")) for h in hrefs), hrefs
         assert pages.links_in(message.body_text), message.kind
         assert not re.search(r"(?<![\w.:/])/(fi|sv)/", message.body_text), message.body_text
 

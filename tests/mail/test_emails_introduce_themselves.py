@@ -13,12 +13,15 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+from icalendar import Calendar
 
-from exchange import reminders, workflow
+from exchange import ical, reminders, workflow
 from exchange.models import ExchangeRequest
 from libraries.models import Library
 from mail.models import Notification
-from mail.outbox import deliver
+from mail.outbox import Recipient, deliver
 from tests import personas
 from tests.exchange import support
 
@@ -355,3 +358,29 @@ def test_the_request_arrives_through_a_real_mail_server_as_written(
         assert _text(WORDS["fi"]["sender"]) in _text(part)
         assert WORDS["fi"]["why_home"] in _text(part)
         assert f"{personas.COORDINATOR.name}" in part and PHONE in part
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("fi", "Päivät: 8.–9.2.2027"), ("sv", "Datum: 8–9.2.2027")]
+)
+def test_the_calendar_file_writes_the_dates_as_the_reader_does_and_no_empty_detail(
+    alice, host, language, written
+):
+    exchange = support.confirmed_visit(
+        alice,
+        host,
+        first_day=date(2027, 2, 8),
+        last_day=date(2027, 2, 9),
+        mentor=personas.mentor(meeting_time=""),
+    )
+    reader = Recipient(email=alice.email, name=alice.name, language=language)
+
+    event = Calendar.from_ical(ical.visit_event(exchange, reader)).walk("VEVENT")[0]
+
+    description = str(event["description"]).splitlines()
+    assert description[0] == written
+    assert exchange.meeting_place in description[2]
+    # The host has not said yet when to meet: the calendar says so instead of an empty label.
+    with translation.override(language):
+        assert description[3].endswith(": " + gettext("not agreed yet"))
+    assert len(description) == 4
