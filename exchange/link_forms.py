@@ -117,7 +117,9 @@ class MentorForm(ArrangementsForm):
         error_messages={"required": _("Write the workplace mentor's phone number.")},
     )
     mentor_language = forms.ChoiceField(
-        label=_("Workplace mentor's language"), choices=Language.choices
+        label=_("Workplace mentor's language"),
+        choices=Language.choices,
+        error_messages={"required": _("Choose the workplace mentor's language.")},
     )
 
     MENTOR_FIELDS = ["mentor_name", "mentor_email", "mentor_phone"]

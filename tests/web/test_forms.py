@@ -9,7 +9,14 @@ from django import forms
 from django.utils import translation
 
 from exchange.forms import CancelForm, ExchangeRequestForm, RefuseDatesForm
-from exchange.link_forms import DeclineForm, HomeApproveForm, HostDecisionForm
+from exchange.link_forms import (
+    AnswerForm,
+    ArrangementsForm,
+    DeclineForm,
+    HomeApproveForm,
+    HostDecisionForm,
+    MentorForm,
+)
 from exchange.models import ExchangeRequest
 from feedback.forms import (
     ExpenseClaimForm,
@@ -41,7 +48,12 @@ def every_form(alice, bertil):
             "refuse-dates": RefuseDatesForm(),
             "home-approve": HomeApproveForm(),
             "decline": DeclineForm(),
+            "home-answer": AnswerForm(is_host=False),
+            "host-answer": AnswerForm(is_host=True),
             "host-decision": HostDecisionForm(exchange=exchange),
+            "host-proposes": HostDecisionForm(exchange=exchange, proposes_dates=True),
+            "mentor": MentorForm(exchange=exchange),
+            "arrangements": ArrangementsForm(),
             "feedback": VisitorFeedbackForm(language="fi"),
             "host-feedback": HostFeedbackForm(),
             "claim": ExpenseClaimForm(exchange=exchange, km_rate=Decimal("0.55")),
