@@ -12,6 +12,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -170,10 +171,13 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
         "host_library",
         "dates",
         "state",
-        "kind",
-        "submitted_at",
+        "submitted",
     ]
     list_display_links = ["visitor"]
+    # Newest first by the primary key's index: the model's own order (created_at, no index)
+    # had PostgreSQL sort every joined row before the first page.
+    ordering = ["-pk"]
+    list_per_page = 50
     list_filter = [
         desk.DeskFilter,
         "state",
@@ -257,6 +261,12 @@ class ExchangeRequestAdmin(admin.ModelAdmin):
         if not (exchange.first_day and exchange.last_day):
             return "–"
         return visit_dates(exchange.first_day, exchange.last_day)
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted(self, exchange: ExchangeRequest) -> str:
+        if not exchange.submitted_at:
+            return "–"
+        return date_format(timezone.localtime(exchange.submitted_at), "SHORT_DATE_FORMAT")
 
     def has_add_permission(self, request) -> bool:
         # A request begins with its visitor, so that the workflow knows whom it speaks for.

@@ -92,7 +92,6 @@ class LibraryAdmin(TranslationAdmin):
         "name_sv",
         "municipality",
         "kind",
-        "network",
         "contact_name",
         "accepts_visitors",
     ]

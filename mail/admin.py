@@ -47,17 +47,7 @@ class KindFilter(admin.SimpleListFilter):
 class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
     """The outbox is a record of what was sent: nobody writes or rewrites it by hand."""
 
-    list_display = [
-        "created_at",
-        "kind_name",
-        "status",
-        "recipient",
-        "language",
-        "subject",
-        "about_display",
-        "attempts",
-        "sent_at",
-    ]
+    list_display = ["created_at", "kind_name", "status", "recipient", "subject", "sent_at"]
     list_filter = [desk.DeskFilter, "status", KindFilter, "language", "created_at"]
     date_hierarchy = "created_at"
     search_fields = ["recipient", "recipient_name", "subject", "dedupe_key"]

@@ -83,6 +83,14 @@ class VisitorFeedbackAdminForm(forms.ModelForm):
         return feedback
 
 
+def excerpt(text: str, length: int = 90) -> str:
+    """The beginning of a text, whole words, for a list's column."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + " …"
+
+
 class _Reviewed(OfOneVisit):
     """Feedback the coordinator marks as reviewed."""
 
@@ -108,11 +116,10 @@ class VisitorFeedbackAdmin(_Reviewed, admin.ModelAdmin):
         "visit",
         "visit_dates",
         "rating",
+        "excerpt",
         "would_recommend",
-        "story_consent",
         "is_published",
         "is_reviewed",
-        "created_at",
     ]
     list_display_links = ["visit"]
     list_filter = [
@@ -170,6 +177,10 @@ class VisitorFeedbackAdmin(_Reviewed, admin.ModelAdmin):
         ),
     ]
 
+    @admin.display(description=_("what the visitor learned"))
+    def excerpt(self, obj: VisitorFeedback) -> str:
+        return excerpt(obj.learned)
+
     @admin.display(description=_("published"), boolean=True, ordering="published_at")
     def is_published(self, obj: VisitorFeedback) -> bool:
         return obj.published_at is not None
@@ -223,9 +234,8 @@ class HostFeedbackAdmin(_Reviewed, admin.ModelAdmin):
     list_display = [
         "visit",
         "author_name",
+        "how_it_went_excerpt",
         "would_host_again",
-        "language",
-        "created_at",
         "is_reviewed",
     ]
     list_display_links = ["visit"]
@@ -257,6 +267,10 @@ class HostFeedbackAdmin(_Reviewed, admin.ModelAdmin):
         "reviewed_at",
     ]
     actions = ["mark_reviewed"]
+
+    @admin.display(description=_("how it went"))
+    def how_it_went_excerpt(self, obj: HostFeedback) -> str:
+        return excerpt(obj.how_it_went)
 
 
 desk.add(
