@@ -53,3 +53,13 @@ class ExchangeConfig(AppConfig):
                 "feedback_reminder": _("reminder of feedback"),
             }
         )
+
+        from libraries import availability
+
+        from .hosting import count_visitors
+
+        availability.count_visitors_with(count_visitors)
+
+        from libraries import public_pages
+
+        public_pages.watch_visits("exchange.ExchangeRequest")

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from libraries import availability
 from libraries.management.commands.load_demo import LIBRARY_DETAILS as DEMO_LIBRARIES
 from libraries.management.commands.load_demo import PEOPLE as DEMO_PEOPLE
 from libraries.models import Library, Staff
@@ -252,6 +253,12 @@ def load(today: date | None = None) -> list[str]:
 
 def _draft(visitor: Staff, host: Library, scenario: Scenario, today: date) -> ExchangeRequest:
     first_day = today + timedelta(weeks=scenario.weeks_ahead)
+    # The first days on which the host can take the visitor: no weekend, holiday or closure.
+    span = timedelta(days=scenario.days - 1)
+    for _ in range(60):
+        if not availability.refusal(host, first_day, first_day + span, today=today):
+            break
+        first_day += timedelta(days=1)
     language = visitor.language
     exchange = ExchangeRequest(
         visitor=visitor,

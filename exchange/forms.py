@@ -67,6 +67,7 @@ class ExchangeRequestForm(forms.ModelForm):
             "focus_areas",
             "language_practice",
             "cover_arrangements",
+            "keeping_open",
             "travel_car_km",
             "travel_public_eur",
             "travel_other_eur",
@@ -83,6 +84,7 @@ class ExchangeRequestForm(forms.ModelForm):
             "cover_arrangements": _("Who covers your work meanwhile?"),
             "host_contact_name": _("Name"),
             "host_contact_email": _("Email"),
+            "keeping_open": _("How does your library stay open during the visit?"),
         }
         help_texts = {
             "first_day": _("A visit lasts 1–5 days."),
@@ -98,6 +100,10 @@ class ExchangeRequestForm(forms.ModelForm):
                 "What you hope to see and learn, and what you would like to do during the visit."
             ),
             "cover_arrangements": _("Who takes care of your work while you are away."),
+            "keeping_open": _(
+                "Your library has three people or fewer. Tell who keeps it open while you are "
+                "away, or how its opening hours change."
+            ),
             "host_contact_email": _("An address of the host library's staff."),
             "travel_car_km": _(
                 "Filled in from the distance to the library you choose: there and back by road. "
@@ -111,6 +117,7 @@ class ExchangeRequestForm(forms.ModelForm):
             "expectations": forms.Textarea(attrs={"rows": 5}),
             "focus_areas": forms.CheckboxSelectMultiple,
             "cover_arrangements": forms.Textarea(attrs={"rows": 2}),
+            "keeping_open": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {
             "host_library": {"required": _("Choose the library you want to visit.")},
@@ -149,9 +156,18 @@ class ExchangeRequestForm(forms.ModelForm):
             _bound_number(self.fields[name], MAX_EUROS)
         self.fields["host_contact_name"].validators.append(single_line)
 
+        # Only a visitor from a small library is asked how it stays open.
+        self.asks_keeping_open = bool(visitor.library and visitor.library.is_small)
+        required = REQUIRED_TO_SUBMIT + ["kind", "trip_type"]
+        if self.asks_keeping_open:
+            required.append("keeping_open")
+            self.fields["keeping_open"].error_messages["required"] = workflow.KEEPING_OPEN_NEEDED
+        elif not self.instance.keeping_open:
+            del self.fields["keeping_open"]
+
         # An empty form marks what submitting needs; the browser doesn't enforce it
         # (novalidate), so a draft can still be saved half-done.
-        for name in REQUIRED_TO_SUBMIT + ["kind", "trip_type"]:
+        for name in required:
             self.fields[name].required = submitting or not self.is_bound
         self.fields["privacy_accepted"].required = not self.is_bound
 
@@ -162,6 +178,7 @@ class ExchangeRequestForm(forms.ModelForm):
             Fieldset(
                 _("Where and when"),
                 "host_library",
+                HTML('{% include "exchange/_host_month_view.html" %}'),
                 Row(
                     Column("first_day", css_class="col-sm-6"),
                     Column("last_day", css_class="col-sm-6"),
@@ -176,6 +193,7 @@ class ExchangeRequestForm(forms.ModelForm):
                 "focus_areas",
                 "language_practice",
                 "cover_arrangements",
+                *(["keeping_open"] if "keeping_open" in self.fields else []),
             ),
             Fieldset(
                 _("Estimated travel and accommodation costs"),
@@ -279,6 +297,12 @@ class ExchangeRequestForm(forms.ModelForm):
         if first_day and last_day and not date_errors:
             if workflow.days_taken(self.visitor.pk, first_day, last_day, besides=self.instance.pk):
                 self.add_error(None, workflow.DAYS_TAKEN)
+            host = cleaned.get("host_library")
+            refusal = host and workflow.host_refusal(
+                host, first_day, last_day, besides=self.instance.pk
+            )
+            if refusal:
+                self.add_error("first_day", forms.ValidationError(refusal, code="host_busy"))
         self._clean_host_contact(cleaned)
         return cleaned
 

@@ -174,6 +174,10 @@ class ExchangeRequest(models.Model):
     cover_arrangements = models.CharField(
         _("who covers my work meanwhile"), max_length=500, blank=True
     )
+    # Asked when the home library is small (three people or fewer).
+    keeping_open = models.CharField(
+        _("how my library stays open meanwhile"), max_length=500, blank=True
+    )
 
     travel_car_km = models.PositiveIntegerField(_("own car, kilometres"), null=True, blank=True)
     travel_public_eur = models.DecimalField(

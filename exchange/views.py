@@ -3,13 +3,18 @@
 Every state change goes through exchange.workflow; a GET never changes anything.
 """
 
+from datetime import date
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from libraries import availability
 from libraries.decorators import profile_required
 from libraries.models import Library
 
@@ -103,8 +108,40 @@ def _saved_message(request, exchange: ExchangeRequest) -> None:
         )
 
 
+def _chosen_host(form: ExchangeRequestForm) -> Library | None:
+    """The library the form's host field names now, if it takes visitors."""
+    value = form["host_library"].value()
+    value = getattr(value, "pk", value)
+    try:
+        return Library.objects.accepting_visitors().filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        return None
+
+
 def _form_page(request, form: ExchangeRequestForm, exchange: ExchangeRequest | None):
-    return render(request, "exchange/request_form.html", {"form": form, "exchange": exchange})
+    context = {"form": form, "exchange": exchange}
+    host = _chosen_host(form)
+    if host is not None:
+        # Without the page's script a free day opens this form again with that first day.
+        query = {"host": host.slug} if exchange is None else {}
+        pick_url = f"{request.path}?{urlencode(query)}&" if query else f"{request.path}?"
+        context["month_view"] = availability.month_view_context(
+            host, today=timezone.localdate(), pick_url=pick_url
+        )
+    return render(request, "exchange/request_form.html", context)
+
+
+def _days_asked(request) -> dict:
+    """First and last day chosen in a month view (?first_day=2027-02-03), as initial values."""
+    initial = {}
+    for name in ["first_day", "last_day"]:
+        try:
+            initial[name] = date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            continue
+    if "first_day" in initial and "last_day" not in initial:
+        initial["last_day"] = initial["first_day"]
+    return initial
 
 
 @profile_required
@@ -123,7 +160,7 @@ def request_create(request):
                 return redirect(exchange)
         return _form_page(request, form, None)
 
-    initial = {}
+    initial = _days_asked(request)
     slug = request.GET.get("host")
     if slug:
         host = Library.objects.by_slug(slug).values_list("pk", flat=True).first()
@@ -157,7 +194,9 @@ def request_edit(request, pk: int):
                 _saved_message(request, saved)
                 return redirect(saved)
     else:
-        form = ExchangeRequestForm(instance=exchange, visitor=request.user)
+        form = ExchangeRequestForm(
+            instance=exchange, initial=_days_asked(request), visitor=request.user
+        )
     return _form_page(request, form, exchange)
 
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from libraries.models import Staff
+from libraries import availability
+from libraries.models import Library, Staff
 from web.dates import VisitDates, visit_dates
 from web.names import ONE_LINE, is_single_line
 
@@ -270,6 +271,40 @@ def days_taken(visitor_id: int, first_day: date, last_day: date, *, besides: int
     )
 
 
+# Said alike by the request form and by the workflow.
+KEEPING_OPEN_NEEDED = gettext_lazy(
+    "Your library has three people or fewer: tell how it stays open while you are away."
+)
+
+
+def host_refusal(
+    host: Library, first_day: date, last_day: date, *, besides: int | None = None
+) -> str | None:
+    """Why the host cannot take a visitor on these days (closed, full, not a hosting day),
+    counting every request but `besides` that holds a place there; None when it can."""
+    return availability.refusal(
+        host, first_day, last_day, today=timezone.localdate(), besides=besides
+    )
+
+
+def _check_host_has_room(exchange: ExchangeRequest) -> None:
+    """The host library's row is locked before its places are counted, so that two requests
+    for its last place on the same day are counted one after the other: the second waits,
+    then finds the place taken. (On PostgreSQL _lock_exchange's join holds that row too;
+    this lock does not depend on how the request is read.)"""
+    exchange.host_library = Library.objects.select_for_update().get(pk=exchange.host_library_id)
+    problem = host_refusal(
+        exchange.host_library, exchange.first_day, exchange.last_day, besides=exchange.pk
+    )
+    if problem:
+        raise TransitionNotAllowed(problem)
+
+
+def needs_keeping_open(exchange: ExchangeRequest) -> bool:
+    """A small home library must say how it stays open; a return visit is asked by the host."""
+    return exchange.return_of_id is None and exchange.home_library.is_small
+
+
 def _check_no_overlap(exchange: ExchangeRequest, first_day: date, last_day: date) -> None:
     if days_taken(exchange.visitor_id, first_day, last_day, besides=exchange.pk):
         raise TransitionNotAllowed(str(DAYS_TAKEN))
@@ -298,6 +333,10 @@ def _submit(
     if exchange.return_of_id is None and not exchange.host_library.accepts_visitors:
         raise TransitionNotAllowed(_("This library does not take visitors at the moment."))
     _check_no_overlap(exchange, exchange.first_day, exchange.last_day)
+    if needs_keeping_open(exchange) and not exchange.keeping_open.strip():
+        raise TransitionNotAllowed(str(KEEPING_OPEN_NEEDED))
+    if exchange.return_of_id is None:
+        _check_host_has_room(exchange)
     name, email, language = supervisor
     _check_names(name, exchange.host_contact_name)
     if not email:

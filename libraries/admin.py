@@ -13,12 +13,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from web import desk
 
+from .host_forms import HostingFieldsMixin
 from .models import (
     AccessibilityFeedback,
+    ClosedPeriod,
     ContactDetails,
     FocusArea,
     LegalDetails,
@@ -85,6 +87,18 @@ class FocusAreaAdmin(TranslationAdmin):
         return obj.library_count
 
 
+class LibraryAdminForm(HostingFieldsMixin):
+    class Meta:
+        model = Library
+        fields = "__all__"
+
+
+class ClosedPeriodInline(TranslationTabularInline):
+    model = ClosedPeriod
+    extra = 0
+    fields = ["reason", "first_day", "last_day", "note_fi", "note_sv"]
+
+
 @admin.register(Library)
 class LibraryAdmin(TranslationAdmin):
     list_display = [
@@ -134,8 +148,25 @@ class LibraryAdmin(TranslationAdmin):
                 ]
             },
         ),
+        (
+            _("Hosting"),
+            {
+                "fields": [
+                    ("hosting_offer_fi", "hosting_offer_sv"),
+                    "desk_languages",
+                    ("visitors_per_day", "staff_size"),
+                    "host_weekdays",
+                    ("parking_fi", "parking_sv"),
+                    ("bus_fi", "bus_sv"),
+                    ("train_fi", "train_sv"),
+                    ("accessibility_notes_fi", "accessibility_notes_sv"),
+                ]
+            },
+        ),
         (None, {"fields": ["updated_at"]}),
     ]
+    form = LibraryAdminForm
+    inlines = [ClosedPeriodInline]
 
 
 class StaffCreationForm(AdminUserCreationForm):

@@ -9,6 +9,7 @@ PUBLIC_CONTENT = [
     "libraries.Network",
     "libraries.FocusArea",
     "libraries.Library",
+    "libraries.ClosedPeriod",
     "libraries.ContactDetails",
 ]
 

@@ -1,12 +1,14 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Collate, Lower, NullIf
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dates, timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +133,39 @@ def shown_name(field: str = "name") -> models.Expression:
     return shown
 
 
+# A library of this many people or fewer is small: a visitor from it says how it stays open.
+SMALL_LIBRARY_STAFF = 3
+MAX_VISITORS_PER_DAY = 20
+
+# ISO weekday (1 = Monday) → its name, in Django's own translations.
+WEEKDAYS = {number + 1: name for number, name in dates.WEEKDAYS.items()}
+WEEKDAYS_ABBR = {number + 1: name for number, name in dates.WEEKDAYS_ABBR.items()}
+
+# The languages a library's desk may serve in: the national languages, English, and those
+# most spoken at Finnish libraries' desks after them.
+DESK_LANGUAGES = {
+    "fi": _("Finnish"),
+    "sv": _("Swedish"),
+    "en": _("English"),
+    "de": _("German"),
+    "ru": _("Russian"),
+    "uk": _("Ukrainian"),
+    "et": _("Estonian"),
+    "ar": _("Arabic"),
+    "so": _("Somali"),
+}
+
+
+def validate_weekdays(value: str) -> None:
+    if not value or any(c not in "1234567" for c in value):
+        raise ValidationError(_("Choose at least one weekday."), code="weekdays")
+
+
+def validate_desk_languages(value: str) -> None:
+    if value and any(code not in DESK_LANGUAGES for code in value.split(",")):
+        raise ValidationError(_("Choose the languages from the list."), code="languages")
+
+
 class LibraryQuerySet(models.QuerySet):
     def accepting_visitors(self) -> "LibraryQuerySet":
         return self.filter(accepts_visitors=True)
@@ -155,6 +190,18 @@ class LibraryQuerySet(models.QuerySet):
     def by_slug(self, slug: str) -> "LibraryQuerySet":
         """The libraries whose address is or was this slug, in either language."""
         return self.filter(Q(slug_fi=slug) | Q(slug_sv=slug))
+
+    def with_contact(self, address: str) -> "LibraryQuerySet":
+        """Libraries whose exchange contact is reached by this address, however it is written."""
+        key = mailbox_key(address)
+        local, _at, domain = key.rpartition("@")
+        if not local:
+            return self.none()
+        candidates = self.filter(
+            Q(contact_email__iexact=key)
+            | Q(contact_email__istartswith=f"{local}+", contact_email__iendswith=f"@{domain}")
+        )
+        return self.filter(pk__in=[lib.pk for lib in candidates if lib.is_contact(key)])
 
     def search(self, text: str) -> "LibraryQuerySet":
         """Libraries whose name, municipality or city contains every word of the text."""
@@ -221,6 +268,49 @@ class Library(models.Model):
     focus_areas = models.ManyToManyField(
         FocusArea, blank=True, related_name="libraries", verbose_name=_("focus areas")
     )
+
+    # The hosting profile: what the library offers a visitor and how to get there, kept by
+    # its exchange contact on the host page and by the coordinator in the admin.
+    hosting_offer = models.TextField(
+        _("what we can show a visitor"),
+        max_length=3000,
+        blank=True,
+        help_text=_("Services, ways of working and projects a visitor could see or take part in."),
+    )
+    desk_languages = models.CharField(
+        _("languages spoken at the desk"),
+        max_length=60,
+        blank=True,
+        validators=[validate_desk_languages],
+    )
+    visitors_per_day = models.PositiveSmallIntegerField(
+        _("visitors at a time"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VISITORS_PER_DAY)],
+        help_text=_("How many visitors the library can take on the same day."),
+    )
+    host_weekdays = models.CharField(
+        _("weekdays the library can host"),
+        max_length=7,
+        default="12345",
+        validators=[validate_weekdays],
+    )
+    parking = models.CharField(_("parking"), max_length=500, blank=True)
+    bus = models.CharField(_("by bus"), max_length=500, blank=True)
+    train = models.CharField(_("by train"), max_length=500, blank=True)
+    accessibility_notes = models.TextField(
+        _("accessibility"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Entrances, lifts, toilets, quiet rooms: what a visitor may need to know."),
+    )
+    staff_size = models.PositiveSmallIntegerField(
+        _("staff size"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("How many people work at the library."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = LibraryQuerySet.as_manager()
@@ -253,6 +343,80 @@ class Library(models.Model):
     def address(self) -> str:
         postal = " ".join(p for p in [self.postal_code, self.city] if p)
         return ", ".join(p for p in [self.street, postal] if p)
+
+    @property
+    def is_small(self) -> bool:
+        """Three people or fewer: a visit away leaves the library hard to keep open."""
+        return self.staff_size is not None and self.staff_size <= SMALL_LIBRARY_STAFF
+
+    @property
+    def weekday_numbers(self) -> list[int]:
+        """The ISO weekdays (1 = Monday) on which the library can host."""
+        return sorted({int(c) for c in self.host_weekdays if c in "1234567"})
+
+    def hosts_on(self, day: date) -> bool:
+        return day.isoweekday() in self.weekday_numbers
+
+    @property
+    def desk_language_codes(self) -> list[str]:
+        return [code for code in self.desk_languages.split(",") if code in DESK_LANGUAGES]
+
+    def get_desk_languages_display(self) -> list[str]:
+        return [str(DESK_LANGUAGES[code]) for code in self.desk_language_codes]
+
+    def get_host_weekdays_display(self) -> list[str]:
+        return [str(WEEKDAYS[number]) for number in self.weekday_numbers]
+
+    @property
+    def has_directions(self) -> bool:
+        return bool(self.parking or self.bus or self.train)
+
+    def is_contact(self, address: str) -> bool:
+        """Does this address reach the library's exchange contact, however it is written?"""
+        return bool(self.contact_email) and same_mailbox(self.contact_email, address)
+
+
+class ClosedPeriod(models.Model):
+    """Days on which a library takes no visitors: closed, or too busy to host."""
+
+    class Reason(models.TextChoices):
+        SUMMER = "summer", _("summer closure")
+        INVENTORY = "inventory", _("inventory")
+        RENOVATION = "renovation", _("renovation")
+        HOLIDAY = "holiday", _("holidays")
+        BUSY = "busy", _("busy period")
+
+    library = models.ForeignKey(
+        Library, models.CASCADE, related_name="closed_periods", verbose_name=_("library")
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["first_day", "pk"]
+        verbose_name = _("closed or busy period")
+        verbose_name_plural = _("closed or busy periods")
+        indexes = [models.Index(fields=["library", "last_day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="closed_period_last_day_not_before_first",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.first_day:%d.%m.%Y}–{self.last_day:%d.%m.%Y}"
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def clean(self) -> None:
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError(
+                {"last_day": _("The last day cannot be before the first day.")}, code="before_first"
+            )
 
 
 class StaffManager(BaseUserManager):

@@ -24,17 +24,31 @@ VERSION_KEY = "public-pages:version"
 TIMEOUT = 10 * 60
 
 
-def version() -> str:
-    current = cache.get(VERSION_KEY)
+# The month views on library pages count visits too: a request submitted, decided or
+# cancelled moves this version, so that the calendars are drawn anew and nothing else is.
+VISITS_VERSION_KEY = "public-pages:visits-version"
+
+
+def version(key: str = VERSION_KEY) -> str:
+    current = cache.get(key)
     if current is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        current = cache.get(VERSION_KEY)
+        cache.add(key, uuid.uuid4().hex, None)
+        current = cache.get(key)
     return current
+
+
+def visits_version() -> str:
+    return version(VISITS_VERSION_KEY)
 
 
 def content_changed(**kwargs) -> None:
     """A signal receiver: what the public pages show has changed."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def visits_changed(**kwargs) -> None:
+    """A signal receiver: the visits a host's month view counts have changed."""
+    cache.set(VISITS_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def cached(name: str, parts: Any, build: Callable[[], Any]) -> Any:
@@ -55,6 +69,12 @@ def watch(model: str) -> None:
     """Every save or deletion of this model ("app.Model") changes the public pages."""
     for event, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(content_changed, sender=model, dispatch_uid=f"public-pages:{event}:{model}")
+
+
+def watch_visits(model: str) -> None:
+    """Every save or deletion of this model ("app.Model") changes the visits counted."""
+    for event, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(visits_changed, sender=model, dispatch_uid=f"visits:{event}:{model}")
 
 
 # What apps above the directory add to a library's page, in order: each draws its part of

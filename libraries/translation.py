@@ -1,6 +1,14 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ContactDetails, FocusArea, LegalDetails, Library, Municipality, Region
+from .models import (
+    ClosedPeriod,
+    ContactDetails,
+    FocusArea,
+    LegalDetails,
+    Library,
+    Municipality,
+    Region,
+)
 
 
 @register(Region)
@@ -20,9 +28,24 @@ class FocusAreaTranslation(TranslationOptions):
 
 @register(Library)
 class LibraryTranslation(TranslationOptions):
-    # Every library has a slug in both languages (the Finnish one where it has no Swedish
-    # name), so that a lookup by slug in either language finds it.
-    fields = ("name", "slug", "description", "street", "city", "website")
+    fields = (
+        "name",
+        "slug",
+        "description",
+        "street",
+        "city",
+        "website",
+        "hosting_offer",
+        "parking",
+        "bus",
+        "train",
+        "accessibility_notes",
+    )
+
+
+@register(ClosedPeriod)
+class ClosedPeriodTranslation(TranslationOptions):
+    fields = ("note",)
 
 
 @register(ContactDetails)

@@ -1,12 +1,16 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from web.security import rate_limit
 
-from . import distance, public_pages
+from . import availability, distance, public_pages
 from .forms import DirectoryFilterForm
 from .models import ContactDetails, Library, Municipality
 
@@ -108,6 +112,12 @@ def _library_page(slug: str, home: Municipality | None) -> dict | None:
     return {
         "name": str(library.name),
         "body": render_to_string("libraries/_library.html", context),
+        # The month view is drawn for each reader, since visits come and go; what it needs
+        # of the library changes only with an edit, so it is kept with the page.
+        "host": library,
+        "closed": list(
+            library.closed_periods.filter(last_day__gte=timezone.localdate().replace(day=1))
+        ),
     }
 
 
@@ -121,4 +131,41 @@ def library_detail(request, slug: str):
         raise Http404
     if "redirect" in page:
         return redirect(page["redirect"], permanent=True)
-    return render(request, "libraries/library_detail.html", page)
+    host = page["host"]
+    context = {"name": page["name"], "body": page["body"]}
+    if host.accepts_visitors:
+        today = timezone.localdate()
+
+        def draw_month_view() -> str:
+            return render_to_string(
+                "libraries/_month_view.html",
+                availability.month_view_context(
+                    host, today=today, pick_url=request_url(host), closed=page["closed"]
+                ),
+            )
+
+        context["month_view"] = public_pages.cached(
+            "month-view", (slug, today.isoformat(), public_pages.visits_version()), draw_month_view
+        )
+    return render(request, "libraries/library_detail.html", context)
+
+
+def request_url(library: Library) -> str:
+    """The request form for this host, ready for "first_day=…" to follow; "" without one."""
+    try:
+        url = reverse("exchange:request-create")
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode({'host': library.slug})}&"
+
+
+def month_view(request):
+    """A library's month view alone, for the request form when another library is chosen."""
+    try:
+        library = Library.objects.accepting_visitors().get(pk=int(request.GET.get("library", "")))
+    except (ValueError, Library.DoesNotExist):
+        return HttpResponse("")
+    context = availability.month_view_context(
+        library, today=timezone.localdate(), pick_url=request_url(library)
+    )
+    return render(request, "libraries/_month_view.html", context)

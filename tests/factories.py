@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import factory
+import holidays
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -85,10 +86,15 @@ class StaffFactory(DjangoModelFactory):
 
 
 def _next_weekday(days_ahead: int):
+    """A Monday–Thursday at least `days_ahead` days from today on which a two-day visit
+    meets no Finnish public holiday: a host takes no visitors then."""
     day = timezone.localdate() + timedelta(days=days_ahead)
-    while day.weekday() >= 4:
+    while day.weekday() >= 4 or {day, day + timedelta(days=1)} & FINNISH_HOLIDAYS:
         day += timedelta(days=1)
     return day
+
+
+FINNISH_HOLIDAYS = set(holidays.country_holidays("FI", years=range(2024, 2041)))
 
 
 class ExchangeRequestFactory(DjangoModelFactory):

@@ -11,13 +11,14 @@ from exchange import workflow
 from exchange.models import Approval, ExchangeRequest, HistoryEntry
 from mail.models import Notification
 from tests import pages, personas
-from tests.factories import ExchangeRequestFactory
+from tests.factories import FINNISH_HOLIDAYS, ExchangeRequestFactory
 
 
 def weekday_ahead(days: int) -> date:
-    """A Monday–Thursday at least `days` days from today, so a two-day visit fits a week."""
+    """A Monday–Thursday at least `days` days from today, so a two-day visit fits a week
+    and meets no public holiday."""
     day = timezone.localdate() + timedelta(days=days)
-    while day.weekday() >= 4:
+    while day.weekday() >= 4 or {day, day + timedelta(days=1)} & FINNISH_HOLIDAYS:
         day += timedelta(days=1)
     return day
 
