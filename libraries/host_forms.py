@@ -7,16 +7,9 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from web.date_fields import DayField
+
 from .models import DESK_LANGUAGES, WEEKDAYS, ClosedPeriod, FocusArea, Library
-
-
-class ISODateInput(forms.DateInput):
-    """The browser's date picker; it sends and expects ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CodesField(forms.MultipleChoiceField):
@@ -168,7 +161,7 @@ class ClosedPeriodForm(forms.ModelForm):
         model = ClosedPeriod
         fields = ["reason", "first_day", "last_day", "note_fi", "note_sv"]
         labels = {"note_fi": _("Note, in Finnish"), "note_sv": _("Note, in Swedish")}
-        widgets = {"first_day": ISODateInput(), "last_day": ISODateInput()}
+        field_classes = {"first_day": DayField, "last_day": DayField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
