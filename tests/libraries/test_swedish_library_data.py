@@ -95,7 +95,24 @@ def test_a_library_without_a_swedish_name_keeps_its_finnish_slug_in_swedish(ship
         assert huudi.get_absolute_url() == "/sv/bibliotek/kohtaamispaikka-huudi/"
 
 
+def test_a_swedish_name_the_directory_confirmed_gives_the_library_its_swedish_address(
+    client, shipped_libraries
+):
+    sundom = Library.objects.get(slug_fi="sundomin-omatoimikirjasto")
+    assert sundom.slug_sv == "sundom-meroppna-bibliotek"
+
+    page = client.get("/sv/bibliotek/sundom-meroppna-bibliotek/")
+    assert page.status_code == 200
+    assert "<h1>Sundom meröppna bibliotek</h1>" in page.content.decode()
+    old = client.get("/sv/bibliotek/sundomin-omatoimikirjasto/")
+    assert old.status_code == 301
+    assert old["Location"] == "/sv/bibliotek/sundom-meroppna-bibliotek/"
+
+
 def test_loading_again_keeps_the_swedish_details_the_coordinator_added(shipped_libraries):
+    suvilahti = Library.objects.get(slug_fi="suvilahden-kirjasto")
+    suvilahti.name_sv = "Sunnanvik bibliotek"
+    suvilahti.save()
     sundom = Library.objects.get(slug_fi="sundomin-omatoimikirjasto")
     sundom.name_sv = "Sundom bibliotek"
     sundom.street_sv = "Sundomvägen 13"
@@ -107,9 +124,12 @@ def test_loading_again_keeps_the_swedish_details_the_coordinator_added(shipped_l
     out = StringIO()
     call_command("load_libraries", stdout=out)
 
+    suvilahti.refresh_from_db()
+    assert suvilahti.name_sv == "Sunnanvik bibliotek"
+    assert suvilahti.slug_sv == "sunnanvik-bibliotek"
+    # The data names Sundom's library but not its street: the street written in the admin stays.
     sundom.refresh_from_db()
-    assert (sundom.name_sv, sundom.street_sv) == ("Sundom bibliotek", "Sundomvägen 13")
-    assert sundom.slug_sv == "sundom-bibliotek"
+    assert (sundom.name_sv, sundom.street_sv) == ("Sundom meröppna bibliotek", "Sundomvägen 13")
     # What the shipped data does name is the data's: a second load puts it back.
     jakobstad.refresh_from_db()
     assert jakobstad.street_sv == "Runebergsgatan 12"
