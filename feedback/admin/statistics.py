@@ -52,6 +52,7 @@ class YearStatisticsAdmin(WrittenByKollega, admin.ModelAdmin):
             raise PermissionDenied
         year = self._year(request)
         figures = statistics.year_figures(year)
+        previous = statistics.year_figures(year - 1)
         years = statistics.years_with_data()
         if year not in years:
             years = sorted([*years, year], reverse=True)
@@ -62,8 +63,14 @@ class YearStatisticsAdmin(WrittenByKollega, admin.ModelAdmin):
             "year": year,
             "years": years,
             "figures": figures,
-            "rows": statistics.rows(figures),
-            "charts": statistics.charts(figures),
+            "previous_year": previous.year,
+            "rows": [
+                (*row, earlier[2])
+                for row, earlier in zip(
+                    statistics.rows(figures), statistics.rows(previous), strict=True
+                )
+            ],
+            "charts": statistics.charts(figures, previous),
             "programme_lists": [
                 (figures.programme.not_sending, gettext("Libraries that sent no one")),
                 (figures.programme.not_hosting, gettext("Libraries that hosted no one")),
