@@ -109,6 +109,14 @@ def test_a_swedish_name_the_directory_confirmed_gives_the_library_its_swedish_ad
     assert old["Location"] == "/sv/bibliotek/sundom-meroppna-bibliotek/"
 
 
+def test_karleby_city_library_shows_its_street_in_swedish(client, shipped_libraries):
+    karleby = Library.objects.get(slug_fi="kokkolan-kaupunginkirjasto")
+    with translation.override("sv"):
+        assert karleby.address == "Storgatan 3, 67100 Karleby"
+    with translation.override("fi"):
+        assert karleby.address == "Isokatu 3, 67100 Kokkola"
+
+
 def test_loading_again_keeps_the_swedish_details_the_coordinator_added(shipped_libraries):
     suvilahti = Library.objects.get(slug_fi="suvilahden-kirjasto")
     suvilahti.name_sv = "Sunnanvik bibliotek"
