@@ -3,12 +3,13 @@ wish to practise, distance and whether anyone from their library has been there,
 its reasons in words."""
 
 import re
+from datetime import date
 
 import pytest
 
 from exchange import suggestions
 from exchange.models import State
-from libraries.models import Municipality
+from libraries.models import ClosedPeriod, Municipality
 from tests import pages
 from tests.factories import (
     ExchangeRequestFactory,
@@ -19,7 +20,13 @@ from tests.factories import (
 )
 from tests.pages import url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+# Monday 11 January 2027 (frozen_today): from the 12th on, 91 days hold 65 weekdays, Good
+# Friday and Easter Monday among them, so a library hosting on weekdays has 63 free days.
+FREE_FI = "63 vapaata päivää seuraavan kolmen kuukauden aikana"
+FREE_SV = "63 lediga dagar de närmaste tre månaderna"
+NOT_VISITED_FI = "kukaan kotikirjastostasi ei ole vielä käynyt siellä"
 
 Status = Municipality.LanguageStatus
 
@@ -103,33 +110,21 @@ def test_a_finnish_speaker_practising_swedish_gets_the_ranking_with_its_reasons(
     assert ranked == [
         (
             "Vaasan kirjasto",
-            14,
-            "3 kiinnostuksen kohteistasi · kaksikielinen · noin 70 km · "
-            "kukaan kotikirjastostasi ei ole vielä käynyt siellä",
+            16,
+            f"3 kiinnostuksen kohteistasi · kaksikielinen · noin 70 km · {FREE_FI} · "
+            f"{NOT_VISITED_FI}",
         ),
         (
             "Mustasaaren pääkirjasto",
-            13,
-            "2 kiinnostuksen kohteistasi · ruotsinkielinen · noin 70 km · "
-            "kukaan kotikirjastostasi ei ole vielä käynyt siellä",
+            15,
+            f"2 kiinnostuksen kohteistasi · ruotsinkielinen · noin 70 km · {FREE_FI} · "
+            f"{NOT_VISITED_FI}",
         ),
-        ("Lapuan kirjasto", 5, "1 kiinnostuksen kohteistasi · noin 20 km"),
+        ("Lapuan kirjasto", 7, f"1 kiinnostuksen kohteistasi · noin 20 km · {FREE_FI}"),
         # Equal points: by name.
-        (
-            "Ilmajoen kirjasto",
-            4,
-            "noin 15 km · kukaan kotikirjastostasi ei ole vielä käynyt siellä",
-        ),
-        (
-            "Kokkolan kirjasto",
-            4,
-            "kaksikielinen · noin 120 km · kukaan kotikirjastostasi ei ole vielä käynyt siellä",
-        ),
-        (
-            "Nurmon kirjasto",
-            4,
-            "sama kunta · kukaan kotikirjastostasi ei ole vielä käynyt siellä",
-        ),
+        ("Ilmajoen kirjasto", 6, f"noin 15 km · {FREE_FI} · {NOT_VISITED_FI}"),
+        ("Kokkolan kirjasto", 6, f"kaksikielinen · noin 120 km · {FREE_FI} · {NOT_VISITED_FI}"),
+        ("Nurmon kirjasto", 6, f"sama kunta · {FREE_FI} · {NOT_VISITED_FI}"),
     ]
 
 
@@ -141,15 +136,17 @@ def test_the_reasons_are_in_swedish_on_a_swedish_page(swedish_learner, settings)
 
     assert ranked[0] == (
         "Vasa bibliotek",
-        14,
-        "3 av dina intressen · tvåspråkigt · cirka 70 km · "
+        16,
+        f"3 av dina intressen · tvåspråkigt · cirka 70 km · {FREE_SV} · "
         "ingen från ditt bibliotek har besökt det ännu",
     )
     assert ranked[1][2] == (
-        "2 av dina intressen · svenskspråkigt · cirka 70 km · "
+        f"2 av dina intressen · svenskspråkigt · cirka 70 km · {FREE_SV} · "
         "ingen från ditt bibliotek har besökt det ännu"
     )
-    assert ranked[-1][2] == "samma kommun · ingen från ditt bibliotek har besökt det ännu"
+    assert ranked[-1][2] == (
+        f"samma kommun · {FREE_SV} · ingen från ditt bibliotek har besökt det ännu"
+    )
 
 
 def test_a_swedish_speaker_practising_finnish_gets_finnish_speaking_libraries_first(region, areas):
@@ -169,8 +166,9 @@ def test_a_swedish_speaker_practising_finnish_gets_finnish_speaking_libraries_fi
     assert by_name["Lapuan kirjasto"][1].startswith("suomenkielinen · ")
     assert by_name["Vaasan kirjasto"][1].startswith("kaksikielinen · noin 3 km")
     assert by_name["Mustasaaren pääkirjasto"][1].startswith("ruotsinkielinen · sama kunta")
-    assert by_name["Vaasan kirjasto"][0] == 4 + 2 + 2  # language, near, not yet visited
-    assert by_name["Mustasaaren pääkirjasto"][0] == 2 + 2 + 2
+    # Language, near, free days, not yet visited.
+    assert by_name["Vaasan kirjasto"][0] == 4 + 2 + 2 + 2
+    assert by_name["Mustasaaren pääkirjasto"][0] == 2 + 2 + 2 + 2
 
 
 def test_the_same_data_always_gives_the_same_order(swedish_learner):
@@ -203,6 +201,44 @@ def test_a_confirmed_visit_from_ones_library_counts_as_visited(swedish_learner, 
     assert "käynyt" in ranked["Ilmajoen kirjasto"]
 
 
+def test_a_library_with_no_free_day_ahead_is_not_suggested_and_few_free_days_weigh_less(
+    visitor, region
+):
+    lapua = region["lapua"]
+    # Closed for the whole three months.
+    ClosedPeriod.objects.create(
+        library=lapua,
+        reason=ClosedPeriod.Reason.RENOVATION,
+        first_day=date(2027, 1, 1),
+        last_day=date(2027, 6, 30),
+    )
+    # Vaasa hosts only on Fridays, and not on Good Friday: 12 free days.
+    region["vaasa"].host_weekdays = "5"
+    region["vaasa"].save()
+
+    ranked = {name: (points, why) for name, points, why in _ranked(visitor)}
+
+    assert "Lapuan kirjasto" not in ranked
+    points, why = ranked["Vaasan kirjasto"]
+    assert "12 vapaata päivää seuraavan kolmen kuukauden aikana" in why
+    assert points == 1 + 1 + 2  # within reach, some free days, not yet visited
+
+
+def test_a_request_waiting_for_its_host_takes_its_days(visitor, region):
+    other = StaffFactory()
+    ExchangeRequestFactory(
+        visitor=other,
+        host_library=region["lapua"],
+        state=State.AWAITING_HOST,
+        first_day=date(2027, 2, 1),
+        last_day=date(2027, 2, 5),
+    )
+
+    ranked = {name: why for name, _points, why in _ranked(visitor)}
+
+    assert "58 vapaata päivää" in ranked["Lapuan kirjasto"]
+
+
 # --- the page -------------------------------------------------------------------------------
 
 
@@ -222,7 +258,7 @@ def test_the_page_lists_the_suggestions_in_order_with_their_reasons(client, swed
         "Nurmon kirjasto",
     ]
     text = pages.text(html)
-    assert "3 kiinnostuksen kohteistasi kaksikielinen noin 70 km" in text
+    assert f"3 kiinnostuksen kohteistasi kaksikielinen noin 70 km {FREE_FI}" in text
     assert "Haluat harjoitella ruotsia." in text
     assert f"?host={swedish_learner.library.slug}" not in html
     assert "?host=korsholm" in html
