@@ -11,11 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from web.dates import visit_dates
 from web.security import private_link_page, rate_limit
 
-from . import costs, links, workflow
+from . import costs, hosting, links, workflow
 from .link_forms import (
     AnswerForm,
     ArrangementsForm,
@@ -86,11 +88,45 @@ def answered_through_a_link(view):
 
 def _summary_context(exchange: ExchangeRequest, approval: Approval) -> dict:
     """What the summary at the top of a decision page shows besides the request itself."""
+    extras = []
+    if approval.is_host and approval.is_pending:
+        extras.append((_("Other visits on these days"), _other_visits(exchange)))
     return {
         "estimate": costs.estimate(exchange),
         # Further lines for the summary, as (label, value) pairs, from whoever has them.
-        "summary_extras": [],
+        "summary_extras": extras,
     }
+
+
+def _other_visits(exchange: ExchangeRequest) -> str:
+    """The host's other requests that hold a place on any of the visit's days, in words."""
+    if not (exchange.first_day and exchange.last_day):
+        return "–"
+    others = (
+        hosting.counted_requests(
+            [exchange.host_library_id], exchange.first_day, exchange.last_day, besides=exchange.pk
+        )
+        .select_related("visitor", "home_library")
+        .order_by("first_day", "pk")
+    )
+    lines = [
+        _("%(dates)s: %(visitor)s, %(library)s (%(state)s)")
+        % {
+            "dates": visit_dates(*hosting.held_days(other)),
+            "visitor": other.visitor,
+            "library": other.home_library.name,
+            "state": other.get_state_display(),
+        }
+        for other in others
+    ]
+    capacity = ngettext(
+        "Your library takes %(capacity)s visitor a day.",
+        "Your library takes %(capacity)s visitors a day.",
+        exchange.host_library.visitors_per_day,
+    ) % {"capacity": exchange.host_library.visitors_per_day}
+    if not lines:
+        return _("None. %(capacity)s") % {"capacity": capacity}
+    return "; ".join(lines) + ". " + capacity
 
 
 @answered_through_a_link

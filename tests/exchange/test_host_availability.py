@@ -218,3 +218,31 @@ def test_a_host_with_few_staff_gets_the_capacity_it_set_and_not_more(client, vis
     assert "2 työntekijää" in page
     refused = refusal_on_form(client, "fi", request_form(host, MONDAY, MONDAY))
     assert "ottaa vastaan 1 vierailijan päivässä" in refused
+
+
+def test_the_hosts_decision_page_shows_the_other_visits_on_those_days(client, alice, host):
+    host.visitors_per_day = 2
+    host.save()
+    other = StaffFactory(name="Kalle Kirjanen", library=LibraryFactory(name_sv="Karleby bibliotek"))
+    support.confirmed_visit(other, host, first_day=MONDAY, last_day=MONDAY)
+    support.submitted(
+        another_visitor(), host, first_day=date(2027, 2, 8), last_day=date(2027, 2, 8)
+    )
+    exchange = support.approved_at_home(alice, host, first_day=MONDAY, last_day=date(2027, 2, 2))
+
+    page = pages.text(client.get(support.decision_link(exchange, "host")))
+
+    assert (
+        "Andra besök de här dagarna 1.2.2027: Kalle Kirjanen, Karleby bibliotek (bekräftat). "
+        "Ert bibliotek tar emot 2 besökare om dagen."
+    ) in page
+
+
+def test_the_hosts_decision_page_says_when_no_one_else_comes(client, alice, host):
+    exchange = support.approved_at_home(alice, host, first_day=MONDAY, last_day=MONDAY)
+
+    page = pages.text(client.get(support.decision_link(exchange, "host")))
+
+    assert (
+        "Andra besök de här dagarna Inga andra. Ert bibliotek tar emot 1 besökare om dagen." in page
+    )
