@@ -84,10 +84,10 @@ def test_a_librarian_chooses_the_days_in_the_month_view_and_the_request_reaches_
 
     page.get_by_label(journey.t("one-way"), exact=True).check()
     page.get_by_label(journey.t("business trip"), exact=True).check()
-    page.get_by_label(journey.label("what I expect and want to do")).fill(
-        "Haluan nähdä, miten kaksikielinen asiakaspalvelu toimii."
-    )
-    page.get_by_label(journey.label("who covers my work meanwhile")).fill("Minna.")
+    page.get_by_label(
+        journey.label("What do you expect from the visit, and what would you like to do?")
+    ).fill("Haluan nähdä, miten kaksikielinen asiakaspalvelu toimii.")
+    page.get_by_label(journey.label("Who covers your work meanwhile?")).fill("Minna.")
     page.get_by_label(
         journey.t(
             "I have read the privacy notice and accept that my details are processed "
