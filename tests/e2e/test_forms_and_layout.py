@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tests.pages import url as path
 
 from . import scene as scenes
-from .browsing import DESKTOP, new_page, t
+from .browsing import DESKTOP, new_page, screenshot, t
 
 pytestmark = [
     pytest.mark.browser,
@@ -168,6 +168,7 @@ def test_the_request_forms_errors_name_each_field_in_the_pages_language(
 
     summary = page.locator(".error-summary")
     expect(summary.get_by_role("link", name=message)).to_have_attribute("href", "#id_first_day")
+    screenshot(page, f"{language}-request-form-errors")
     expect(page.locator("#id_first_day")).to_have_attribute("type", "text")
     hint = t(language, "As d.m.yyyy, for example 3.2.2027.")
     expect(page.locator("#id_first_day_helptext")).to_contain_text(hint)
@@ -209,6 +210,7 @@ def test_the_phone_header_folds_its_menu_and_opens_it_with_the_keyboard(
     button.focus()
     page.keyboard.press("Enter")
     expect(libraries).to_be_visible()
+    screenshot(page, f"{language}-menu-phone")
     page.keyboard.press("Tab")
     expect(libraries).to_be_focused()
     page.keyboard.press("Enter")
@@ -232,6 +234,7 @@ def test_the_directorys_filters_fold_on_a_phone_and_its_pages_keep_them(
     before = count.inner_text()
 
     expect(region).to_be_hidden()
+    screenshot(page, f"{language}-directory-phone")
     # The list starts on the first screen, below a button that says a filter is chosen.
     assert page.locator(".library-list").bounding_box()["y"] < PHONE["height"]
     page.locator("summary.filters-button").click()
