@@ -1,6 +1,7 @@
 """Every form a person fills in on Kollega's pages, rendered as they see it in both languages:
 no "---------" placeholder in a list, and a message of its own for each field left empty."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -28,7 +29,9 @@ from libraries.account_forms import ProfileForm, SignInForm
 from libraries.forms import DirectoryFilterForm
 from libraries.models import Library
 from libraries.pages_forms import AccessibilityFeedbackForm
+from tests import pages
 from tests.factories import ExchangeRequestFactory
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +89,28 @@ def test_each_field_left_empty_says_what_to_fill_in(every_form, language):
                     message = str(field.error_messages["required"])
                     missing.append(f"{name}.{field_name}") if message == generic else None
         assert not missing, "\n".join(missing)
+
+
+def _summary_links(page: str) -> list[tuple[str, str]]:
+    summary = re.search(r'<div class="alert error-summary".*?</div>', page, re.S).group()
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+
+
+@pytest.mark.parametrize(
+    "language, typed, line",
+    [
+        ("fi", "", "Kirjoita työsähköpostiosoitteesi."),
+        ("sv", "", "Skriv din e-postadress på jobbet."),
+        # Django's own message names no field: its line begins with the field's label.
+        ("fi", "liisa.lukija", "Työsähköpostiosoitteesi: Syötä kelvollinen sähköpostiosoite."),
+        ("sv", "liisa.lukija", "Din e-postadress på jobbet: Fyll i en giltig e-postadress."),
+    ],
+)
+def test_the_error_summary_links_each_error_to_its_field_in_words_that_name_it(
+    client, language, typed, line
+):
+    response = client.post(url("accounts:sign-in", language), {"email": typed})
+
+    page = pages.html(response)
+    assert _summary_links(page) == [("id_email", line)]
+    assert re.search(r'class="alert error-summary" role="alert" tabindex="-1" autofocus', page)
