@@ -122,6 +122,22 @@ def test_the_request_page_shows_the_details_the_next_step_and_the_timeline(clien
     assert url("exchange:request-edit", pk=exchange.pk) not in content
 
 
+@pytest.mark.parametrize(
+    ("language", "label", "value"),
+    [("fi", "Vaihdon muoto", "Virkamatka"), ("sv", "Utbytet räknas som", "Tjänsteresa")],
+)
+def test_the_request_page_names_the_trip_type_as_the_form_does(
+    client, visitor, host, language, label, value
+):
+    """The form asks "Vaihdon muoto"; the page that shows the answer uses the same words."""
+    exchange = approved_at_home(visitor, host)
+
+    text = pages.text(client.get(url("exchange:request-detail", language, pk=exchange.pk)))
+
+    assert f"{label} {value}" in text
+    assert "Työnantajan kirjaus" not in text and "Registreras av arbetsgivaren" not in text
+
+
 def test_a_draft_offers_edit_and_submit(client, visitor, host):
     exchange = draft(visitor, host)
 
