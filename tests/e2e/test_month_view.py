@@ -120,3 +120,45 @@ def _look(page, path) -> None:
         page.locator(".month-view").screenshot(path=f"{path}-{name}.png")
         assert sideways_overflow(page) <= 0, name
     page.set_viewport_size(DESKTOP)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_the_exchange_contact_edits_the_host_page_and_the_library_page_shows_it(
+    browser, site, language, tmp_path
+):
+    host = Library.objects.get(name_fi="Närpiön pääkirjasto")
+    contact = Person(host.contact_name, host.contact_email)
+    journey = Journey(browser, site, language)
+    page = journey.signs_in(contact)
+    page.goto(journey.url("libraries:host-page", slug=host.slug))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(journey.t("Host page"))
+    assert axe_violations(page) == ""
+    for name, size in (("360", PHONE), ("1280", DESKTOP)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(tmp_path / f"{language}-host-page-{name}.png"), full_page=True)
+        assert sideways_overflow(page) <= 0, name
+
+    closed = weekday_ahead(14)
+    page.get_by_label(journey.t("What we can show a visitor, in Finnish")).fill(
+        "Saaristokirjaston arki ja kirjastoauton reitit."
+    )
+    page.get_by_label(journey.t("What we can show a visitor, in Swedish")).fill(
+        "Skärgårdsbibliotekets vardag och bokbussens rutter."
+    )
+    page.get_by_label(journey.label("reason")).select_option(value="renovation")
+    page.get_by_label(journey.label("first day")).fill(typed(closed))
+    page.get_by_label(journey.label("last day")).fill(typed(closed))
+    page.get_by_role("button", name=journey.t("Save the host page")).click()
+    expect(page.get_by_role("status").first).to_have_text(
+        journey.t("The host page has been saved. The library's page shows it now.")
+    )
+
+    with translation.override(language):
+        page.goto(site + host.get_absolute_url())
+    expect(page.get_by_role("main")).to_contain_text(
+        {"fi": "Saaristokirjaston arki", "sv": "Skärgårdsbibliotekets vardag"}[language]
+    )
+    expect(page.locator(f'td[data-day="{closed.isoformat()}"]')).to_contain_text(
+        journey.t("renovation")
+    )
+    journey.close()
