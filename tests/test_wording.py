@@ -66,3 +66,18 @@ def test_a_request_without_accommodation_says_so_instead_of_zero_nights(
 
     assert said in text
     assert "0 yötä" not in text and "0 nätter" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "task"), [("fi", "kehittämistehtäv"), ("sv", "utvecklingsuppdrag")]
+)
+def test_the_demo_coordinators_organisation_reads_well_in_the_emails_footer(language, task):
+    """The footer says "…the regional development task, which <organisation> runs": naming the
+    task again in the organisation reads as a stutter, and an abbreviation means nothing."""
+    from libraries.management.commands.load_demo import COORDINATOR
+
+    organisation = COORDINATOR[f"organisation_{language}"]
+    assert task not in organisation
+    assert "(" not in organisation
+    for word in NOT_USED[language]:
+        assert word not in organisation

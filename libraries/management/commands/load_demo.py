@@ -136,8 +136,10 @@ COORDINATOR = {
     "name": "Kerttu Koordinaattori",
     "title_fi": "Aluekoordinaattori",
     "title_sv": "Regional koordinator",
-    "organisation_fi": "Vaasan kaupunginkirjasto, alueellinen kehittämistehtävä (AKE)",
-    "organisation_sv": "Vasa stadsbibliotek, regionala utvecklingsuppdraget (RUU)",
+    # The emails' footer names the regional development task and then who runs it
+    # ("…kehittämistehtävä, jota hoitaa Vaasan kaupunginkirjasto"): the city library alone.
+    "organisation_fi": "Vaasan kaupunginkirjasto",
+    "organisation_sv": "Vasa stadsbibliotek",
     "email": "demo.kerttu.koordinaattori@vaasa.fi",
 }
 
