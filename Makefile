@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test check messages translations demo bench bench-reminders memory clean
+.PHONY: run test check messages translations demo bench bench-reminders profile memory clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 
 bench: messages $(VENV)/.bench-installed
 	BENCH_WEB_DATABASE_URL=$(BENCH_WEB_DATABASE_URL) $(PY) -m bench.run
+
+# Where the benchmarked pages spend their time: each rendered a few hundred times in this
+# process on the benchmark's data (same database), by function and by template; see README.
+profile: messages
+	BENCH_WEB_DATABASE_URL=$(BENCH_WEB_DATABASE_URL) $(PY) -m bench.profile_pages $(PAGES)
 
 # Memory of the production stack (the Procfile's processes on PostgreSQL and Redis) after
 # 200 requests; see README. Not part of `make test`.

@@ -9,11 +9,12 @@ loopback port, with DEBUG off, and drives it from locust processes (bench/locust
 3. each target alone for BENCH_STEP_SECONDS (20) with BENCH_USERS (20) users and no wait:
    the bare yardstick view first, then the pages and the submit-and-approve flow;
 4. all the pages and the flow together for BENCH_DURATION (120) seconds, which must end
-   without a single failed request.
+   without a single failed request;
+5. the resident memory (RSS) of gunicorn's master and each worker, read at the end of that run.
 
-It prints the table (and writes it as markdown to var/bench-web.md) and exits non-zero
-when any request failed. Redis database BENCH_WEB_REDIS_URL (/14) holds the cache and the
-queued emails (no worker runs: nothing is sent) and is emptied before and after.
+It prints the table and the memory (and writes them as markdown to var/bench-web.md) and
+exits non-zero when any request failed. Redis database BENCH_WEB_REDIS_URL (/14) holds the
+cache and the queued emails (no worker runs: nothing is sent) and is emptied before and after.
 """
 
 import csv
@@ -270,6 +271,56 @@ def _locust(env, port: int, name: str, classes: list[str], seconds: int, reset: 
     return Run(by_name, failures, "CPU usage above" in log.read_text())
 
 
+def _rss_kb(pid: int) -> int | None:
+    """The process's resident memory (VmRSS) in kB; None when it has gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return None
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is this one (gunicorn's workers of its master)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            children.append(int(stat.parent.name))
+    return sorted(children)
+
+
+def gunicorn_memory(master: int) -> list[tuple[str, int, int]]:
+    """(role, pid, RSS in kB) of gunicorn's master and each of its workers, as they are now."""
+    rows = []
+    for role, pid in [("master", master), *(("worker", child) for child in _children(master))]:
+        rss = _rss_kb(pid)
+        if rss is not None:
+            rows.append((role, pid, rss))
+    return rows
+
+
+def memory_table(rows: list[tuple[str, int, int]]) -> str:
+    """The processes' memory as markdown, with the sum."""
+    lines = [
+        "Memory at the end of the run (resident, VmRSS):",
+        "",
+        "| gunicorn process | pid | RSS MB |",
+        "|---|--:|--:|",
+    ]
+    lines += [f"| {role} | {pid} | {rss / 1024:.1f} |" for role, pid, rss in rows]
+    workers = [rss for role, _pid, rss in rows if role == "worker"]
+    total = sum(rss for _role, _pid, rss in rows)
+    lines.append(f"| all {len(rows)} ({len(workers)} workers) | | {total / 1024:.1f} |")
+    return "\n".join(lines) + "\n"
+
+
 def _failures(run: Run, title: str) -> list[str]:
     return [
         f"  {title}: {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}x)"
@@ -360,6 +411,7 @@ def main() -> int:
         print(f"Mixed run: every page and the flow, {USERS} users for {DURATION} s ...")
         mixed = _locust(env, port, "mixed", page_classes, DURATION, reset=False)
         problems += _failures(mixed, "mixed run")
+        memory = memory_table(gunicorn_memory(server.pid))
     except BenchFailed as problem:
         print(f"make bench: {problem}", file=sys.stderr)
         return 1
@@ -372,6 +424,7 @@ def main() -> int:
     except BenchFailed as problem:
         print(f"make bench: {problem}", file=sys.stderr)
         return 1
+    report += "\n" + memory
     REPORT.write_text(report)
     print()
     print(report)

@@ -1,0 +1,478 @@
+"""Where the benchmarked pages spend their time: `make profile` (python -m bench.profile_pages).
+
+Builds the load benchmark's data with the same function `make bench` uses (bench/data.py;
+database BENCH_WEB_DATABASE_URL, made when missing, its people and exchanges made afresh) and
+renders each benchmarked page in this one process through Django's test client, with the same
+signed links and sessions the load generator uses, under the benchmark's settings (DEBUG off,
+PostgreSQL, Redis database BENCH_PROFILE_REDIS_URL (/13) as cache and broker, emptied before
+and after; no Celery worker, so the flow's emails only wait in the queue).
+
+Each page is first rendered a few times to warm up, then PROFILE_RENDERS (200) times on the
+clock alone (its mean), then as many times again under cProfile with every template's render
+timed. It prints per page: the mean ms and the queries per request, the functions with the
+most cumulative and the most own time, and the templates with the most time. cProfile's own
+cost inflates the profiled figures, so read them as shares of the page's time. The flow is
+counted in whole flows of nine requests (PROFILE_FLOWS, 20) and printed as one page.
+"""
+
+import cProfile
+import os
+import pstats
+import re
+import secrets
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import django
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+OUT = BASE_DIR / "var" / "bench-profile"
+RENDERS = int(os.environ.get("PROFILE_RENDERS") or 200)
+FLOWS = int(os.environ.get("PROFILE_FLOWS") or 20)
+WARMUP = 5
+TOP_FUNCTIONS = 25
+TOP_TEMPLATES = 10
+DATABASE_URL = os.environ.get(
+    "BENCH_WEB_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kollega_bench_web"
+)
+REDIS_URL = os.environ.get("BENCH_PROFILE_REDIS_URL", "redis://127.0.0.1:6379/13")
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Frames of the profiler and the test client, not of the page.
+HARNESS = ("bench/profile_pages.py", "django/test/client.py", "django/test/utils.py")
+
+
+def environment() -> dict[str, str]:
+    """The benchmark's settings (bench/run.py), for a server that is this process."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": DATABASE_URL,
+        "CACHE_URL": REDIS_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "EMAIL_URL": "dummymail://",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver",
+        "SITE_URL": "http://testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "RATELIMIT_ENABLE": "false",
+        "BENCH_YARDSTICK": "true",
+    }
+
+
+class StepFailed(Exception):
+    pass
+
+
+@dataclass
+class Target:
+    """A benchmarked page: `render(get)` makes its requests through `get`, the instrumented
+    request of the profiler, and returns how many it made."""
+
+    name: str
+    render: Callable[[Callable], int]
+    rounds: int = RENDERS
+
+
+@dataclass
+class Profile:
+    name: str
+    requests: int
+    seconds: float
+    queries: int
+    profiled_requests: int
+    stats: pstats.Stats
+    templates: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def mean_ms(self) -> float:
+        return self.seconds * 1000 / self.requests
+
+    @property
+    def queries_per_request(self) -> float:
+        return self.queries / self.requests
+
+
+# Template timing: every render of a compiled template (pages, their parents through
+# {% extends %}, includes, form and field templates) with its time and the time of the
+# templates rendered inside it, so that each template's own time can be told apart.
+_timing: dict[str, list[float]] | None = None
+_stack: list[float] = []
+
+
+def _timed_render(original):
+    def _render(self, context):
+        if _timing is None:
+            return original(self, context)
+        name = self.origin.template_name if self.origin else None
+        name = str(name or self.name or "(from a string)")
+        _stack.append(0.0)
+        started = time.perf_counter()
+        try:
+            return original(self, context)
+        finally:
+            spent = time.perf_counter() - started
+            nested = _stack.pop()
+            if _stack:
+                _stack[-1] += spent
+            row = _timing.setdefault(name, [0, 0.0, 0.0])
+            row[0] += 1
+            row[1] += spent
+            row[2] += spent - nested
+
+    _render.instrumented = True
+    return _render
+
+
+def instrument_templates() -> None:
+    """Time Template._render (called for a page, its parents and every include) from now on;
+    only while `_timing` is set, that is inside `profile()`."""
+    from django.template.base import Template
+
+    if not getattr(Template._render, "instrumented", False):
+        Template._render = _timed_render(Template._render)
+
+
+@contextmanager
+def _counting_queries(counter: list[int]) -> Iterator[None]:
+    from django.db import connection
+
+    def count(execute, sql, params, many, context):
+        counter[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield
+
+
+def profile(target: Target, rounds: int | None = None) -> Profile:
+    """Warm the page up, time `rounds` renders alone, then as many under cProfile."""
+    global _timing
+    rounds = rounds or target.rounds
+    instrument_templates()
+    for _ in range(WARMUP):
+        target.render(_request)
+
+    queries = [0]
+    clock = [0.0]
+
+    def timed(call, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            clock[0] += time.perf_counter() - started
+
+    requests = 0
+    with _counting_queries(queries):
+        for _ in range(rounds):
+            requests += target.render(timed)
+
+    profiler = cProfile.Profile()
+
+    def profiled(call, *args, **kwargs):
+        profiler.enable()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            profiler.disable()
+
+    _timing = {}
+    templates = _timing
+    profiled_requests = 0
+    try:
+        for _ in range(rounds):
+            profiled_requests += target.render(profiled)
+    finally:
+        _timing = None
+    return Profile(
+        name=target.name,
+        requests=requests,
+        seconds=clock[0],
+        queries=queries[0],
+        profiled_requests=profiled_requests,
+        stats=pstats.Stats(profiler),
+        templates=templates,
+    )
+
+
+def _request(call, *args, **kwargs):
+    return call(*args, **kwargs)
+
+
+def _where(function: tuple[str, int, str]) -> str:
+    filename, line, name = function
+    if filename == "~":
+        return name
+    for marker in ("site-packages/", "lib/python3"):
+        if marker in filename:
+            filename = filename.split(marker, 1)[1]
+            break
+    else:
+        try:
+            filename = str(Path(filename).resolve().relative_to(BASE_DIR))
+        except ValueError:
+            pass
+    return f"{filename}:{line} {name}"
+
+
+def report(result: Profile, top: int = TOP_FUNCTIONS, templates: int = TOP_TEMPLATES) -> str:
+    """The page's figures as text: mean, queries, functions, templates."""
+    per = result.profiled_requests or 1
+    rows = {
+        function: (calls, own, cumulative)
+        for function, (_primitive, calls, own, cumulative, _callers) in result.stats.stats.items()
+        if not any(part in function[0] for part in HARNESS)
+    }
+    total = sum(own for _calls, own, _cumulative in rows.values()) or 1e-9
+    lines = [
+        f"== {result.name}: {result.mean_ms:.2f} ms per request (mean of {result.requests}), "
+        f"{result.queries_per_request:.1f} queries per request",
+        f"   profiled: {total * 1000 / per:.2f} ms per request under cProfile "
+        f"({result.profiled_requests} requests)",
+        "",
+        f"   by cumulative time (top {top})      ms/req  share  calls/req",
+    ]
+
+    def line(function, value):
+        calls = rows[function][0]
+        return (
+            f"   {value * 1000 / per:8.2f} {value / total:6.0%} {calls / per:9.1f}  "
+            f"{_where(function)}"
+        )
+
+    by_cumulative = sorted(rows, key=lambda f: rows[f][2], reverse=True)[:top]
+    lines += [line(function, rows[function][2]) for function in by_cumulative]
+    lines += ["", f"   by own time (top {top})             ms/req  share  calls/req"]
+    by_own = sorted(rows, key=lambda f: rows[f][1], reverse=True)[:top]
+    lines += [line(function, rows[function][1]) for function in by_own]
+    lines += [
+        "",
+        f"   templates (top {templates} by own time)  renders/req  ms/req  own ms/req  template",
+    ]
+    by_template = sorted(result.templates.items(), key=lambda item: item[1][2], reverse=True)
+    for name, (count, spent, own) in by_template[:templates]:
+        lines.append(
+            f"   {count / per:32.1f} {spent * 1000 / per:7.2f} {own * 1000 / per:11.2f}  "
+            f"template {name}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+# The pages, as bench/locustfile.py asks for them.
+
+
+def _client(session_key: str | None = None):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    if session_key:
+        client.cookies["sessionid"] = session_key
+    return client
+
+
+def _get(get, client, url: str, expect: int = 200):
+    response = get(client.get, url)
+    if response.status_code != expect:
+        raise StepFailed(f"GET {url}: status {response.status_code}, not {expect}")
+    return response
+
+
+def page(name: str, urls: list[str], session_key: str | None = None) -> Target:
+    """A page read with GET, in turn from each of these addresses."""
+    client = _client(session_key)
+    turn = [0]
+
+    def render(get) -> int:
+        url = urls[turn[0] % len(urls)]
+        turn[0] += 1
+        _get(get, client, url)
+        return 1
+
+    return Target(name, render)
+
+
+class Flow:
+    """The submit-and-approve flow of bench/locustfile.py: a visitor submits a request, the
+    home supervisor and then the host approve it; nine requests."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.visitors = [
+            {**visitor, "client": _client(visitor["session"])} for visitor in data["flow_visitors"]
+        ]
+        self.turn = 0
+        self.day = self._first_day()
+
+    def _first_day(self) -> date:
+        from django.db.models import Max
+        from django.utils import timezone
+
+        from exchange.models import ExchangeRequest
+
+        last = ExchangeRequest.objects.aggregate(last=Max("last_day"))["last"]
+        return max(last or timezone.localdate(), timezone.localdate() + timedelta(days=7))
+
+    def __call__(self, send) -> int:
+        visitor = self.visitors[self.turn % len(self.visitors)]
+        self.turn += 1
+        hosts = [host for host in self.data["hosts"] if host["pk"] != visitor["home"]]
+        host = hosts[self.turn % len(hosts)]
+        self.day = self._open_day(host["pk"], self.day + timedelta(days=1))
+        exchange_id = self._submit(send, visitor, host)
+        supervisor = _client()
+        self._decide(send, supervisor, exchange_id, "home", {"approve-comment": ""})
+        self._decide(send, supervisor, exchange_id, "host", _host_decision())
+        return 9
+
+    def _form(self, send, client, url: str) -> str:
+        match = CSRF.search(_get(send, client, url).content)
+        if match is None:
+            raise StepFailed(f"{url}: no CSRF token")
+        return match.group(1).decode()
+
+    def _post(self, send, client, url: str, data: dict):
+        response = send(client.post, url, data)
+        if response.status_code != 302:
+            raise StepFailed(f"POST {url}: status {response.status_code}, not 302")
+        return response["Location"]
+
+    @staticmethod
+    def _open_day(host_pk: int, day: date) -> date:
+        """The first day from this one that the host takes visitors (no weekend it keeps
+        closed, no public holiday), by the app's own rule, outside the measured time."""
+        from exchange import workflow
+        from libraries.models import Library
+
+        host = Library.objects.get(pk=host_pk)
+        while workflow.host_refusal(host, day, day):
+            day += timedelta(days=1)
+        return day
+
+    def _submit(self, send, visitor: dict, host: dict) -> int:
+        url = self.data["request_form"]
+        client = visitor["client"]
+        token = self._form(send, client, url)
+        day = self.day.isoformat()
+        location = self._post(
+            send,
+            client,
+            url,
+            {
+                "csrfmiddlewaretoken": token,
+                "host_library": host["pk"],
+                "first_day": day,
+                "last_day": day,
+                "kind": "one_way",
+                "trip_type": "training_day",
+                "expectations": "Haluan nähdä, miten lasten ja nuorten palvelut on järjestetty.",
+                "focus_areas": self.data["focus_areas"],
+                "cover_arrangements": "Kollega hoitaa asiakaspalvelun.",
+                "travel_car_km": "120",
+                "host_contact_name": "Yhteyshenkilö",
+                "host_contact_email": host["contact"],
+                "privacy_accepted": "on",
+                "action": "submit",
+            },
+        )
+        match = re.search(r"/(\d+)/$", location)
+        if match is None:
+            raise StepFailed(f"submit: redirected to {location!r}")
+        _get(send, client, location)
+        return int(match.group(1))
+
+    def _decide(self, send, client, exchange_id: int, role: str, fields: dict) -> None:
+        path = _approval_path(exchange_id, role)
+        token = self._form(send, client, path)
+        decision = {"csrfmiddlewaretoken": token, "action": "approve", **fields}
+        self._post(send, client, path, decision)
+        _get(send, client, path)
+
+
+def _host_decision() -> dict:
+    return {
+        "approve-mentor_name": "Työpaikkaohjaaja",
+        "approve-mentor_email": "ohjaaja@example.fi",
+        "approve-mentor_phone": "040 123 4567",
+        "approve-mentor_language": "fi",
+        "approve-meeting_place": "Henkilökunnan sisäänkäynti",
+        "approve-meeting_time": "9.00",
+        "approve-programme_notes": "Tutustuminen lasten ja nuorten palveluihin.",
+        "approve-comment": "",
+    }
+
+
+def _approval_path(exchange_id: int, role: str) -> str:
+    from urllib.parse import urlsplit
+
+    from exchange import links
+    from exchange.models import Approval
+
+    approval = Approval.objects.filter(
+        exchange_id=exchange_id, role=role, decision=Approval.Decision.PENDING
+    ).first()
+    if approval is None:
+        raise StepFailed(f"exchange {exchange_id} has no pending {role} approval")
+    return urlsplit(links.approval_url(approval)).path
+
+
+def targets(data: dict) -> list[Target]:
+    """The benchmark's targets (bench/run.py's TARGETS), made from bench/data.py's output."""
+    readers = data["readers"]
+    return [
+        page("yardstick (bare view)", [data["yardstick"]]),
+        page("home page", [data["home"]]),
+        page("directory", [data["directory"]]),
+        page("library page", data["libraries"]),
+        page("supervisor link page", data["approval_links"]),
+        page("visitor's list", [data["my_exchanges"]], readers[0]),
+        Target("submit-and-approve flow", Flow(data), rounds=FLOWS),
+    ]
+
+
+def main(names: list[str]) -> int:
+    import json
+
+    import redis
+
+    os.environ.update(environment())
+    django.setup()
+    from bench import data as bench_data
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    output = OUT / "data.json"
+    cache = redis.Redis.from_url(REDIS_URL)
+    cache.flushdb()
+    try:
+        print(
+            f"Preparing {DATABASE_URL.rsplit('/', 1)[-1]} as make bench does "
+            "(migrate, libraries, static, people) ...",
+            flush=True,
+        )
+        bench_data.main(output, int(os.environ.get("BENCH_USERS") or 20))
+        every = targets(json.loads(output.read_text()))
+        chosen = [target for target in every if not names or target.name in names]
+        if not chosen:
+            print(f"No page called {', '.join(names)}.", file=sys.stderr)
+            return 2
+        started = time.perf_counter()
+        for target in chosen:
+            print(report(profile(target)), flush=True)
+        print(f"({time.perf_counter() - started:.0f} s for {len(chosen)} targets)")
+        return 0
+    except StepFailed as problem:
+        print(f"make profile: {problem}", file=sys.stderr)
+        return 1
+    finally:
+        cache.flushdb()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,68 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from bench import profile_pages
+from bench.run import gunicorn_memory, memory_table
+from exchange import links
+from tests.factories import ApprovalFactory
+
+
+@pytest.mark.django_db
+def test_the_profile_of_a_page_gives_its_mean_its_queries_and_its_templates():
+    approval = ApprovalFactory(exchange__state="awaiting_home")
+    path = urlsplit(links.approval_url(approval)).path
+    target = profile_pages.page("supervisor link page", [path])
+
+    result = profile_pages.profile(target, rounds=4)
+    text = profile_pages.report(result)
+
+    assert result.requests == 4 and result.profiled_requests == 4
+    assert result.mean_ms > 0
+    assert result.queries_per_request >= 1
+    assert text.startswith(
+        f"== supervisor link page: {result.mean_ms:.2f} ms per request (mean of 4), "
+        f"{result.queries_per_request:.1f} queries per request"
+    )
+    assert "exchange/link_views.py" in text
+    template = next(line for line in text.splitlines() if "exchange/links/approval.html" in line)
+    renders, spent, own = (float(number) for number in template.split()[:3])
+    assert renders == 1.0 and spent >= own > 0
+
+
+def test_a_page_that_does_not_answer_as_expected_stops_the_profile(db):
+    target = profile_pages.page("a page that is not there", ["/fi/ei-ole/"])
+    with pytest.raises(profile_pages.StepFailed, match="status 404"):
+        profile_pages.profile(target, rounds=1)
+
+
+def _status_rss(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1])
+
+
+def test_the_memory_of_gunicorns_master_and_each_worker_is_read_from_proc():
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        rows = gunicorn_memory(os.getpid())
+        by_pid = {pid: (role, rss) for role, pid, rss in rows}
+        assert rows[0][:2] == ("master", os.getpid())
+        assert by_pid[worker.pid][0] == "worker"
+        assert by_pid[worker.pid][1] == pytest.approx(_status_rss(worker.pid), rel=0.2)
+        assert rows[0][2] == pytest.approx(_status_rss(os.getpid()), rel=0.2)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert worker.pid not in {pid for _role, pid, _rss in gunicorn_memory(os.getpid())}
+
+
+def test_the_memory_table_gives_each_process_in_mb_and_their_sum():
+    table = memory_table([("master", 100, 51200), ("worker", 101, 102400), ("worker", 102, 97280)])
+    assert "| master | 100 | 50.0 |" in table
+    assert "| worker | 101 | 100.0 |" in table
+    assert "| worker | 102 | 95.0 |" in table
+    assert "| all 3 (2 workers) | | 245.0 |" in table
