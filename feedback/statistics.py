@@ -275,6 +275,17 @@ def _number(value) -> str:
     return "" if value is None else number_format(value, force_grouping=False)
 
 
+def programme_figures(m: ProgrammeMap) -> list[tuple[str, str]]:
+    """The map of the programme's figures, (name, value), for the page's table and the CSV."""
+    return [
+        (_("libraries that sent no one"), _number(len(m.not_sending))),
+        (_("libraries that hosted no one"), _number(len(m.not_hosting))),
+        (_("distance travelled, km"), _number(m.travelled_km_total)),
+        (_("distance per visit, km"), _number(m.km_per_visit)),
+        (_("visits with language practice, per cent"), _number(m.language_practice_rate)),
+    ]
+
+
 def _names(libraries: list[Library]) -> str:
     return "; ".join(str(library.name) for library in libraries)
 
@@ -288,8 +299,9 @@ BY_LANGUAGE = gettext_lazy("By the libraries' language")
 PROGRAMME = gettext_lazy("The map of the programme")
 
 
-def rows(figures: YearFigures) -> list[tuple[str, str, str]]:
-    """(section, figure, value) for every figure of the year, as the CSV has them."""
+def rows(figures: YearFigures, *, with_names: bool = False) -> list[tuple[str, str, str]]:
+    """(section, figure, value) for every figure of the year; the CSV also names the libraries
+    that sent or hosted no one (`with_names`), which the page lists under the map."""
     f = figures
     table = [
         (EXCHANGES, _("requested"), _number(f.requested)),
@@ -318,19 +330,12 @@ def rows(figures: YearFigures) -> list[tuple[str, str, str]]:
     ]
     if f.programme is not None:
         m = f.programme
-        table += [
-            (PROGRAMME, _("libraries that sent no one"), _number(len(m.not_sending))),
-            (PROGRAMME, _("libraries that hosted no one"), _number(len(m.not_hosting))),
-            (PROGRAMME, _("libraries that sent no one, by name"), _names(m.not_sending)),
-            (PROGRAMME, _("libraries that hosted no one, by name"), _names(m.not_hosting)),
-            (PROGRAMME, _("distance travelled, km"), _number(m.travelled_km_total)),
-            (PROGRAMME, _("distance per visit, km"), _number(m.km_per_visit)),
-            (
-                PROGRAMME,
-                _("visits with language practice, per cent"),
-                _number(m.language_practice_rate),
-            ),
-        ]
+        table += [(PROGRAMME, name, value) for name, value in programme_figures(m)]
+        if with_names:
+            table += [
+                (PROGRAMME, _("libraries that sent no one, by name"), _names(m.not_sending)),
+                (PROGRAMME, _("libraries that hosted no one, by name"), _names(m.not_hosting)),
+            ]
     for section, splits in [(BY_REGION, f.by_region), (BY_LANGUAGE, f.by_language)]:
         for split in splits:
             table.append(

@@ -71,6 +71,14 @@ class YearStatisticsAdmin(WrittenByKollega, admin.ModelAdmin):
                 )
             ],
             "charts": statistics.charts(figures, previous),
+            "programme_rows": [
+                (name, value, earlier)
+                for (name, value), (_name, earlier) in zip(
+                    statistics.programme_figures(figures.programme),
+                    statistics.programme_figures(previous.programme),
+                    strict=True,
+                )
+            ],
             "programme_lists": [
                 (figures.programme.not_sending, gettext("Libraries that sent no one")),
                 (figures.programme.not_hosting, gettext("Libraries that hosted no one")),
@@ -84,7 +92,7 @@ class YearStatisticsAdmin(WrittenByKollega, admin.ModelAdmin):
         year = self._year(request)
         response, writer = csv_response(f"kollega-statistics-{year}.csv")
         writer.writerow([gettext("section"), gettext("figure"), str(year)])
-        writer.writerows(statistics.rows(statistics.year_figures(year)))
+        writer.writerows(statistics.rows(statistics.year_figures(year), with_names=True))
         return response
 
 
