@@ -51,6 +51,18 @@ def main(output: Path, users: int) -> None:
     output.write_text(json.dumps(_build(users), indent=1))
 
 
+def open_day(host_pk: int, day):
+    """The first day from this one that the host takes a visitor (not a day it keeps closed,
+    not a public holiday, not full), by the app's own rule: the flow asks for such days."""
+    from exchange import workflow
+    from libraries.models import Library
+
+    host = Library.objects.get(pk=host_pk)
+    while workflow.host_refusal(host, day, day):
+        day += timedelta(days=1)
+    return day
+
+
 def _empty() -> None:
     from django.contrib.sessions.models import Session
     from django.db import connection

@@ -22,6 +22,8 @@ import django
 from locust import FastHttpUser, task
 from locust.contrib.fasthttp import FastHttpSession
 
+from bench.data import open_day
+
 # The flow makes the supervisors' links as the app does (the same database and key). Set
 # up here, before any user starts, so that loading Django costs no measured time.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -138,10 +140,11 @@ class Flow(FastHttpUser):
     def flow(self):
         self.elapsed = 0.0
         self.supervisor.cookiejar.clear()
-        self.day += timedelta(days=1)
+        host = random.choice([h for h in DATA["hosts"] if h["pk"] != self.visitor["home"]])
+        self.day = open_day(host["pk"], self.day + timedelta(days=1))
         started = time.time()
         try:
-            exchange_id = self._submit()
+            exchange_id = self._submit(host)
             self._decide(_approval_path(exchange_id, "home"), {"approve-comment": ""})
             self._decide(_approval_path(exchange_id, "host"), self._host_decision())
             state = _state(exchange_id)
@@ -191,10 +194,9 @@ class Flow(FastHttpUser):
             raise StepFailed(f"{name}: no CSRF token")
         return match.group(1).decode()
 
-    def _submit(self) -> int:
+    def _submit(self, host: dict) -> int:
         form = DATA["request_form"]
         token = self._form(self.client, form, "flow 1: request form")
-        host = random.choice([h for h in DATA["hosts"] if h["pk"] != self.visitor["home"]])
         day = self.day.isoformat()
         data = {
             "csrfmiddlewaretoken": token,

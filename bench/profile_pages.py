@@ -30,6 +30,8 @@ from pathlib import Path
 
 import django
 
+from bench.data import open_day
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "var" / "bench-profile"
 RENDERS = int(os.environ.get("PROFILE_RENDERS") or 200)
@@ -325,7 +327,7 @@ class Flow:
         self.turn += 1
         hosts = [host for host in self.data["hosts"] if host["pk"] != visitor["home"]]
         host = hosts[self.turn % len(hosts)]
-        self.day = self._open_day(host["pk"], self.day + timedelta(days=1))
+        self.day = open_day(host["pk"], self.day + timedelta(days=1))
         exchange_id = self._submit(send, visitor, host)
         supervisor = _client()
         self._decide(send, supervisor, exchange_id, "home", {"approve-comment": ""})
@@ -343,18 +345,6 @@ class Flow:
         if response.status_code != 302:
             raise StepFailed(f"POST {url}: status {response.status_code}, not 302")
         return response["Location"]
-
-    @staticmethod
-    def _open_day(host_pk: int, day: date) -> date:
-        """The first day from this one that the host takes visitors (no weekend it keeps
-        closed, no public holiday), by the app's own rule, outside the measured time."""
-        from exchange import workflow
-        from libraries.models import Library
-
-        host = Library.objects.get(pk=host_pk)
-        while workflow.host_refusal(host, day, day):
-            day += timedelta(days=1)
-        return day
 
     def _submit(self, send, visitor: dict, host: dict) -> int:
         url = self.data["request_form"]

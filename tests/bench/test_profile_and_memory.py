@@ -66,3 +66,22 @@ def test_the_memory_table_gives_each_process_in_mb_and_their_sum():
     assert "| worker | 101 | 100.0 |" in table
     assert "| worker | 102 | 95.0 |" in table
     assert "| all 3 (2 workers) | | 245.0 |" in table
+
+
+@pytest.mark.django_db
+def test_the_benchmarks_flow_asks_for_a_day_the_host_takes_visitors():
+    from datetime import date
+
+    from bench.data import open_day
+    from exchange import workflow
+    from tests.factories import LibraryFactory
+
+    host = LibraryFactory()
+    good_friday = date(2027, 3, 26)
+    assert workflow.host_refusal(host, good_friday, good_friday)
+
+    day = open_day(host.pk, good_friday)
+
+    assert day > good_friday
+    assert workflow.host_refusal(host, day, day) is None
+    assert day.weekday() < 5
