@@ -117,7 +117,6 @@ class VisitorFeedbackAdmin(_Reviewed, admin.ModelAdmin):
         "visit_dates",
         "rating",
         "excerpt",
-        "would_recommend",
         "is_published",
         "is_reviewed",
     ]

@@ -24,11 +24,11 @@ def more_work(alice, host, *, times: int = 1):
     for _round in range(times):
         visitor = StaffFactory(library=alice.library)
         late = support.submitted(
-            visitor, host, first_day=date(2026, 12, 1), last_day=date(2026, 12, 1)
+            visitor, LibraryFactory(), first_day=date(2026, 12, 1), last_day=date(2026, 12, 1)
         )
         Approval.objects.filter(exchange=late).update(reminders_sent=1)
         stalled = support.submitted(
-            visitor, host, first_day=date(2026, 12, 3), last_day=date(2026, 12, 3)
+            visitor, LibraryFactory(), first_day=date(2026, 12, 3), last_day=date(2026, 12, 3)
         )
         Approval.objects.filter(exchange=stalled).update(reminders_sent=2, next_reminder_at=None)
         support.confirmed_visit(
