@@ -73,6 +73,23 @@ def test_sending_from_the_check_page_saves_the_claim_with_its_receipt(
     assert "Tarkista matkalaskusi" not in pages.text(client.get(check_path))
 
 
+@pytest.mark.parametrize(("language", "said"), [("fi", "Ei majoitusta"), ("sv", "Ingen logi")])
+def test_a_claim_without_accommodation_says_so_instead_of_zero_nights(
+    client, alice, visit, language, said
+):
+    client.force_login(alice)
+    form_path = url("feedback:claim-form", language, pk=visit.pk)
+    check_path = url("feedback:claim-check", language, pk=visit.pk)
+    _fill(client, form_path, receipts=[], accommodation_nights="0", accommodation_eur="")
+
+    checked = pages.text(client.get(check_path))
+    sent = pages.text(client.post(check_path, follow=True))
+
+    for words in [checked, sent]:
+        assert said in words
+        assert "0 yötä" not in words and "0 nätter" not in words
+
+
 def test_going_back_to_change_keeps_every_answer_and_the_receipt(client, alice, visit, paths):
     form_path, check_path = paths
     client.force_login(alice)
