@@ -310,6 +310,9 @@ class Flow:
         self.visitors = [
             {**visitor, "client": _client(visitor["session"])} for visitor in data["flow_visitors"]
         ]
+        # One client for the supervisors, its cookies cleared for each flow: a new client
+        # would load the middleware afresh (whitenoise reads every static file's headers).
+        self.supervisor = _client()
         self.turn = 0
         self.day = self._first_day()
 
@@ -329,9 +332,9 @@ class Flow:
         host = hosts[self.turn % len(hosts)]
         self.day = open_day(host["pk"], self.day + timedelta(days=1))
         exchange_id = self._submit(send, visitor, host)
-        supervisor = _client()
-        self._decide(send, supervisor, exchange_id, "home", {"approve-comment": ""})
-        self._decide(send, supervisor, exchange_id, "host", _host_decision())
+        self.supervisor.cookies.clear()
+        self._decide(send, self.supervisor, exchange_id, "home", {"approve-comment": ""})
+        self._decide(send, self.supervisor, exchange_id, "host", _host_decision())
         return 9
 
     def _form(self, send, client, url: str) -> str:
