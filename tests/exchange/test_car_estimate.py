@@ -86,3 +86,36 @@ def test_the_estimate_sent_unchanged_reaches_the_supervisor(client, visitor, hos
     assert f"{SEINAJOKI_KORSHOLM_THERE_AND_BACK} km" in pages.text(
         client.get(decision_link(exchange, "home"))
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("fi", "190 km omalla autolla"), ("sv", "190 km med egen bil")]
+)
+def test_kilometres_alone_are_not_shown_beside_a_total_of_nothing(
+    client, visitor, host, language, said
+):
+    """Before the year's kilometre rate is set, a request with only car travel is estimated
+    in kilometres: "0,00 € and 190 km" would read as if the trip cost nothing."""
+    data = request_form(
+        host,
+        date(2027, 2, 1),
+        date(2027, 2, 2),
+        travel_car_km="190",
+        accommodation_nights="",
+        accommodation_eur="",
+    )
+    client.post(url("exchange:request-create"), data)
+    exchange = ExchangeRequest.objects.get()
+    assert exchange.travel_car_km == 190 and not exchange.accommodation_eur
+    client.logout()
+
+    page = pages.text(
+        client.get(
+            decision_link(exchange, "home").replace(
+                "/fi/paatos/", url("exchange:approval-link", language, token="x")[:-2]
+            )
+        )
+    )
+
+    assert said in page
+    assert "0,00 €" not in page
