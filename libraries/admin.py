@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from web import desk
+from web.security_admin import PermissionLabels
 
 from .host_forms import HostingFieldsMixin
 from .models import (
@@ -197,7 +198,7 @@ class StaffChangeForm(UserChangeForm):
 
 
 @admin.register(Staff)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(PermissionLabels, UserAdmin):
     form = StaffChangeForm
     add_form = StaffCreationForm
     list_display = ["email", "name", "library", "job_title", "language", "is_staff"]

@@ -2,8 +2,11 @@
 title their field groups and links in English."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin, StaticTokenInline
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -11,6 +14,34 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 IDENTITY = _("Device")
+# What a permission lets do, by the start of its code name; Django stores permissions' names in
+# English ("Can add library"), so the admin's lists of them are named here.
+ACTIONS = {"add": _("add"), "change": _("change"), "delete": _("delete"), "view": _("view")}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission as "Libraries: add", in the page's language."""
+    model = permission.content_type.model_class()
+    action = ACTIONS.get(permission.codename.split("_", 1)[0])
+    if model is None or action is None:
+        return permission.name
+    return f"{capfirst(model._meta.verbose_name_plural)}: {action}"
+
+
+class PermissionLabels:
+    """For an admin whose form chooses permissions (groups, people): each named in words."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = permission_label
+        return field
+
+
+class AccessRightsGroupAdmin(PermissionLabels, GroupAdmin):
+    pass
+
+
 TIMES = _("Use")
 
 
@@ -50,6 +81,7 @@ class BackupCodeListAdmin(StaticDeviceAdmin):
 def register(site: admin.AdminSite) -> None:
     """Put these admins in place of django-otp's own (called once every admin is registered)."""
     for model, model_admin in [
+        (Group, AccessRightsGroupAdmin),
         (TOTPDevice, AuthenticatorAppAdmin),
         (StaticDevice, BackupCodeListAdmin),
     ]:

@@ -141,3 +141,22 @@ def test_every_app_model_and_field_of_the_admin_has_a_name_in_the_language(langu
         if shown.startswith(english) and english not in words.english_message_ids():
             unnamed.append((where, english))
     assert unnamed == []
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_the_superusers_pages_speak_the_pages_language_too(admin_client, programme, language):
+    """The pages only the site's administrator opens: access rights, backup codes and the
+    sign-in lockouts."""
+    paths = [
+        path
+        for path in coordinators_pages(admin_client)
+        if path.startswith(("/fi/admin/auth/", "/fi/admin/otp_static/", "/fi/admin/axes/"))
+    ]
+    assert admin_url("axes_accessattempt_changelist") in paths
+    english = {}
+    for path in paths:
+        response = admin_client.get(f"/{language}{path.removeprefix('/fi')}", follow=True)
+        found = words.untranslated(html(response), language)
+        if found:
+            english[path] = sorted(found)
+    assert english == {}, "\n".join(f"{path}: {found}" for path, found in english.items())
