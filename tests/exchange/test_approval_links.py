@@ -124,6 +124,31 @@ def test_a_second_post_changes_nothing_and_sends_nothing(client, awaiting_home):
     assert support.snapshot(awaiting_home) == before
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("fi", "Vastasit tämän linkin kautta 1.12.2026 klo 9.05."),
+        ("sv", "Du svarade via den här länken 1.12.2026 kl. 09.05."),
+    ],
+)
+def test_the_link_opened_again_tells_the_time_as_its_language_writes_it(
+    client, awaiting_home, time_machine, language, said
+):
+    time_machine.move_to("2026-12-01 09:05 +02:00", tick=False)
+    path = home_link(awaiting_home)
+    client.post(path, {"action": "approve"})
+
+    page = pages.text(
+        client.get(
+            path.replace(
+                "/fi/paatos/", f"/{language}/{'beslut' if language == 'sv' else 'paatos'}/"
+            )
+        )
+    )
+
+    assert said in page
+
+
 def test_post_without_csrf_token_changes_nothing(awaiting_home):
     before = support.snapshot(awaiting_home)
     client = Client(enforce_csrf_checks=True)
