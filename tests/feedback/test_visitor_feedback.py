@@ -5,7 +5,7 @@ import pytest
 from exchange.models import HistoryEntry, State
 from feedback import workflow
 from feedback.models import VisitorFeedback, has_feedback
-from tests import personas
+from tests import pages, personas
 from tests.exchange import support as exchange_support
 from tests.exchange.support import notifications, sent_to
 from tests.feedback import support
@@ -198,3 +198,25 @@ def test_the_visitor_sees_what_they_gave_afterwards(client, alice, feedback_path
     assert "Miten bokbussen suunnittelee reittinsä saaristossa." in page
     assert "Tee matkalasku" in page
     assert "<textarea" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "consent", "said"),
+    [
+        ("fi", "no", "Tarina Ei julkaista"),
+        ("fi", "anonymous", "Tarina Julkaistaan ilman nimeäsi"),
+        ("sv", "no", "Berättelse Publiceras inte"),
+        ("sv", "named", "Berättelse Publiceras med ditt namn och bibliotek"),
+    ],
+)
+def test_the_visitors_answer_on_the_story_reads_as_a_statement_afterwards(
+    client, alice, visit, language, consent, said
+):
+    """The form's choice is an order ("Älä julkaise"); shown afterwards it says what happens."""
+    client.force_login(alice)
+    path = url("feedback:feedback-form", language, pk=visit.pk)
+    client.post(path, support.feedback_form(story_consent=consent, story="Satutunti saaristossa."))
+
+    text = pages.text(client.get(path))
+
+    assert said in text
