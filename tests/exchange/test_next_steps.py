@@ -38,7 +38,7 @@ def test_a_draft_says_to_finish_it_with_a_button_to_continue(client, visitor, ho
         ),
         (
             approved_at_home,
-            "Odottaa vastausta: Sara Sund, Mustasaaren pääkirjasto.",
+            "Odottaa vastaanottavan kirjaston vastausta (Sara Sund, Mustasaaren pääkirjasto).",
             "Väntar på svar från Sara Sund, Korsholms huvudbibliotek.",
         ),
         (

@@ -49,7 +49,7 @@ def test_in_swedish_too(client, visit):
 
     assert "Besöket är över. Kvar att göra: din respons och din reseräkning." in words
     assert _button(html, "feedback:feedback-form", visit, "Ge respons", "sv")
-    assert _button(html, "feedback:claim-form", visit, "Gör en reseräkning", "sv")
+    assert _button(html, "feedback:claim-form", visit, "Gör reseräkningen", "sv")
 
 
 def test_after_the_feedback_the_claim_is_still_due_and_the_visit_looks_closed(client, visit):
