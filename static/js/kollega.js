@@ -1,10 +1,8 @@
 // Error summaries (templates/includes/form_errors.html): the summary takes the focus when
 // the page opens, so that a screen reader reads it first, and each of its links moves the
-// focus into the field it names. A group of radio buttons drawn by hand may carry the
-// group's id (id_action) instead of its first button's (id_action_0): the link then goes
-// to the group's first button.
+// focus into the field it names (a group's link names its first button, id_action_0).
 const fieldFor = (id) => {
-  const target = document.getElementById(id) || document.getElementById(id.replace(/_0$/, ""));
+  const target = document.getElementById(id);
   if (!target || target.matches("input, select, textarea")) {
     return target;
   }

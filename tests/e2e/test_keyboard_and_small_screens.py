@@ -141,7 +141,7 @@ def test_the_home_supervisor_approves_with_the_keyboard_alone(browser, site, sce
     page = new_page(browser)
     page.goto(site + path("exchange:approval-link", "fi", token=scene.tokens["home"]))
 
-    tab_to(page, "#id_action_approve")
+    tab_to(page, "input[name=action][value=approve]")
     page.keyboard.press("Space")
     tab_to(page, "#id_approve-comment")
     page.keyboard.type("Hyvä suunnitelma.")
@@ -174,9 +174,9 @@ def test_the_host_proposes_dates_and_names_the_mentor_with_the_keyboard_alone(br
         "return_email": "rut.returbesokare@jakobstad.fi",
     }
 
-    tab_to(page, "#id_action_approve")
+    tab_to(page, "input[name=action][value=approve]")
     page.keyboard.press("ArrowDown")
-    assert focused(page, "#id_action_propose:checked")
+    assert focused(page, "input[name=action][value=propose]:checked")
     tab_to(page, "#id_approve-first_day")
     type_date(page, first_day)
     tab_to(page, "#id_approve-last_day")

@@ -112,7 +112,8 @@ def test_the_request_page_shows_the_details_the_next_step_and_the_timeline(clien
     assert response.status_code == 200
     assert "Satutunnit ja kirjastoauto." in content
     assert "Viikko 9" in content
-    assert "Odottaa vastaanottavan kirjaston vastausta (Sara Sund, Mustasaaren pääkirjasto)." in content
+    waiting = "Odottaa vastaanottavan kirjaston vastausta (Sara Sund, Mustasaaren pääkirjasto)."
+    assert waiting in content
     entries = list(exchange.history.all())
     assert len(entries) == 2
     for entry in entries:
