@@ -1,6 +1,6 @@
 """Suggested hosts in a real browser, in Finnish and in Swedish: a librarian opens the
-suggestions from the directory, picks a host, and the request form's car kilometres, filled
-in from the distance, reach the supervisor."""
+suggestions from the directory, picks a host, chooses the days in the host's month view, and
+the request form's car kilometres, filled in from the distance, reach the supervisor."""
 
 from datetime import timedelta
 
@@ -87,9 +87,14 @@ def test_a_librarian_picks_a_suggested_host_and_the_estimate_reaches_the_supervi
         expect(page.get_by_role("heading", level=1)).to_have_text(t("New exchange request"))
         km = page.get_by_label(journey.label("own car, kilometres"))
         expect(km).to_have_value(CAR_KM)
+        # The days are chosen in the host's month view, as a librarian would.
         first_day = weekday_ahead(28)
-        page.get_by_label(journey.label("first day")).fill(typed(first_day))
-        page.get_by_label(journey.label("last day")).fill(typed(first_day + timedelta(days=1)))
+        last_day = first_day + timedelta(days=1)
+        view = page.locator(".month-view")
+        view.locator(f'a[data-day="{first_day.isoformat()}"]').click()
+        view.locator(f'a[data-day="{last_day.isoformat()}"]').click()
+        expect(page.get_by_label(journey.label("first day"))).to_have_value(typed(first_day))
+        expect(page.get_by_label(journey.label("last day"))).to_have_value(typed(last_day))
         page.get_by_label(t("one-way"), exact=True).check()
         page.get_by_label(t("business trip"), exact=True).check()
         page.get_by_label(
@@ -110,6 +115,7 @@ def test_a_librarian_picks_a_suggested_host_and_the_estimate_reaches_the_supervi
         exchange = ExchangeRequest.objects.get(visitor__email=person.email)
         assert exchange.host_library == korsholm
         assert exchange.travel_car_km == int(CAR_KM)
+        assert (exchange.first_day, exchange.last_day) == (first_day, last_day)
         decision = journey.follow_email(supervisor, "decision_request")
         expect(decision.get_by_role("main")).to_contain_text(f"{CAR_KM} km")
     finally:
