@@ -63,6 +63,38 @@ def open_day(host_pk: int, day):
     return day
 
 
+class StepFailed(Exception):
+    """A step of the flow did not answer as a person would expect."""
+
+
+# The host's answer in the flow: approve, with the mentor and the first day's details.
+HOST_DECISION = {
+    "approve-mentor_name": "Työpaikkaohjaaja",
+    "approve-mentor_email": "ohjaaja@example.fi",
+    "approve-mentor_phone": "040 123 4567",
+    "approve-mentor_language": "fi",
+    "approve-meeting_place": "Henkilökunnan sisäänkäynti",
+    "approve-meeting_time": "9.00",
+    "approve-programme_notes": "Tutustuminen lasten ja nuorten palveluihin.",
+    "approve-comment": "",
+}
+
+
+def approval_path(exchange_id: int, role: str) -> str:
+    """The path of the pending approval's link, as its email would give it."""
+    from urllib.parse import urlsplit
+
+    from exchange import links
+    from exchange.models import Approval
+
+    approval = Approval.objects.filter(
+        exchange_id=exchange_id, role=role, decision=Approval.Decision.PENDING
+    ).first()
+    if approval is None:
+        raise StepFailed(f"exchange {exchange_id} has no pending {role} approval")
+    return urlsplit(links.approval_url(approval)).path
+
+
 def _empty() -> None:
     from django.contrib.sessions.models import Session
     from django.db import connection

@@ -22,7 +22,7 @@ import django
 from locust import FastHttpUser, task
 from locust.contrib.fasthttp import FastHttpSession
 
-from bench.data import open_day
+from bench.data import HOST_DECISION, StepFailed, approval_path, open_day
 
 # The flow makes the supervisors' links as the app does (the same database and key). Set
 # up here, before any user starts, so that loading Django costs no measured time.
@@ -34,10 +34,6 @@ FLOW = "submit-and-approve flow"
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 _readers = itertools.count()
 _flow_visitors = itertools.count()
-
-
-class StepFailed(Exception):
-    pass
 
 
 def _session_cookie(session: FastHttpSession, key: str) -> None:
@@ -145,8 +141,8 @@ class Flow(FastHttpUser):
         started = time.time()
         try:
             exchange_id = self._submit(host)
-            self._decide(_approval_path(exchange_id, "home"), {"approve-comment": ""})
-            self._decide(_approval_path(exchange_id, "host"), self._host_decision())
+            self._decide(approval_path(exchange_id, "home"), {"approve-comment": ""})
+            self._decide(approval_path(exchange_id, "host"), dict(HOST_DECISION))
             state = _state(exchange_id)
             if state != "confirmed":
                 raise StepFailed(f"exchange {exchange_id} ended {state}, not confirmed")
@@ -229,32 +225,6 @@ class Flow(FastHttpUser):
         data = {"csrfmiddlewaretoken": token, "action": "approve", **fields}
         self._step(self.supervisor, "POST", path, f"flow {number}: {role} approves", 302, data=data)
         self._step(self.supervisor, "GET", path, f"flow {number}: {role} thank-you page", 200)
-
-    def _host_decision(self) -> dict:
-        return {
-            "approve-mentor_name": "Työpaikkaohjaaja",
-            "approve-mentor_email": "ohjaaja@example.fi",
-            "approve-mentor_phone": "040 123 4567",
-            "approve-mentor_language": "fi",
-            "approve-meeting_place": "Henkilökunnan sisäänkäynti",
-            "approve-meeting_time": "9.00",
-            "approve-programme_notes": "Tutustuminen lasten ja nuorten palveluihin.",
-            "approve-comment": "",
-        }
-
-
-def _approval_path(exchange_id: int, role: str) -> str:
-    from urllib.parse import urlsplit
-
-    from exchange import links
-    from exchange.models import Approval
-
-    approval = Approval.objects.filter(
-        exchange_id=exchange_id, role=role, decision=Approval.Decision.PENDING
-    ).first()
-    if approval is None:
-        raise StepFailed(f"exchange {exchange_id} has no pending {role} approval")
-    return urlsplit(links.approval_url(approval)).path
 
 
 def _state(exchange_id: int) -> str:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import django
 
-from bench.data import open_day
+from bench.data import HOST_DECISION, StepFailed, approval_path, open_day
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "var" / "bench-profile"
@@ -67,10 +67,6 @@ def environment() -> dict[str, str]:
         "RATELIMIT_ENABLE": "false",
         "BENCH_YARDSTICK": "true",
     }
-
-
-class StepFailed(Exception):
-    pass
 
 
 @dataclass
@@ -334,7 +330,7 @@ class Flow:
         exchange_id = self._submit(send, visitor, host)
         self.supervisor.cookies.clear()
         self._decide(send, self.supervisor, exchange_id, "home", {"approve-comment": ""})
-        self._decide(send, self.supervisor, exchange_id, "host", _host_decision())
+        self._decide(send, self.supervisor, exchange_id, "host", dict(HOST_DECISION))
         return 9
 
     def _form(self, send, client, url: str) -> str:
@@ -382,38 +378,11 @@ class Flow:
         return int(match.group(1))
 
     def _decide(self, send, client, exchange_id: int, role: str, fields: dict) -> None:
-        path = _approval_path(exchange_id, role)
+        path = approval_path(exchange_id, role)
         token = self._form(send, client, path)
         decision = {"csrfmiddlewaretoken": token, "action": "approve", **fields}
         self._post(send, client, path, decision)
         _get(send, client, path)
-
-
-def _host_decision() -> dict:
-    return {
-        "approve-mentor_name": "Työpaikkaohjaaja",
-        "approve-mentor_email": "ohjaaja@example.fi",
-        "approve-mentor_phone": "040 123 4567",
-        "approve-mentor_language": "fi",
-        "approve-meeting_place": "Henkilökunnan sisäänkäynti",
-        "approve-meeting_time": "9.00",
-        "approve-programme_notes": "Tutustuminen lasten ja nuorten palveluihin.",
-        "approve-comment": "",
-    }
-
-
-def _approval_path(exchange_id: int, role: str) -> str:
-    from urllib.parse import urlsplit
-
-    from exchange import links
-    from exchange.models import Approval
-
-    approval = Approval.objects.filter(
-        exchange_id=exchange_id, role=role, decision=Approval.Decision.PENDING
-    ).first()
-    if approval is None:
-        raise StepFailed(f"exchange {exchange_id} has no pending {role} approval")
-    return urlsplit(links.approval_url(approval)).path
 
 
 def targets(data: dict) -> list[Target]:
