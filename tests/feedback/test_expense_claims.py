@@ -329,3 +329,24 @@ def test_the_claim_page_in_the_admin_puts_the_estimate_beside_the_claim(
     assert "<td>180</td><td>190</td>" in text  # kilometres: estimate, claimed
     assert "hotellikuitti.pdf" in text
     assert url("feedback:receipt", pk=Receipt.objects.get().pk) in text
+
+
+def _receipts_field(page: str) -> str:
+    """The receipts field's own part of the claim page, from its label to the next fieldset."""
+    start = page.index('for="id_receipts"')
+    return page[start : page.index("id_notes", start)]
+
+
+def test_missing_receipts_are_told_beside_the_receipts_field(client, alice, claim_path):
+    client.force_login(alice)
+
+    response = _claim(client, claim_path, receipts=[])
+
+    field = _receipts_field(response.content.decode())
+    # The message stands beside the field and shows although the input is not its sibling.
+    assert 'class="invalid-feedback d-block"' in field
+    assert "Liitä kuitit euromääräisistä kuluista." in field
+    # The chooser the visitor sees carries the red border, and the input names its message.
+    assert 'class="file-choice is-invalid"' in field
+    assert 'aria-invalid="true"' in field
+    assert 'id_receipts_error"' in field.split("aria-describedby=", 1)[1].split(">", 1)[0]
