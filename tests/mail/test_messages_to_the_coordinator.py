@@ -1,0 +1,38 @@
+"""A message to the coordinator herself does not tell her to ask the coordinator; everyone
+else's message still does, in their own language."""
+
+import pytest
+
+from tests import personas
+from tests.exchange import support
+
+pytestmark = pytest.mark.django_db
+
+ASK = {
+    "fi": "Jos jokin tässä viestissä on epäselvää, kysy koordinaattorilta.",
+    "sv": "Fråga koordinatorn om något i meddelandet är oklart.",
+}
+SENDER = {
+    "fi": "Sitä järjestää yleisten kirjastojen alueellinen kehittämistehtävä, jota hoitaa",
+    "sv": "Det ordnas av de allmänna bibliotekens regionala utvecklingsuppdrag, som sköts av",
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_the_coordinators_own_message_does_not_send_her_to_herself(
+    alice, host, coordinator_contact, language
+):
+    personas.coordinator(language=language)
+
+    support.confirmed_visit(alice, host, mentor=personas.mentor(language=language))
+
+    to_coordinator = support.email_to(personas.COORDINATOR.email, "confirmed")
+    to_mentor = support.email_to(personas.MENTOR.email, "confirmed")
+    for part in (to_coordinator.body_text, to_coordinator.body_html):
+        text = " ".join(part.split())
+        assert SENDER[language] in text
+        assert ASK[language] not in text
+    for part in (to_mentor.body_text, to_mentor.body_html):
+        text = " ".join(part.split())
+        assert SENDER[language] in text
+        assert ASK[language] in text
