@@ -52,13 +52,17 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["recipient", "recipient_name", "subject", "dedupe_key"]
     actions = ["resend"]
-    # Every field, as written: the reference to what the message is about as one column.
+    # Every field, as written: the reference to what the message is about as one column. The
+    # internal key that keeps a message from being sent twice is folded away at the end.
     readonly_fields = [
         {"about_type": "about_display", "kind": "kind_name"}.get(field.name, field.name)
         for field in Notification._meta.concrete_fields
         if field.name not in {"id", "about_id"}
     ]
-    fields = readonly_fields
+    fieldsets = [
+        (None, {"fields": [name for name in readonly_fields if name != "dedupe_key"]}),
+        (_("Technical details"), {"classes": ["collapse"], "fields": ["dedupe_key"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("about")

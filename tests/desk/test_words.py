@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from exchange.models import State
 from mail.kinds import named_kinds
@@ -160,3 +161,24 @@ def test_the_superusers_pages_speak_the_pages_language_too(admin_client, program
         if found:
             english[path] = sorted(found)
     assert english == {}, "\n".join(f"{path}: {found}" for path, found in english.items())
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_message_in_the_outbox_shows_its_kind_and_folds_its_internal_key(
+    coordinator_client, programme, language
+):
+    message = Notification.objects.filter(kind="decision_request").first()
+
+    page = html(
+        coordinator_client.get(
+            admin_url("mail_notification_change", message.pk, language=language)
+        )
+    )
+
+    folded = re.search(r"<details.*?</details>", page, re.S)
+    assert folded and message.dedupe_key in folded.group()
+    assert {"fi": "Tekniset tiedot", "sv": "Tekniska uppgifter"}[language] in folded.group()
+    shown = " ".join(words.pieces(page.replace(folded.group(), "")))
+    with translation.override(language):
+        assert str(message.get_kind_display()) in shown
+    assert "decision_request" not in shown
