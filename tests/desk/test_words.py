@@ -170,9 +170,7 @@ def test_a_message_in_the_outbox_shows_its_kind_and_folds_its_internal_key(
     message = Notification.objects.filter(kind="decision_request").first()
 
     page = html(
-        coordinator_client.get(
-            admin_url("mail_notification_change", message.pk, language=language)
-        )
+        coordinator_client.get(admin_url("mail_notification_change", message.pk, language=language))
     )
 
     folded = re.search(r"<details.*?</details>", page, re.S)
