@@ -5,13 +5,15 @@ message behind. Every recipient gets the message in their own language; the dedu
 names the exchange's version, so a retried transition cannot send the same message twice.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.utils import timezone
 
 from libraries.models import ContactDetails, Staff
-from mail.outbox import Recipient, enqueue
+from mail.outbox import Recipient, batch, enqueue
 from web.dates import VisitDates
 
 from . import ical, links
@@ -129,6 +131,17 @@ def _involved(exchange: ExchangeRequest) -> list[tuple[str, Recipient]]:
 # --- the messages --------------------------------------------------------------------
 
 
+def _together(send: Callable) -> Callable:
+    """A message to several people: their rows go into the outbox in one insert."""
+
+    @wraps(send)
+    def wrapper(*args, **kwargs):
+        with batch():
+            return send(*args, **kwargs)
+
+    return wrapper
+
+
 def decision_request(exchange: ExchangeRequest, approval: Approval) -> None:
     """Ask a supervisor to decide, with their personal decision link."""
     _send(
@@ -141,6 +154,7 @@ def decision_request(exchange: ExchangeRequest, approval: Approval) -> None:
     )
 
 
+@_together
 def submitted(exchange: ExchangeRequest, approval: Approval) -> None:
     """The request went to the home supervisor: tell the visitor, ask the supervisor."""
     person = visitor(exchange)
@@ -155,6 +169,7 @@ def submitted(exchange: ExchangeRequest, approval: Approval) -> None:
     decision_request(exchange, approval)
 
 
+@_together
 def approved_home(exchange: ExchangeRequest, host_approval: Approval, comment: str = "") -> None:
     """The home supervisor approved: tell the visitor, ask the host."""
     person = visitor(exchange)
@@ -170,6 +185,7 @@ def approved_home(exchange: ExchangeRequest, host_approval: Approval, comment: s
     decision_request(exchange, host_approval)
 
 
+@_together
 def declined(exchange: ExchangeRequest, approval: Approval) -> None:
     """Tell the visitor, and the home supervisor when the host declined."""
     person = visitor(exchange)
@@ -199,6 +215,7 @@ def dates_proposed(exchange: ExchangeRequest, comment: str = "") -> None:
     )
 
 
+@_together
 def confirmed(exchange: ExchangeRequest, host_approval: Approval | None = None) -> None:
     """The visit is on: the visitor, the mentor, both supervisors and the coordinator.
 
@@ -232,6 +249,7 @@ def confirmed(exchange: ExchangeRequest, host_approval: Approval | None = None) 
     _send("confirmed", exchange, "coordinator", coordinator())
 
 
+@_together
 def awaiting_mentor(exchange: ExchangeRequest, host_approval: Approval) -> None:
     """The host approved without naming the mentor yet: the host gets the link to name them,
     and the visitor hears the visit is approved and waits for the mentor."""
@@ -253,6 +271,7 @@ def awaiting_mentor(exchange: ExchangeRequest, host_approval: Approval) -> None:
     )
 
 
+@_together
 def arrangements_changed(exchange: ExchangeRequest) -> None:
     """The host completed or changed the first day's arrangements: the visitor and the mentor
     hear it, and their calendars get the event updated."""
@@ -280,6 +299,7 @@ def _had_invitation(exchange: ExchangeRequest) -> bool:
     return exchange.history.filter(to_state=State.CONFIRMED).exists()
 
 
+@_together
 def cancelled(exchange: ExchangeRequest, *, reason: str, by: Staff) -> None:
     """Tell everyone already involved that the visit will not happen.
 
@@ -300,6 +320,7 @@ def cancelled(exchange: ExchangeRequest, *, reason: str, by: Staff) -> None:
         )
 
 
+@_together
 def dates_changed(
     exchange: ExchangeRequest, *, previous_dates: VisitDates, reason: str = ""
 ) -> None:

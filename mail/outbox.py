@@ -8,7 +8,9 @@ sends and retries.
 
 import logging
 import smtplib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -36,6 +38,9 @@ class Recipient:
 # provides it (libraries), since this layer cannot look above itself.
 _frame: Callable[[Recipient], dict] | None = None
 
+# The messages of the batch open in this thread (see `batch`), or None outside one.
+_batch = threading.local()
+
 
 def provide_frame(provider: Callable[[Recipient], dict]) -> None:
     """Set the function that gives the frame's context for one recipient."""
@@ -62,7 +67,11 @@ def enqueue(
     `about` is the object the message is about, if any; `calendar` an iCalendar text sent
     along. Returns None when a message with the same dedupe key exists already.
     """
-    if Notification.objects.filter(dedupe_key=dedupe_key).exists():
+    pending = getattr(_batch, "messages", None)
+    if pending is not None:
+        if any(message.dedupe_key == dedupe_key for message in pending):
+            return None
+    elif Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     context = {
         **(_frame(recipient) if _frame else {}),
@@ -75,29 +84,79 @@ def enqueue(
         body_text = render_to_string(f"emails/{kind}.txt", context)
         body_html = render_to_string(f"emails/{kind}.html", context)
     now = timezone.now()
+    notification = Notification(
+        kind=kind,
+        about_type=ContentType.objects.get_for_model(about) if about else None,
+        about_id=about.pk if about else None,
+        recipient=recipient.email,
+        recipient_name=recipient.name,
+        language=recipient.language,
+        dedupe_key=dedupe_key,
+        subject=" ".join(subject.split())[:300],
+        body_text=_tidy(body_text),
+        body_html=body_html,
+        calendar=calendar,
+        created_at=now,
+        next_attempt_at=now + SWEEP_GRACE,
+    )
+    if pending is not None:
+        # Written with the batch's other messages when the batch ends.
+        pending.append(notification)
+        return notification
+    return _store(notification)
+
+
+def _store(notification: Notification) -> Notification | None:
+    """Write one message and queue it when the caller's transaction commits."""
     try:
         # A savepoint: a concurrent writer of the same key (two sweeps at once) costs this
         # message, not the caller's whole transaction.
         with transaction.atomic():
-            notification = Notification.objects.create(
-                kind=kind,
-                about_type=ContentType.objects.get_for_model(about) if about else None,
-                about_id=about.pk if about else None,
-                recipient=recipient.email,
-                recipient_name=recipient.name,
-                language=recipient.language,
-                dedupe_key=dedupe_key,
-                subject=" ".join(subject.split())[:300],
-                body_text=_tidy(body_text),
-                body_html=body_html,
-                calendar=calendar,
-                created_at=now,
-                next_attempt_at=now + SWEEP_GRACE,
-            )
+            notification.save(force_insert=True)
     except IntegrityError:
         return None
     transaction.on_commit(lambda: queue(notification.pk))
     return notification
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Write the messages enqueued inside it together: one query for the dedupe keys already
+    in the outbox and one insert for the rest, instead of two of each per message.
+
+    A message whose key is taken (already in the outbox, earlier in the same batch or written
+    meanwhile by a concurrent writer) is left out, as `enqueue` leaves it out alone. A batch
+    inside a batch joins the outer one.
+    """
+    if getattr(_batch, "messages", None) is not None:
+        yield
+        return
+    _batch.messages = []
+    try:
+        yield
+        messages = _batch.messages
+    finally:
+        _batch.messages = None
+    if not messages:
+        return
+    taken = set(
+        Notification.objects.filter(
+            dedupe_key__in=[message.dedupe_key for message in messages]
+        ).values_list("dedupe_key", flat=True)
+    )
+    messages = [message for message in messages if message.dedupe_key not in taken]
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(messages)
+    except IntegrityError:
+        # A concurrent writer took a key meanwhile: each message on its own, as enqueue does.
+        for message in messages:
+            message.pk = None
+            message._state.adding = True
+            _store(message)
+        return
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: [queue(notification_id) for notification_id in ids])
 
 
 def _tidy(text: str) -> str:

@@ -269,3 +269,37 @@ def _connect_kwargs() -> dict:
         "user": settings_dict["USER"],
         "dbname": settings_dict["NAME"],
     }
+
+
+def test_messages_sent_together_go_in_one_insert_each_once(
+    db, mail_server, django_capture_on_commit_callbacks
+):
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in_link("kaisa@vaasa.fi")
+
+    def link(email: str) -> None:
+        outbox.enqueue(
+            kind="sign_in",
+            recipient=outbox.Recipient(email=email, name="Liisa Lukija", language="fi"),
+            dedupe_key=f"sign_in:test:{email}",
+            context={"link_url": "http://127.0.0.1:8000/fi/kirjaudu/x/", "minutes": 15},
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with CaptureQueriesContext(connection) as queries, outbox.batch():
+            link("liisa@kokkola.fi")
+            link("kaisa@vaasa.fi")  # in the outbox already
+            link("liisa@kokkola.fi")  # twice in the batch
+            link("pekka@seinajoki.fi")
+
+    # The keys already in the outbox, then one insert of the rest.
+    outbox_queries = [q["sql"].split()[0] for q in queries if "mail_notification" in q["sql"]]
+    assert outbox_queries == ["SELECT", "INSERT"]
+    assert sorted(Notification.objects.values_list("recipient", flat=True)) == [
+        "kaisa@vaasa.fi",
+        "liisa@kokkola.fi",
+        "pekka@seinajoki.fi",
+    ]
+    # The two new ones were handed to the sender once each; the old one waits for the sweep.
+    assert sorted(mail_server.recipients()) == ["liisa@kokkola.fi", "pekka@seinajoki.fi"]
