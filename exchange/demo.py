@@ -28,6 +28,8 @@ class Scenario:
     # Weeks from today to the first day, so one visitor's visits never overlap.
     weeks_ahead: int = 3
     days: int = 2
+    # The language of the host's contact person, when the scenario is the host's to try.
+    host_language: str = ""
 
 
 SCENARIOS = [
@@ -41,6 +43,9 @@ SCENARIOS = [
     Scenario(State.CANCELLED, weeks_ahead=10),
     # A second finished visit, its visitor of the other language (see _plan).
     Scenario(State.COMPLETED, weeks_ahead=11, days=2),
+    # Approved by the host, who names the workplace mentor later: one host of each language.
+    Scenario(State.AWAITING_MENTOR, weeks_ahead=12, host_language="fi"),
+    Scenario(State.AWAITING_MENTOR, weeks_ahead=13, host_language="sv"),
 ]
 
 # Used only when load_demo has not made its people.
@@ -119,6 +124,13 @@ def _hosts() -> list[Library]:
     return described or list(libraries[:8])
 
 
+def _host_language(host: Library) -> str:
+    """The language the host library's exchange contact reads."""
+    if host.contact_email and host.contact_language:
+        return host.contact_language
+    return host.main_language
+
+
 def _pending(exchange: ExchangeRequest, role: str) -> Approval:
     return exchange.approvals.get(role=role, decision=Approval.Decision.PENDING)
 
@@ -169,6 +181,13 @@ def advance(exchange: ExchangeRequest, state: str) -> ExchangeRequest:
         return workflow.cancel(exchange.pk, by=visitor, reason=_say("ill", visitor))
     host = _pending(exchange, Approval.Role.HOST)
     return_visit = _return_visit(exchange) if exchange.needs_return_visit else None
+    if state == State.AWAITING_MENTOR:
+        return workflow.approve_host(
+            host.pk,
+            version=host.version,
+            mentor=workflow.mentor_later(exchange.host_library.main_language, meeting_time="9.00"),
+            return_visit=return_visit,
+        )
     if state == State.DATES_PROPOSED:
         first_day = exchange.first_day + timedelta(weeks=1)
         return workflow.propose_dates(
@@ -215,6 +234,10 @@ def _plan(visitors: list[Staff], hosts: list[Library]) -> list[tuple[Scenario, S
             pool = [v for v in visitors if v.language not in finished_languages] or visitors
         visitor = pool[number % len(pool)]
         candidates = [lib for lib in hosts if lib.pk != visitor.library_id]
+        if scenario.host_language:
+            candidates = [
+                lib for lib in candidates if _host_language(lib) == scenario.host_language
+            ] or candidates
         start = number % len(candidates) if candidates else 0
         turn = candidates[start:] + candidates[:start]
         host = next((lib for lib in turn if (visitor.pk, lib.pk) not in taken), None)

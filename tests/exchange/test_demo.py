@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from exchange import demo
 from exchange.models import ExchangeRequest, HistoryEntry, State
 from libraries.management.commands.load_demo import LIBRARY_DETAILS, PEOPLE
-from libraries.models import Staff
+from libraries.models import Municipality, Staff
 from mail.models import Notification
 from tests.factories import LibraryFactory
 
@@ -19,6 +19,7 @@ EVERY_STATE = {
     State.DRAFT,
     State.AWAITING_HOME,
     State.AWAITING_HOST,
+    State.AWAITING_MENTOR,
     State.DATES_PROPOSED,
     State.CONFIRMED,
     State.COMPLETED,
@@ -156,3 +157,27 @@ def test_a_finnish_and_a_swedish_visitor_each_have_a_finished_visit_awaiting_fee
         # The visitor has been asked for both, in their own language.
         request = exchange.notifications.get(kind="feedback_request")
         assert request.language == exchange.visitor.language
+
+
+def test_a_finnish_and_a_swedish_host_each_have_a_visit_waiting_for_them_to_name_the_mentor(
+    libraries,
+):
+    # The Swedish-speaking libraries read Swedish, as in the shipped list.
+    swedish = [slug for slug, details in LIBRARY_DETAILS.items() if details["contact"][2] == "sv"]
+    Municipality.objects.filter(libraries__slug__in=swedish).update(
+        language_status=Municipality.LanguageStatus.BILINGUAL_SWEDISH
+    )
+    call_command("load_demo", stdout=StringIO())
+
+    load()
+
+    waiting = ExchangeRequest.objects.filter(state=State.AWAITING_MENTOR)
+    assert sorted(exchange.host_contact_language for exchange in waiting) == ["fi", "sv"]
+    for exchange in waiting:
+        assert exchange.mentor_email == ""
+        # The host has their link to name the mentor, in their own language.
+        to_host = exchange.notifications.get(
+            kind="awaiting_mentor", recipient=exchange.host_contact_email
+        )
+        assert to_host.language == exchange.host_contact_language
+        assert "http" in to_host.body_text
