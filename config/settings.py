@@ -138,8 +138,13 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
             ],
             # {% load dates %}: a visit's dates as Finland writes them (web/dates.py).
-            # {% load form_errors %}: the lines of a form's error summary (web/form_errors.py).
-            "libraries": {"dates": "web.dates", "form_errors": "web.form_errors"},
+            # {% load form_errors %}: the lines of a form's error summary (web/form_errors.py);
+            # {% load fields %}: a form field drawn without crispy-forms' renderer (web/fields.py).
+            "libraries": {
+                "dates": "web.dates",
+                "fields": "web.fields",
+                "form_errors": "web.form_errors",
+            },
         },
     },
 ]

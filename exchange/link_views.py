@@ -6,7 +6,7 @@ the link, never an error and never a change.
 """
 
 from django.contrib import messages
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,15 +57,15 @@ def link_problem(request: HttpRequest, problem: str, **context) -> HttpResponse:
     )
 
 
-def _exchange_for_page(exchange_id: int, *, other_exchanges: bool = False) -> ExchangeRequest:
-    """The request with everything its page shows, in a fixed number of queries.
+def _page_prefetches(exchange_id: int, other_exchanges: bool) -> list:
+    """What a page shows of the request besides its own row and the rows joined to it.
 
     The visitor's other exchanges are for their own supervisor only: a host library sees
     none of the visitor's dealings with other libraries.
     """
-    exchanges = ExchangeRequest.objects.with_related().prefetch_related("focus_areas")
+    prefetches: list = ["focus_areas"]
     if other_exchanges:
-        exchanges = exchanges.prefetch_related(
+        prefetches.append(
             Prefetch(
                 "visitor__exchanges",
                 queryset=ExchangeRequest.objects.exclude(state=State.DRAFT)
@@ -75,7 +75,30 @@ def _exchange_for_page(exchange_id: int, *, other_exchanges: bool = False) -> Ex
                 to_attr="other_exchanges",
             )
         )
-    return exchanges.get(pk=exchange_id)
+    return prefetches
+
+
+def _exchange_for_page(exchange_id: int, *, other_exchanges: bool = False) -> ExchangeRequest:
+    """The request with everything its page shows, in a fixed number of queries."""
+    return (
+        ExchangeRequest.objects.with_related()
+        .prefetch_related(*_page_prefetches(exchange_id, other_exchanges))
+        .get(pk=exchange_id)
+    )
+
+
+def _approval_for_page(approval_id: int) -> Approval | None:
+    """The approval of a link with its request and the rows its page shows, the approval
+    and the request read in one query."""
+    return (
+        Approval.objects.select_related(
+            "exchange__visitor",
+            "exchange__home_library__municipality__region",
+            "exchange__host_library__municipality__region",
+        )
+        .filter(pk=approval_id)
+        .first()
+    )
 
 
 def answered_through_a_link(view):
@@ -138,13 +161,14 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     except links.LinkInvalid:
         return link_problem(request, INVALID)
 
-    approval = Approval.objects.filter(pk=data.approval_id).first()
+    approval = _approval_for_page(data.approval_id)
     if approval is None:
         return link_problem(request, INVALID)
     if approval.version != data.version:
         return link_problem(request, REPLACED)
     is_host = approval.is_host
-    exchange = _exchange_for_page(approval.exchange_id, other_exchanges=not is_host)
+    exchange = approval.exchange
+    prefetch_related_objects([exchange], *_page_prefetches(exchange.pk, not is_host))
     if not approval.is_pending:
         return _decided(request, approval, exchange)
 
