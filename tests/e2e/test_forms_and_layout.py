@@ -194,6 +194,30 @@ def test_the_receipts_button_speaks_the_pages_language(browser, site, scene, lan
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_missing_receipts_are_told_beside_the_receipts_field(
+    browser, site, scene, language, viewport
+):
+    page = new_page(browser, viewport=viewport)
+    claim = next(p for p in _page_types(scene, language) if p.name == "claim-form")
+    scenes.open_page(page, site, scene, claim, language)
+
+    page.locator("#id_public_transport_eur").fill("12.40")
+    page.get_by_role("button", name=t(language, "Continue")).click()
+
+    message = page.locator("#id_receipts_error")
+    expect(message).to_be_visible()
+    expect(message).to_have_text(t(language, "Add the receipts of the costs in euros."))
+    button = page.locator(".file-choice .btn")
+    assert button.evaluate("(e) => getComputedStyle(e).borderTopColor") == "rgb(176, 42, 55)"
+    # Beside the field: between the chooser and the field's help, not only in the summary.
+    chooser, below = button.bounding_box(), message.bounding_box()
+    assert 0 <= below["y"] - (chooser["y"] + chooser["height"]) < 80
+    message.scroll_into_view_if_needed()
+    screenshot(page, f"{language}-{viewport['width']}-claim-receipts-missing")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_phone_header_folds_its_menu_and_opens_it_with_the_keyboard(
     browser, site, scene, language
 ):
