@@ -14,6 +14,7 @@ from exchange import workflow
 from exchange.models import State
 from feedback.models import ExpenseClaim
 from libraries.models import Library, Staff
+from tests.exchange.support import weekday_ahead
 from tests.factories import ExchangeRequestFactory
 from tests.pages import url as path
 
@@ -44,7 +45,7 @@ def _exchanges(visitor: Staff) -> dict:
         privacy_accepted_at=timezone.now(),
         travel_car_km=180,
     )
-    first_day = today + timedelta(days=40)
+    first_day = weekday_ahead(40)
     declined = ExchangeRequestFactory(
         visitor=visitor,
         host_library=Library.objects.get(slug="vaasan-paakirjasto"),
@@ -57,8 +58,8 @@ def _exchanges(visitor: Staff) -> dict:
     waiting = ExchangeRequestFactory(
         visitor=visitor,
         host_library=Library.objects.get(slug="narpion-paakirjasto"),
-        first_day=first_day + timedelta(days=14),
-        last_day=first_day + timedelta(days=15),
+        first_day=weekday_ahead(54),
+        last_day=weekday_ahead(54) + timedelta(days=1),
     )
     workflow.submit(waiting.pk, by=visitor)
     return {"over": over, "declined": declined}

@@ -81,6 +81,19 @@ def test_a_fault_is_the_sites_own_page_drawn_with_the_database_away(language):
     assert f'href="/{language}/"' in page
 
 
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_missing_page_is_still_a_missing_page_with_the_database_away(language):
+    client = Client(raise_request_exception=False)
+
+    with connection.execute_wrapper(_database_away):
+        response = client.get(f"/{language}/no-such-page/")
+
+    page = _page(response)
+    assert response.status_code == 404
+    assert f"<h1>{HEADINGS[404][language]}</h1>" in page
+    assert 'class="coordinator-contact' in page
+
+
 def test_a_fault_page_for_a_signed_in_person_reads_no_session(alice):
     client = Client(raise_request_exception=False)
     client.force_login(alice)

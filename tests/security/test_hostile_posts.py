@@ -72,6 +72,13 @@ def world(settings, alice, host, coordinator):
         mentor=personas.mentor(),
         **days(75),
     )
+    # The host approved and names the workplace mentor later, through a link of their own.
+    mentor_later = support.approved_at_home(alice, host, **days(105))
+    later_answer = support.pending(mentor_later, "host")
+    workflow.approve_host(
+        later_answer.pk, version=later_answer.version, mentor=workflow.mentor_later("sv")
+    )
+    later_answer.refresh_from_db()
     completed = ExchangeRequestFactory(
         visitor=alice,
         host_library=host,
@@ -100,6 +107,7 @@ def world(settings, alice, host, coordinator):
             "accounts:sign-in-link": sign_in_token,
             "exchange:approval-link": links.approval_token(support.pending(awaiting, "home")),
             "exchange:mentor-link": links.mentor_token(completed),
+            "exchange:arrangements-link": links.arrangements_token(later_answer),
             "feedback:host-feedback": links.mentor_token(completed),
         },
     }
@@ -166,6 +174,15 @@ def valid_body(name: str, world: dict) -> dict | None:
         "exchange:dates-accept": {},
         "exchange:dates-refuse": {"reason": "Ne päivät eivät sovi."},
         "exchange:approval-link": {"action": "decline", "decline-reason": "Ei nyt."},
+        "exchange:arrangements-link": {
+            "mentor_name": "Maja Mentor",
+            "mentor_email": "maja.mentor@korsholm.fi",
+            "mentor_phone": "040 123 4567",
+            "mentor_language": "sv",
+            "meeting_place": "",
+            "meeting_time": "",
+            "programme_notes": "",
+        },
         "admin:login": {
             "username": personas.COORDINATOR.email,
             "password": personas.COORDINATOR_PASSWORD,
@@ -304,6 +321,7 @@ STORING = [
     "exchange:request-cancel",
     "exchange:dates-refuse",
     "exchange:approval-link",
+    "exchange:arrangements-link",
     "feedback:feedback-form",
     "feedback:claim-form",
     "feedback:host-feedback",
@@ -327,6 +345,7 @@ def test_the_fuzz_test_reaches_the_pages_that_act():
         "accounts:profile",
         "exchange:request-create",
         "exchange:approval-link",
+        "exchange:arrangements-link",
         "feedback:feedback-form",
         "feedback:host-feedback",
     ]:
