@@ -180,3 +180,5 @@ def test_a_message_in_the_outbox_shows_its_kind_and_folds_its_internal_key(
     with translation.override(language):
         assert str(message.get_kind_display()) in shown
     assert "decision_request" not in shown
+    # How many times sending was tried, not a list of companies ("yritykset").
+    assert {"fi": "Lähetysyritykset", "sv": "Sändningsförsök"}[language] in shown
