@@ -90,15 +90,16 @@ def _exchange_for_page(exchange_id: int, *, other_exchanges: bool = False) -> Ex
 def _approval_for_page(approval_id: int) -> Approval | None:
     """The approval of a link with its request and the rows its page shows, the approval
     and the request read in one query."""
-    return (
-        Approval.objects.select_related(
+    try:
+        # get, not first: first orders the join by the key, and planning that order cost
+        # more than the second query it saves.
+        return Approval.objects.select_related(
             "exchange__visitor",
             "exchange__home_library__municipality__region",
             "exchange__host_library__municipality__region",
-        )
-        .filter(pk=approval_id)
-        .first()
-    )
+        ).get(pk=approval_id)
+    except Approval.DoesNotExist:
+        return None
 
 
 def answered_through_a_link(view):
