@@ -67,16 +67,7 @@ def approval_token(approval: Approval) -> str:
 
 def read_approval_token(token: str) -> ApprovalToken:
     """The approval a token was made for; raises LinkExpired or LinkInvalid."""
-    try:
-        data = signing.loads(token, salt=APPROVAL_SALT, max_age=_max_age())
-    except signing.SignatureExpired:
-        raise LinkExpired from None
-    except signing.BadSignature:
-        raise LinkInvalid from None
-    try:
-        return ApprovalToken(approval_id=int(data["a"]), version=int(data["v"]))
-    except (KeyError, TypeError, ValueError):
-        raise LinkInvalid from None
+    return _read_answer_token(token, APPROVAL_SALT, max_age=_max_age())
 
 
 def arrangements_token(approval: Approval) -> str:
@@ -88,8 +79,16 @@ def read_arrangements_token(token: str) -> ApprovalToken:
 
     It works until the visit begins, whenever that is, so no age is checked here.
     """
+    return _read_answer_token(token, ARRANGEMENTS_SALT, max_age=None)
+
+
+def _read_answer_token(token: str, salt: str, *, max_age: timedelta | None) -> ApprovalToken:
+    """The approval and version a token of this salt carries; raises LinkExpired (only with
+    a max_age) or LinkInvalid."""
     try:
-        data = signing.loads(token, salt=ARRANGEMENTS_SALT)
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkExpired from None
     except signing.BadSignature:
         raise LinkInvalid from None
     try:

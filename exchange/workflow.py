@@ -111,15 +111,20 @@ def _lock_exchange(exchange_id: int) -> ExchangeRequest:
         raise TransitionNotAllowed(_("This exchange request does not exist.")) from None
 
 
-def _lock_approval(approval_id: int, version: int) -> tuple[Approval, ExchangeRequest]:
-    """Lock the request, then its approval, always in that order; check the link is live."""
+def _lock_approval_row(approval_id: int) -> tuple[Approval, ExchangeRequest]:
+    """Lock the request, then the approval, always in that order."""
     exchange_id = (
         Approval.objects.filter(pk=approval_id).values_list("exchange_id", flat=True).first()
     )
     if exchange_id is None:
         raise TransitionNotAllowed(_("This link is not valid."))
     exchange = _lock_exchange(exchange_id)
-    approval = Approval.objects.select_for_update().get(pk=approval_id)
+    return Approval.objects.select_for_update().get(pk=approval_id), exchange
+
+
+def _lock_approval(approval_id: int, version: int) -> tuple[Approval, ExchangeRequest]:
+    """Lock the request, then its approval, always in that order; check the link is live."""
+    approval, exchange = _lock_approval_row(approval_id)
     if not approval.is_pending:
         raise AlreadyDecided(_("This request has been decided already."))
     if approval.version != version:
@@ -666,13 +671,7 @@ def change_arrangements(
 
 def _lock_arrangements(approval_id: int, version: int) -> tuple[Approval, ExchangeRequest]:
     """Lock the request and the host's answer its arrangements link was made for."""
-    exchange_id = (
-        Approval.objects.filter(pk=approval_id).values_list("exchange_id", flat=True).first()
-    )
-    if exchange_id is None:
-        raise TransitionNotAllowed(_("This link is not valid."))
-    exchange = _lock_exchange(exchange_id)
-    approval = Approval.objects.select_for_update().get(pk=approval_id)
+    approval, exchange = _lock_approval_row(approval_id)
     answered = (Approval.Decision.APPROVED, Approval.Decision.DATES_PROPOSED)
     if approval.role != Approval.Role.HOST or approval.decision not in answered:
         raise TransitionNotAllowed(_("This link is not valid."))
