@@ -82,10 +82,15 @@ def test_the_loader_brings_in_the_swedish_name_street_town_and_website(shipped_l
     with translation.override("sv"):
         assert narpes.get_absolute_url() == "/sv/bibliotek/stadsbiblioteket-i-narpes/"
         assert narpes.website == "https://fredrika.finna.fi/OrganisationInfo/Home?lng=sv#85706"
-        # No source confirms a Swedish street yet: the Finnish one stays, the town is Swedish.
-        assert narpes.address == "Kirkkotie 2, 64200 Närpes"
+        assert narpes.address == "Kyrkvägen 2, 64200 Närpes"
     with translation.override("fi"):
         assert narpes.website == "https://fredrika.finna.fi/OrganisationInfo/Home#85706"
+        assert narpes.address == "Kirkkotie 2, 64200 Närpiö"
+
+    korsholm = Library.objects.get(slug_fi="mustasaaren-paakirjasto")
+    with translation.override("sv"):
+        # No source confirms a Swedish street yet: the Finnish one stays, the town is Swedish.
+        assert korsholm.address == "Koulutie 1, 65610 Korsholm"
 
 
 def test_a_library_without_a_swedish_name_keeps_its_finnish_slug_in_swedish(shipped_libraries):
@@ -117,14 +122,47 @@ def test_karleby_city_library_shows_its_street_in_swedish(client, shipped_librar
         assert karleby.address == "Isokatu 3, 67100 Kokkola"
 
 
+def test_the_streets_the_municipalities_name_in_swedish_reach_the_libraries(shipped_libraries):
+    expected = {
+        "vaasan-paakirjasto": "Biblioteksgatan 13, 65100 Vasa",
+        "sundomin-omatoimikirjasto": "Sundomvägen 13, 65410 Vasa",
+        "koivulahden-kirjasto": "Slöjdvägen 3, 66530 Korsholm",
+        "purmon-kirjasto": "Lillbyvägen 205, 68940 Pedersöre",
+        "luodon-paakirjasto": "Videvägen 2 D, 68570 Larsmo",
+        "oravaisten-kirjasto": "Öurvägen 31, 66800 Vörå",
+    }
+    with translation.override("sv"):
+        for slug_fi, address in expected.items():
+            assert Library.objects.get(slug_fi=slug_fi).address == address, slug_fi
+
+
+def test_karleby_branches_named_by_the_city_in_swedish(client, shipped_libraries):
+    kelvia = Library.objects.get(slug_fi="kalvian-kirjasto")
+    assert kelvia.slug_sv == "kelvia-bibliotek"
+    with translation.override("sv"):
+        assert kelvia.name == "Kelviå bibliotek"
+        assert kelvia.address == "Kelviåvägen 46, 68300 Karleby"
+    with translation.override("fi"):
+        assert kelvia.name == "Kälviän kirjasto"
+        assert kelvia.address == "Kälviäntie 46, 68300 Kokkola"
+
+    page = client.get("/sv/bibliotek/lochtea-bibliotek/")
+    assert page.status_code == 200
+    assert "<h1>Lochteå bibliotek</h1>" in page.content.decode()
+    assert "Skogsåkersvägen 2, 68230 Karleby" in page.content.decode()
+    old = client.get("/sv/bibliotek/lohtajan-kirjasto/")
+    assert old.status_code == 301
+    assert old["Location"] == "/sv/bibliotek/lochtea-bibliotek/"
+
+
 def test_loading_again_keeps_the_swedish_details_the_coordinator_added(shipped_libraries):
     suvilahti = Library.objects.get(slug_fi="suvilahden-kirjasto")
     suvilahti.name_sv = "Sunnanvik bibliotek"
     suvilahti.save()
-    sundom = Library.objects.get(slug_fi="sundomin-omatoimikirjasto")
-    sundom.name_sv = "Sundom bibliotek"
-    sundom.street_sv = "Sundomvägen 13"
-    sundom.save()
+    korsholm = Library.objects.get(slug_fi="mustasaaren-paakirjasto")
+    korsholm.name_sv = "Korsholms bibliotek"
+    korsholm.street_sv = "Skolvägen 1"
+    korsholm.save()
     jakobstad = Library.objects.get(slug_fi="pietarsaaren-kirjasto")
     jakobstad.street_sv = "Runebergsgatan 99"
     jakobstad.save()
@@ -135,9 +173,9 @@ def test_loading_again_keeps_the_swedish_details_the_coordinator_added(shipped_l
     suvilahti.refresh_from_db()
     assert suvilahti.name_sv == "Sunnanvik bibliotek"
     assert suvilahti.slug_sv == "sunnanvik-bibliotek"
-    # The data names Sundom's library but not its street: the street written in the admin stays.
-    sundom.refresh_from_db()
-    assert (sundom.name_sv, sundom.street_sv) == ("Sundom meröppna bibliotek", "Sundomvägen 13")
+    # The data names Korsholm's main library but not its street: the admin's street stays.
+    korsholm.refresh_from_db()
+    assert (korsholm.name_sv, korsholm.street_sv) == ("Korsholms huvudbibliotek", "Skolvägen 1")
     # What the shipped data does name is the data's: a second load puts it back.
     jakobstad.refresh_from_db()
     assert jakobstad.street_sv == "Runebergsgatan 12"
