@@ -5,15 +5,20 @@ A forged, expired, replaced or already decided link gets its own page in the lan
 the link, never an error and never a change.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from libraries import public_pages
 from web.dates import visit_dates
 from web.security import private_link_page, rate_limit
 
@@ -110,13 +115,16 @@ def answered_through_a_link(view):
     )
 
 
-def _summary_context(exchange: ExchangeRequest, approval: Approval) -> dict:
-    """What the summary at the top of a decision page shows besides the request itself."""
+def _summary_context(
+    exchange: ExchangeRequest, approval: Approval, estimate: costs.Estimate | None = None
+) -> dict:
+    """What the summary at the top of a decision page shows besides the request itself (the
+    estimate too, unless it is given)."""
     extras = []
     if approval.is_host and approval.is_pending:
         extras.append((_("Other visits on these days"), _other_visits(exchange)))
     return {
-        "estimate": costs.estimate(exchange),
+        "estimate": estimate or costs.estimate(exchange),
         # Further lines for the summary, as (label, value) pairs, from whoever has them.
         "summary_extras": extras,
     }
@@ -153,6 +161,104 @@ def _other_visits(exchange: ExchangeRequest) -> str:
     return "; ".join(lines) + ". " + capacity
 
 
+# What a page with an unanswered decision form shows, kept in the cache (see _page_key).
+PAGE_TIMEOUT = public_pages.TIMEOUT
+# The columns _page_key reads: the approval's own, and of the request and the visitor those
+# that the key names.
+_KEY_FIELDS = [
+    *(field.name for field in Approval._meta.concrete_fields),
+    "exchange__version",
+    "exchange__updated_at",
+    "exchange__first_day",
+    "exchange__travel_car_km",
+    "exchange__travel_public_eur",
+    "exchange__travel_other_eur",
+    "exchange__accommodation_eur",
+    "exchange__visitor__name",
+    "exchange__visitor__job_title",
+    "exchange__visitor__email",
+]
+
+
+def _approval_for_key(approval_id: int) -> Approval | None:
+    """The approval with only what _page_key needs of its request and visitor: one narrow
+    query, cheaper to build than the page's own."""
+    try:
+        return (
+            Approval.objects.select_related("exchange__visitor")
+            .only(*_KEY_FIELDS)
+            .get(pk=approval_id)
+        )
+    except Approval.DoesNotExist:
+        return None
+
+
+def _page_key(approval: Approval) -> tuple[str, costs.Estimate]:
+    """The cache key of an unanswered decision page: it changes with everything the page shows.
+
+    The request's own fields move its version or its update time (every save), the names of
+    libraries, municipalities and focus areas the public pages' content version, any request
+    submitted, decided or cancelled (the visitor's other exchanges, the host's other visits on
+    those days) the visits version (both kept beside the page: public_pages.kept_for_versions);
+    the visitor's name and title and the cost estimate (with the year's kilometre rate) are
+    read each time. What no save reports shows after PAGE_TIMEOUT. Returns the key and the
+    estimate, which the page shows."""
+    exchange = approval.exchange
+    visitor = exchange.visitor
+    estimate = costs.estimate(exchange)
+    parts = (
+        approval.pk,
+        approval.version,
+        exchange.version,
+        exchange.updated_at.isoformat(),
+        visitor.name,
+        visitor.job_title,
+        visitor.email,
+        estimate.total,
+        estimate.unpriced_km,
+        get_language(),
+    )
+    return "decision-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32], estimate
+
+
+def _page_parts(context: dict) -> dict:
+    """The title, the top (the request in short) and the form's fields of a decision page."""
+    return {
+        "title": mark_safe(render_to_string("exchange/links/_approval_title.txt", context).strip()),
+        "top": mark_safe(render_to_string("exchange/links/_approval_top.html", context)),
+        "fields": mark_safe(render_to_string("exchange/links/_approval_fields.html", context)),
+    }
+
+
+def _unanswered_forms(approval: Approval, exchange: ExchangeRequest) -> dict:
+    is_host = approval.is_host
+    return {
+        "answer_form": AnswerForm(is_host=is_host),
+        "approve_form": (
+            HostDecisionForm(exchange=exchange, prefix="approve")
+            if is_host
+            else HomeApproveForm(prefix="approve")
+        ),
+        "decline_form": DeclineForm(prefix="decline"),
+        "answer": "",
+    }
+
+
+def _full_page_context(
+    approval: Approval,
+    exchange: ExchangeRequest,
+    forms: dict,
+    estimate: costs.Estimate | None = None,
+) -> dict:
+    return {
+        "approval": approval,
+        "exchange": exchange,
+        "is_host": approval.is_host,
+        **forms,
+        **_summary_context(exchange, approval, estimate),
+    }
+
+
 @answered_through_a_link
 def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -162,87 +268,106 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     except links.LinkInvalid:
         return link_problem(request, INVALID)
 
-    approval = _approval_for_page(data.approval_id)
+    if request.method == "POST":
+        approval = _approval_for_page(data.approval_id)
+    else:
+        approval = _approval_for_key(data.approval_id)
     if approval is None:
         return link_problem(request, INVALID)
     if approval.version != data.version:
         return link_problem(request, REPLACED)
     is_host = approval.is_host
+    if request.method != "POST":
+        if not approval.is_pending:
+            approval = _approval_for_page(data.approval_id)
+            exchange = approval.exchange
+            prefetch_related_objects([exchange], *_page_prefetches(exchange.pk, not is_host))
+            return _decided(request, approval, exchange)
+        return _unanswered_page(request, approval)
+
     exchange = approval.exchange
     prefetch_related_objects([exchange], *_page_prefetches(exchange.pk, not is_host))
     if not approval.is_pending:
         return _decided(request, approval, exchange)
 
-    answer_form = AnswerForm(is_host=is_host)
-    approve_form = (
-        HostDecisionForm(exchange=exchange, prefix="approve")
-        if is_host
-        else HomeApproveForm(prefix="approve")
-    )
-    decline_form = DeclineForm(prefix="decline")
-
-    if request.method == "POST":
-        answer_form = AnswerForm(request.POST, is_host=is_host)
-        answer = answer_form.answer
-        try:
-            if answer == AnswerForm.DECLINE:
-                decline_form = DeclineForm(request.POST, prefix="decline")
-                if decline_form.is_valid():
-                    workflow.decline(
-                        approval.pk,
-                        version=data.version,
-                        reason=decline_form.cleaned_data["reason"],
-                    )
-                    return redirect(request.path)
-            elif answer and is_host:
-                approve_form = HostDecisionForm(
-                    request.POST,
-                    exchange=exchange,
-                    prefix="approve",
-                    proposes_dates=answer == AnswerForm.PROPOSE,
+    forms = _unanswered_forms(approval, exchange)
+    answer_form = AnswerForm(request.POST, is_host=is_host)
+    approve_form, decline_form = forms["approve_form"], forms["decline_form"]
+    answer = answer_form.answer
+    try:
+        if answer == AnswerForm.DECLINE:
+            decline_form = DeclineForm(request.POST, prefix="decline")
+            if decline_form.is_valid():
+                workflow.decline(
+                    approval.pk,
+                    version=data.version,
+                    reason=decline_form.cleaned_data["reason"],
                 )
-                if approve_form.is_valid():
-                    _submit_host_form(approval, data.version, approve_form)
-                    return redirect(request.path)
-            elif answer:
-                approve_form = HomeApproveForm(request.POST, prefix="approve")
-                if approve_form.is_valid():
-                    workflow.approve_home(
-                        approval.pk,
-                        version=data.version,
-                        comment=approve_form.cleaned_data["comment"],
-                    )
-                    return redirect(request.path)
-        except workflow.LinkReplaced:
-            return link_problem(request, REPLACED)
-        except workflow.AlreadyDecided:
-            approval.refresh_from_db()
-            return _decided(
-                request,
-                approval,
-                _exchange_for_page(approval.exchange_id, other_exchanges=not is_host),
+                return redirect(request.path)
+        elif answer and is_host:
+            approve_form = HostDecisionForm(
+                request.POST,
+                exchange=exchange,
+                prefix="approve",
+                proposes_dates=answer == AnswerForm.PROPOSE,
             )
-        except workflow.TransitionNotAllowed as problem:
-            form = decline_form if answer == AnswerForm.DECLINE else approve_form
-            form.add_error(None, problem.message)
-        status = 400
-    else:
-        status = 200
+            if approve_form.is_valid():
+                _submit_host_form(approval, data.version, approve_form)
+                return redirect(request.path)
+        elif answer:
+            approve_form = HomeApproveForm(request.POST, prefix="approve")
+            if approve_form.is_valid():
+                workflow.approve_home(
+                    approval.pk,
+                    version=data.version,
+                    comment=approve_form.cleaned_data["comment"],
+                )
+                return redirect(request.path)
+    except workflow.LinkReplaced:
+        return link_problem(request, REPLACED)
+    except workflow.AlreadyDecided:
+        approval.refresh_from_db()
+        return _decided(
+            request,
+            approval,
+            _exchange_for_page(approval.exchange_id, other_exchanges=not is_host),
+        )
+    except workflow.TransitionNotAllowed as problem:
+        form = decline_form if answer == AnswerForm.DECLINE else approve_form
+        form.add_error(None, problem.message)
 
+    forms = {
+        "answer_form": answer_form,
+        "approve_form": approve_form,
+        "decline_form": decline_form,
+        "answer": answer_form.answer,
+    }
+    context = _full_page_context(approval, exchange, forms)
     return render(
         request,
         "exchange/links/approval.html",
-        {
-            "approval": approval,
-            "exchange": exchange,
-            "is_host": is_host,
-            "answer_form": answer_form,
-            "answer": answer_form.answer if answer_form.is_bound else "",
-            "approve_form": approve_form,
-            "decline_form": decline_form,
-            **_summary_context(exchange, approval),
-        },
-        status=status,
+        {**context, "page": _page_parts(context)},
+        status=400,
+    )
+
+
+def _unanswered_page(request: HttpRequest, light: Approval) -> HttpResponse:
+    """The decision page before any answer: its parts from the cache when they are there, else
+    drawn from the request read in full and kept."""
+    key, estimate = _page_key(light)
+
+    def draw() -> dict:
+        approval = _approval_for_page(light.pk)
+        exchange = approval.exchange
+        prefetch_related_objects([exchange], *_page_prefetches(exchange.pk, not approval.is_host))
+        forms = _unanswered_forms(approval, exchange)
+        return _page_parts(_full_page_context(approval, exchange, forms, estimate))
+
+    parts = public_pages.kept_for_versions(key, draw, PAGE_TIMEOUT)
+    return render(
+        request,
+        "exchange/links/approval.html",
+        {"approval": light, "is_host": light.is_host, "page": parts},
     )
 
 

@@ -41,6 +41,21 @@ def visits_version() -> str:
     return version(VISITS_VERSION_KEY)
 
 
+def kept_for_versions(key: str, build: Callable[[], Any], timeout: int = TIMEOUT) -> Any:
+    """The value kept under `key` while neither the content nor the visits version has moved
+    on, built and kept anew when missing or older: one round trip to the cache when it is
+    there (the versions are read with it and kept beside it)."""
+    keys = (VERSION_KEY, VISITS_VERSION_KEY)
+    found = cache.get_many([key, *keys])
+    versions = tuple(found.get(name) or version(name) for name in keys)
+    kept = found.get(key)
+    if kept is not None and kept[0] == versions:
+        return kept[1]
+    value = build()
+    cache.set(key, (versions, value), timeout)
+    return value
+
+
 def content_changed(**kwargs) -> None:
     """A signal receiver: what the public pages show has changed."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
