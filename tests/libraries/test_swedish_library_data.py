@@ -155,6 +155,18 @@ def test_karleby_branches_named_by_the_city_in_swedish(client, shipped_libraries
     assert old["Location"] == "/sv/bibliotek/lochtea-bibliotek/"
 
 
+def test_karleby_mobile_library_is_named_like_the_other_bokbussar(client, shipped_libraries):
+    bokbuss = Library.objects.get(slug_fi="kokkolan-kirjastoauto")
+    assert bokbuss.slug_sv == "karleby-bokbuss"
+    with translation.override("sv"):
+        assert bokbuss.name == "Karleby bokbuss"
+    with translation.override("fi"):
+        assert bokbuss.name == "Kokkolan kirjastoauto"
+    page = client.get("/sv/bibliotek/karleby-bokbuss/")
+    assert page.status_code == 200
+    assert "<h1>Karleby bokbuss</h1>" in page.content.decode()
+
+
 def test_loading_again_keeps_the_swedish_details_the_coordinator_added(shipped_libraries):
     suvilahti = Library.objects.get(slug_fi="suvilahden-kirjasto")
     suvilahti.name_sv = "Sunnanvik bibliotek"
