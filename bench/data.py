@@ -10,12 +10,15 @@ and makes:
 - `users` visitors with a few exchanges each (closed, cancelled, confirmed, a draft and one
   awaiting the home supervisor), each signed in with a session of its own, for the visitor's
   list; the exchanges awaiting a supervisor give the supervisor link pages;
-- `users` more visitors, signed in, with nothing yet, for the submit-and-approve flow.
+- `users` more visitors, signed in, with nothing yet, for the submit-and-approve flow, each
+  with the hosts and days of the requests it will make (`flow_slots`), so that the load
+  generator asks the database nothing to choose them.
 """
 
 import json
 import os
 import sys
+from collections import Counter
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -51,16 +54,67 @@ def main(output: Path, users: int) -> None:
     output.write_text(json.dumps(_build(users), indent=1))
 
 
-def open_day(host_pk: int, day):
-    """The first day from this one that the host takes a visitor (not a day it keeps closed,
-    not a public holiday, not full), by the app's own rule: the flow asks for such days."""
-    from exchange import workflow
-    from libraries.models import Library
+# How many requests each flow visitor can make: far more than the longest run asks for.
+SLOTS_PER_VISITOR = 400
+# The flow asks for days from a week ahead, as a visitor plans.
+SLOTS_FROM_DAYS_AHEAD = 7
 
-    host = Library.objects.get(pk=host_pk)
-    while workflow.host_refusal(host, day, day):
-        day += timedelta(days=1)
-    return day
+
+def flow_slots(
+    visitors: list[tuple[int, int]], hosts: list, today, per_visitor: int = SLOTS_PER_VISITOR
+) -> dict[int, list[tuple[int, str]]]:
+    """For each flow visitor (pk, home library id): the (host id, ISO day) of each request it
+    makes, in order, on days the host takes a visitor by the app's own rule.
+
+    No two visitors ask for the same host on the same day and no visitor asks for the same
+    day twice, so no request of the flow finds its day full or already taken, however the
+    load generator's users interleave. Each host's days are read once: its closed periods
+    and the visits it already has, for the whole span a visit may begin in.
+    """
+    from exchange import hosting, workflow
+    from libraries import availability
+    from libraries.models import ClosedPeriod
+
+    first = today + timedelta(days=SLOTS_FROM_DAYS_AHEAD)
+    last = workflow.latest_first_day(today)
+    ids = [host.pk for host in hosts]
+    visitors_on = hosting.count_visitors(ids, first, last)
+    closed: dict[int, list] = {pk: [] for pk in ids}
+    for period in ClosedPeriod.objects.filter(
+        library_id__in=ids, last_day__gte=first, first_day__lte=last
+    ):
+        closed[period.library_id].append(period)
+    open_hosts: dict = {}
+    for host in hosts:
+        for day in availability.day_states(
+            host,
+            first,
+            last,
+            today=today,
+            closed=closed[host.pk],
+            visitors=visitors_on.get(host.pk, Counter()),
+        ):
+            if day.requestable:
+                open_hosts.setdefault(day.day, []).append(host.pk)
+
+    slots: dict[int, list[tuple[int, str]]] = {pk: [] for pk, _home in visitors}
+    for turn, day in enumerate(sorted(open_hosts)):
+        free = open_hosts[day]
+        # Each day the hosts are taken from another place in the list, and the visitors
+        # come in another order, so that the requests spread over every host.
+        free = free[turn % len(free) :] + free[: turn % len(free)]
+        waiting = visitors[turn % len(visitors) :] + visitors[: turn % len(visitors)]
+        for pk, home in waiting:
+            if len(slots[pk]) >= per_visitor:
+                continue
+            host_pk = next((candidate for candidate in free if candidate != home), None)
+            if host_pk is None:
+                break
+            free.remove(host_pk)
+            slots[pk].append((host_pk, day.isoformat()))
+        if all(len(taken) >= per_visitor for taken in slots.values()):
+            break
+    return slots
 
 
 class StepFailed(Exception):
@@ -81,18 +135,18 @@ HOST_DECISION = {
 
 
 def approval_path(exchange_id: int, role: str) -> str:
-    """The path of the pending approval's link, as its email would give it."""
-    from urllib.parse import urlsplit
-
+    """The path of the pending approval's link, as its email would give it: one look-up of
+    the three columns the link is made of."""
     from exchange import links
     from exchange.models import Approval
 
-    approval = Approval.objects.filter(
+    row = Approval.objects.filter(
         exchange_id=exchange_id, role=role, decision=Approval.Decision.PENDING
-    ).first()
-    if approval is None:
+    ).values_list("pk", "version", "language")[:1]
+    if not row:
         raise StepFailed(f"exchange {exchange_id} has no pending {role} approval")
-    return urlsplit(links.approval_url(approval)).path
+    pk, version, language = row[0]
+    return urlsplit(links.approval_url(Approval(pk=pk, version=version, language=language))).path
 
 
 def _empty() -> None:
@@ -215,6 +269,9 @@ def _build(users: int) -> dict:
     hosts = [
         {"pk": library.pk, "contact": f"yhteys@{library.domain_list[0]}"} for library in libraries
     ]
+    slots = flow_slots(
+        [(visitor.pk, visitor.library_id) for visitor in flow_visitors], libraries, today
+    )
     with translation.override("fi"):
         return {
             "yardstick": "/bench/yardstick/",
@@ -228,7 +285,12 @@ def _build(users: int) -> dict:
             "readers": [_signed_in(reader) for reader in readers],
             "request_form": reverse("exchange:request-create"),
             "flow_visitors": [
-                {"pk": visitor.pk, "session": _signed_in(visitor), "home": visitor.library_id}
+                {
+                    "pk": visitor.pk,
+                    "session": _signed_in(visitor),
+                    "home": visitor.library_id,
+                    "slots": slots[visitor.pk],
+                }
                 for visitor in flow_visitors
             ],
             "hosts": hosts,

@@ -14,7 +14,6 @@ import os
 import random
 import re
 import time
-from datetime import timedelta
 from http.cookiejar import Cookie
 from urllib.parse import urlencode
 
@@ -22,7 +21,7 @@ import django
 from locust import FastHttpUser, task
 from locust.contrib.fasthttp import FastHttpSession
 
-from bench.data import HOST_DECISION, StepFailed, approval_path, open_day
+from bench.data import HOST_DECISION, StepFailed, approval_path
 
 # The flow makes the supervisors' links as the app does (the same database and key). Set
 # up here, before any user starts, so that loading Django costs no measured time.
@@ -30,6 +29,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 DATA = json.loads(open(os.environ["BENCH_WEB_DATA"], encoding="utf-8").read())
+HOSTS = {host["pk"]: host for host in DATA["hosts"]}
 FLOW = "submit-and-approve flow"
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 _readers = itertools.count()
@@ -116,7 +116,6 @@ class Flow(FastHttpUser):
 
     def on_start(self):
         from django.db.models import Max
-        from django.utils import timezone
 
         from exchange.models import ExchangeRequest
 
@@ -126,21 +125,22 @@ class Flow(FastHttpUser):
         self.supervisor = FastHttpSession(
             self.host, request_event=self.environment.events.request, user=self
         )
-        # Each request takes a day of its own, after the visitor's last one.
+        # The visitor's requests take its slots in order (bench/data.py), this run going on
+        # from where an earlier run of the same benchmark left them.
         last = ExchangeRequest.objects.filter(visitor_id=self.visitor["pk"]).aggregate(
-            last=Max("last_day")
+            last=Max("first_day")
         )["last"]
-        self.day = max(last or timezone.localdate(), timezone.localdate() + timedelta(days=7))
+        done = last.isoformat() if last else ""
+        self.slots = iter([slot for slot in self.visitor["slots"] if slot[1] > done])
 
     @task
     def flow(self):
         self.elapsed = 0.0
         self.supervisor.cookiejar.clear()
-        host = random.choice([h for h in DATA["hosts"] if h["pk"] != self.visitor["home"]])
-        self.day = open_day(host["pk"], self.day + timedelta(days=1))
         started = time.time()
         try:
-            exchange_id = self._submit(host)
+            host, day = _next_slot(self.slots, self.visitor)
+            exchange_id = self._submit(host, day)
             self._decide(approval_path(exchange_id, "home"), {"approve-comment": ""})
             self._decide(approval_path(exchange_id, "host"), dict(HOST_DECISION))
             state = _state(exchange_id)
@@ -190,10 +190,9 @@ class Flow(FastHttpUser):
             raise StepFailed(f"{name}: no CSRF token")
         return match.group(1).decode()
 
-    def _submit(self, host: dict) -> int:
+    def _submit(self, host: dict, day: str) -> int:
         form = DATA["request_form"]
         token = self._form(self.client, form, "flow 1: request form")
-        day = self.day.isoformat()
         data = {
             "csrfmiddlewaretoken": token,
             "host_library": host["pk"],
@@ -225,6 +224,15 @@ class Flow(FastHttpUser):
         data = {"csrfmiddlewaretoken": token, "action": "approve", **fields}
         self._step(self.supervisor, "POST", path, f"flow {number}: {role} approves", 302, data=data)
         self._step(self.supervisor, "GET", path, f"flow {number}: {role} thank-you page", 200)
+
+
+def _next_slot(slots, visitor: dict) -> tuple[dict, str]:
+    """The host and the day of the visitor's next request."""
+    slot = next(slots, None)
+    if slot is None:
+        raise StepFailed(f"flow visitor {visitor['pk']} has made all its requests")
+    host_pk, day = slot
+    return HOSTS[host_pk], day
 
 
 def _state(exchange_id: int) -> str:

@@ -25,12 +25,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 
 import django
 
-from bench.data import HOST_DECISION, StepFailed, approval_path, open_day
+from bench.data import HOST_DECISION, StepFailed, approval_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "var" / "bench-profile"
@@ -304,30 +303,25 @@ class Flow:
     def __init__(self, data: dict):
         self.data = data
         self.visitors = [
-            {**visitor, "client": _client(visitor["session"])} for visitor in data["flow_visitors"]
+            {**visitor, "client": _client(visitor["session"]), "slots": iter(visitor["slots"])}
+            for visitor in data["flow_visitors"]
         ]
+        self.hosts = {host["pk"]: host for host in data["hosts"]}
         # One client for the supervisors, its cookies cleared for each flow: a new client
         # would load the middleware afresh (whitenoise reads every static file's headers).
         self.supervisor = _client()
         self.turn = 0
-        self.day = self._first_day()
-
-    def _first_day(self) -> date:
-        from django.db.models import Max
-        from django.utils import timezone
-
-        from exchange.models import ExchangeRequest
-
-        last = ExchangeRequest.objects.aggregate(last=Max("last_day"))["last"]
-        return max(last or timezone.localdate(), timezone.localdate() + timedelta(days=7))
 
     def __call__(self, send) -> int:
         visitor = self.visitors[self.turn % len(self.visitors)]
         self.turn += 1
-        hosts = [host for host in self.data["hosts"] if host["pk"] != visitor["home"]]
-        host = hosts[self.turn % len(hosts)]
-        self.day = open_day(host["pk"], self.day + timedelta(days=1))
-        exchange_id = self._submit(send, visitor, host)
+        # The visitor's next host and day (bench/data.py's flow_slots): free by the app's
+        # rule and asked for by no one else.
+        slot = next(visitor["slots"], None)
+        if slot is None:
+            raise StepFailed(f"flow visitor {visitor['pk']} has made all its requests")
+        host_pk, day = slot
+        exchange_id = self._submit(send, visitor, self.hosts[host_pk], day)
         self.supervisor.cookies.clear()
         self._decide(send, self.supervisor, exchange_id, "home", {"approve-comment": ""})
         self._decide(send, self.supervisor, exchange_id, "host", dict(HOST_DECISION))
@@ -345,11 +339,10 @@ class Flow:
             raise StepFailed(f"POST {url}: status {response.status_code}, not 302")
         return response["Location"]
 
-    def _submit(self, send, visitor: dict, host: dict) -> int:
+    def _submit(self, send, visitor: dict, host: dict, day: str) -> int:
         url = self.data["request_form"]
         client = visitor["client"]
         token = self._form(send, client, url)
-        day = self.day.isoformat()
         location = self._post(
             send,
             client,

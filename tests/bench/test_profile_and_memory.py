@@ -69,19 +69,46 @@ def test_the_memory_table_gives_each_process_in_mb_and_their_sum():
 
 
 @pytest.mark.django_db
-def test_the_benchmarks_flow_asks_for_a_day_the_host_takes_visitors():
-    from datetime import date
+def test_the_benchmarks_flow_visitors_ask_for_free_days_no_one_else_asks_for():
+    from datetime import date, timedelta
 
-    from bench.data import open_day
+    from django.utils import timezone
+
+    from bench.data import flow_slots
     from exchange import workflow
-    from tests.factories import LibraryFactory
+    from libraries.models import ClosedPeriod
+    from tests.factories import ExchangeRequestFactory, LibraryFactory, StaffFactory
 
-    host = LibraryFactory()
-    good_friday = date(2027, 3, 26)
-    assert workflow.host_refusal(host, good_friday, good_friday)
+    today = timezone.localdate()
+    hosts = [LibraryFactory() for _ in range(3)]
+    hosts[1].host_weekdays = "24"
+    hosts[1].save()
+    ClosedPeriod.objects.create(
+        library=hosts[0],
+        reason=ClosedPeriod.Reason.SUMMER,
+        first_day=today + timedelta(days=10),
+        last_day=today + timedelta(days=40),
+    )
+    taken = ExchangeRequestFactory(
+        host_library=hosts[2],
+        state="confirmed",
+        first_day=today + timedelta(days=14),
+        last_day=today + timedelta(days=15),
+    )
+    visitors = [StaffFactory(library=hosts[0]), StaffFactory(library=hosts[2]), StaffFactory()]
 
-    day = open_day(host.pk, good_friday)
+    slots = flow_slots([(v.pk, v.library_id) for v in visitors], hosts, today, per_visitor=60)
 
-    assert day > good_friday
-    assert workflow.host_refusal(host, day, day) is None
-    assert day.weekday() < 5
+    every = [(host, day) for visitor in visitors for host, day in slots[visitor.pk]]
+    assert len(every) == 3 * 60
+    assert len(set(every)) == len(every)
+    by_pk = {host.pk: host for host in hosts}
+    for visitor in visitors:
+        days = [day for _host, day in slots[visitor.pk]]
+        assert days == sorted(set(days))
+        assert date.fromisoformat(days[0]) >= today + timedelta(days=7)
+        for host, day in slots[visitor.pk]:
+            assert host != visitor.library_id
+            first = date.fromisoformat(day)
+            assert workflow.host_refusal(by_pk[host], first, first) is None
+    assert (hosts[2].pk, taken.first_day.isoformat()) not in every
