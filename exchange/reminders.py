@@ -171,11 +171,7 @@ def feedback_due(now: datetime) -> QuerySet:
 
 
 def _lock(exchange_id: int) -> ExchangeRequest:
-    return (
-        ExchangeRequest.objects.select_for_update()
-        .select_related("visitor", "home_library__municipality", "host_library__municipality")
-        .get(pk=exchange_id)
-    )
+    return workflow.locked_requests().get(pk=exchange_id)
 
 
 # --- one item each, in its own transaction ---------------------------------------------

@@ -100,13 +100,31 @@ def mentor_later(language: str = "", **arrangements: str) -> MentorDetails:
 # --- helpers -------------------------------------------------------------------------
 
 
+# What a transition reads of a request besides its own row.
+_READ_WITH = ("visitor", "home_library__municipality", "host_library__municipality")
+# What it locks of those rows: the request, and its visitor, so that two requests of one
+# visitor are checked for overlapping days one after the other. The libraries are read, not
+# locked: two visitors asking at once for each other's libraries would otherwise each hold
+# one and wait for the other. The host's row is locked where its places are counted
+# (_check_host_has_room).
+#
+# Every lock is FOR NO KEY UPDATE: it keeps out the other transitions, which take the same
+# lock, but not a transaction that only writes a row pointing at the locked one (PostgreSQL
+# checks a foreign key with FOR KEY SHARE, at commit). With FOR UPDATE, two requests
+# committed at once for each other's libraries each waited for the library the other held.
+_LOCKED = ("self", "visitor")
+
+
+def locked_requests():
+    """Requests as a transition (or a reminder) reads and locks them: see _LOCKED."""
+    return ExchangeRequest.objects.select_for_update(of=_LOCKED, no_key=True).select_related(
+        *_READ_WITH
+    )
+
+
 def _lock_exchange(exchange_id: int) -> ExchangeRequest:
     try:
-        return (
-            ExchangeRequest.objects.select_for_update()
-            .select_related("visitor", "home_library__municipality", "host_library__municipality")
-            .get(pk=exchange_id)
-        )
+        return locked_requests().get(pk=exchange_id)
     except ExchangeRequest.DoesNotExist:
         raise TransitionNotAllowed(_("This exchange request does not exist.")) from None
 
@@ -295,9 +313,12 @@ def host_refusal(
 def _check_host_has_room(exchange: ExchangeRequest) -> None:
     """The host library's row is locked before its places are counted, so that two requests
     for its last place on the same day are counted one after the other: the second waits,
-    then finds the place taken. (On PostgreSQL _lock_exchange's join holds that row too;
-    this lock does not depend on how the request is read.)"""
-    exchange.host_library = Library.objects.select_for_update().get(pk=exchange.host_library_id)
+    then finds the place taken. (_lock_exchange reads the library without locking it.)"""
+    exchange.host_library = (
+        Library.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("municipality")
+        .get(pk=exchange.host_library_id)
+    )
     problem = host_refusal(
         exchange.host_library, exchange.first_day, exchange.last_day, besides=exchange.pk
     )

@@ -5,11 +5,13 @@ places are counted, so one gets the place and the other is told the day is full.
 import time
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from exchange import hosting, workflow
 from exchange.models import ExchangeRequest, HistoryEntry, State
 from libraries import availability
+from libraries.models import Library
 from mail.models import Notification
 from tests import pages
 from tests.exchange import support
@@ -77,3 +79,37 @@ def test_two_visitors_pressing_submit_at_once_on_the_form_leave_one_request(alic
     refused = next(r for r in responses if r.status_code == 200)
     assert "ottaa vastaan 1 vierailijan päivässä" in pages.text(refused)
     assert ExchangeRequest.objects.get().state == State.AWAITING_HOME
+
+
+def _free(library: Library, lock: str) -> bool:
+    """Whether another transaction could take this lock on the library's row now, unwaiting."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM libraries_library WHERE id = %s FOR {lock} NOWAIT", [library.pk]
+            )
+    except DatabaseError:
+        return False
+    return True
+
+
+def test_a_submission_locks_the_hosts_places_but_no_library_against_other_requests(
+    alice, home, host
+):
+    """Two visitors asking at once for each other's libraries must not each hold one library
+    and wait for the other: only the host's places are locked, while they are counted, and a
+    request naming either library (its foreign key checked with KEY SHARE) can be written."""
+    draft = support.draft(alice, host, first_day=support.weekday_ahead(30))
+
+    def look_while_counting():
+        time.sleep(0.25)
+        return {
+            "home": _free(home, "UPDATE"),
+            "host's places": _free(host, "NO KEY UPDATE"),
+            "host as a request's key": _free(host, "KEY SHARE"),
+        }
+
+    submitted, free = at_once(lambda: workflow.submit(draft.pk, by=alice), look_while_counting)
+
+    assert isinstance(submitted, ExchangeRequest), submitted
+    assert free == {"home": True, "host's places": False, "host as a request's key": True}
