@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test check messages translations demo bench bench-reminders profile memory clean
+.PHONY: run test check messages translations demo bench bench-scale bench-reminders profile memory clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,13 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 
 bench: messages $(VENV)/.bench-installed
 	BENCH_WEB_DATABASE_URL=$(BENCH_WEB_DATABASE_URL) $(PY) -m bench.run
+
+# The scale-out rehearsal: two gunicorn instances, a Celery worker beside each and one beat
+# on one PostgreSQL database (kollega_bench_scale, made when missing) and Redis (db 12), driven
+# by one locust; every email must reach a local SMTP server exactly once. See README.
+BENCH_SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kollega_bench_scale
+bench-scale: messages $(VENV)/.bench-installed
+	BENCH_SCALE_DATABASE_URL=$(BENCH_SCALE_DATABASE_URL) $(PY) -m bench.scale
 
 # Where the benchmarked pages spend their time: each rendered a few hundred times in this
 # process on the benchmark's data (same database), by function and by template; see README.

@@ -107,7 +107,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _environment(port: int, data: Path) -> dict[str, str]:
+def _environment(
+    port: int, data: Path, *, database_url: str = DATABASE_URL, redis_url: str = REDIS_URL
+) -> dict[str, str]:
     env = {
         name: value
         for name, value in os.environ.items()
@@ -116,9 +118,9 @@ def _environment(port: int, data: Path) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         PYTHONPATH=str(BASE_DIR),
-        DATABASE_URL=DATABASE_URL,
-        CACHE_URL=REDIS_URL,
-        CELERY_BROKER_URL=REDIS_URL,
+        DATABASE_URL=database_url,
+        CACHE_URL=redis_url,
+        CELERY_BROKER_URL=redis_url,
         EMAIL_URL="dummymail://",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -145,7 +147,11 @@ def _workers() -> int:
     return _number("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)
 
 
-def _machine() -> dict[str, str]:
+def _machine(
+    *, database_url: str = DATABASE_URL, redis_url: str = REDIS_URL, gunicorn: str = ""
+) -> dict[str, str]:
+    """The machine and the software versions; `gunicorn` says how it runs (by default the
+    number of sync workers)."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -164,30 +170,33 @@ def _machine() -> dict[str, str]:
         system = platform.freedesktop_os_release()["PRETTY_NAME"]
     except (OSError, KeyError):
         system = platform.platform()
-    with psycopg.connect(DATABASE_URL) as connection:
+    with psycopg.connect(database_url) as connection:
         postgres = connection.execute("SHOW server_version").fetchone()[0]
-    redis_version = redis.Redis.from_url(REDIS_URL).info("server")["redis_version"]
+    redis_version = redis.Redis.from_url(redis_url).info("server")["redis_version"]
     versions = {name: importlib.metadata.version(name) for name in ("django", "gunicorn", "locust")}
     return {
         "machine": f"{cpu}, {os.cpu_count()} cores{memory}, {system}",
         "software": (
             f"Python {platform.python_version()}, Django {versions['django']}, "
             f"PostgreSQL {postgres.split()[0]}, Redis {redis_version}, "
-            f"gunicorn {versions['gunicorn']} ({_workers()} sync workers), "
+            f"gunicorn {versions['gunicorn']} ({gunicorn or f'{_workers()} sync workers'}), "
             f"locust {versions['locust']} on the same machine"
         ),
     }
 
 
 def _prepare(env: dict[str, str], data: Path) -> None:
-    print(f"Preparing {DATABASE_URL.rsplit('/', 1)[-1]} (migrate, libraries, static, people) ...")
+    name = env["DATABASE_URL"].rsplit("/", 1)[-1]
+    print(f"Preparing {name} (migrate, libraries, static, people) ...")
     command = [sys.executable, "-m", "bench.data", str(data)]
     if subprocess.run(command, cwd=BASE_DIR, env=env).returncode != 0:
         raise BenchFailed("preparing the database failed (above)")
 
 
-def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    log = (OUT / "gunicorn.log").open("w")
+def _start_server(
+    env: dict[str, str], port: int, log_path: Path = OUT / "gunicorn.log"
+) -> subprocess.Popen:
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
         cwd=BASE_DIR,
@@ -200,7 +209,7 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise BenchFailed(f"gunicorn stopped at start-up; see {OUT / 'gunicorn.log'}")
+            raise BenchFailed(f"gunicorn stopped at start-up; see {log_path}")
         try:
             with urllib.request.urlopen(health, timeout=2) as response:
                 if response.status == 200:
@@ -208,7 +217,7 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
         except OSError:
             pass
         time.sleep(0.3)
-    raise BenchFailed(f"gunicorn did not answer /health/ in a minute; see {OUT / 'gunicorn.log'}")
+    raise BenchFailed(f"gunicorn did not answer /health/ in a minute; see {log_path}")
 
 
 def _stop_server(server: subprocess.Popen | None) -> None:
@@ -222,16 +231,26 @@ def _stop_server(server: subprocess.Popen | None) -> None:
         server.wait()
 
 
-def _locust(env, port: int, name: str, classes: list[str], seconds: int, reset: bool) -> Run:
-    prefix = OUT / name
-    for old in OUT.glob(f"{name}_*.csv"):
+def _locust(
+    env,
+    port: int,
+    name: str,
+    classes: list[str],
+    seconds: int,
+    reset: bool,
+    *,
+    locustfile: str = "bench/locustfile.py",
+    out: Path = OUT,
+) -> Run:
+    prefix = out / name
+    for old in out.glob(f"{name}_*.csv"):
         old.unlink()
     command = [
         sys.executable,
         "-m",
         "locust",
         "--locustfile",
-        "bench/locustfile.py",
+        locustfile,
         "--headless",
         "--users",
         str(USERS),
