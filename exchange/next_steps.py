@@ -1,12 +1,15 @@
 """What happens next with each of the visitor's exchanges, in words and with its buttons.
 
-After the visit the feedback and the expense claim are due; the feedback app, which keeps
-them, says what is still due (``provide_after_the_visit``), as it tells the reminder sweep.
+The words are drawn from the exchange alone, read with what they need (`with_facts`): who
+ended a request and why, and after the visit what the feedback app says is still due. The
+feedback app, which keeps the feedback and the expense claim, provides both the facts it
+reads and the step (``provide_after_the_visit``), as it tells the reminder sweep.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Expression, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -36,14 +39,37 @@ class NextStep:
     for_the_visitor: bool = False
 
 
-AfterTheVisit = Callable[[list[ExchangeRequest]], dict[int, NextStep]]
+AfterTheVisit = Callable[[ExchangeRequest], NextStep]
+AfterTheVisitFacts = Callable[[], dict[str, Expression]]
 _after_the_visit: AfterTheVisit | None = None
+_after_the_visit_facts: AfterTheVisitFacts | None = None
 
 
-def provide_after_the_visit(steps: AfterTheVisit) -> None:
-    """Set by the feedback app when it is ready: the next step of visits that are over."""
-    global _after_the_visit
-    _after_the_visit = steps
+def provide_after_the_visit(step: AfterTheVisit, facts: AfterTheVisitFacts) -> None:
+    """Set by the feedback app when it is ready: the next step of a visit that is over,
+    drawn from the exchange with the annotations `facts` gives (by name)."""
+    global _after_the_visit, _after_the_visit_facts
+    _after_the_visit, _after_the_visit_facts = step, facts
+
+
+def facts() -> dict[str, Expression]:
+    """What the next step reads beside the exchange's own fields, as annotations by name."""
+    # The newest entry that moved the request to where it is: who ended it and why.
+    ending = HistoryEntry.objects.filter(
+        exchange=OuterRef("pk"), to_state__in=[State.DECLINED, State.CANCELLED]
+    ).order_by("-at", "-pk")
+    annotations = {
+        "ending_comment": Subquery(ending.values("comment")[:1]),
+        "ending_by": Subquery(ending.values("actor_label")[:1]),
+    }
+    if _after_the_visit_facts:
+        annotations.update(_after_the_visit_facts())
+    return annotations
+
+
+def with_facts(exchanges: QuerySet) -> QuerySet:
+    """The exchanges with what their next step reads, in the same one query."""
+    return exchanges.annotate(**facts())
 
 
 def _before_the_visit(exchange: ExchangeRequest) -> NextStep:
@@ -93,9 +119,9 @@ def _before_the_visit(exchange: ExchangeRequest) -> NextStep:
     return NextStep(exchange.get_state_display().capitalize() + ".")
 
 
-def _called_off(exchange: ExchangeRequest, entry: HistoryEntry | None) -> NextStep:
-    reason = entry.comment if entry else ""
-    by = entry.actor_label if entry else ""
+def _called_off(exchange: ExchangeRequest) -> NextStep:
+    reason = exchange.ending_comment or ""
+    by = exchange.ending_by or ""
     if exchange.state == State.DECLINED:
         if by:
             text = _("%(name)s declined the request. You can make a new one.") % {"name": by}
@@ -112,31 +138,17 @@ def _after_the_visit_without_feedback_app(exchange: ExchangeRequest) -> NextStep
     return NextStep(_("The visit is over. Thank you for taking part!"))
 
 
-def next_steps(exchanges: Iterable[ExchangeRequest]) -> dict[int, NextStep]:
-    """The next step of each exchange, by its id, in a fixed number of queries."""
-    exchanges = list(exchanges)
-    over = [e for e in exchanges if e.has_taken_place]
-    called_off = [e for e in exchanges if e.is_called_off]
-    endings = {}
-    if called_off:
-        # The newest entry that moved each one to where it is: who ended it and why.
-        for entry in HistoryEntry.objects.filter(
-            exchange__in=called_off, to_state__in=[State.DECLINED, State.CANCELLED]
-        ).order_by("at", "pk"):
-            endings[entry.exchange_id] = entry
-    after = _after_the_visit(over) if over and _after_the_visit else {}
-    steps = {}
-    for exchange in exchanges:
-        if exchange.is_called_off:
-            steps[exchange.pk] = _called_off(exchange, endings.get(exchange.pk))
-        elif exchange.has_taken_place:
-            steps[exchange.pk] = after.get(exchange.pk) or _after_the_visit_without_feedback_app(
-                exchange
-            )
-        else:
-            steps[exchange.pk] = _before_the_visit(exchange)
-    return steps
-
-
 def next_step(exchange: ExchangeRequest) -> NextStep:
-    return next_steps([exchange])[exchange.pk]
+    """The next step of an exchange read `with_facts`; it makes no query."""
+    if exchange.is_called_off:
+        return _called_off(exchange)
+    if exchange.has_taken_place:
+        if _after_the_visit:
+            return _after_the_visit(exchange)
+        return _after_the_visit_without_feedback_app(exchange)
+    return _before_the_visit(exchange)
+
+
+def next_steps(exchanges: Iterable[ExchangeRequest]) -> dict[int, NextStep]:
+    """The next step of each exchange read `with_facts`, by its id."""
+    return {exchange.pk: next_step(exchange) for exchange in exchanges}

@@ -21,15 +21,20 @@ from libraries.models import Library
 from . import suggestions, workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
 from .models import ExchangeRequest, HistoryEntry, State
-from .next_steps import next_step, next_steps
+from .next_steps import next_step, next_steps, with_facts
 
 
 def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> ExchangeRequest:
     """The signed-in visitor's own request; anyone else's is a 404."""
     exchanges = ExchangeRequest.objects.with_related()
     if detail:
-        exchanges = exchanges.select_related("return_of__visitor").prefetch_related(
-            "focus_areas", Prefetch("history", queryset=HistoryEntry.objects.order_by("at", "pk"))
+        exchanges = (
+            with_facts(exchanges)
+            .select_related("return_of__visitor")
+            .prefetch_related(
+                "focus_areas",
+                Prefetch("history", queryset=HistoryEntry.objects.order_by("at", "pk")),
+            )
         )
     return get_object_or_404(exchanges, pk=pk, visitor=request.user)
 
@@ -38,9 +43,7 @@ def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> Exchang
 def my_exchanges(request):
     # Only what the list shows: a narrower join than the detail page's is cheaper to plan.
     exchanges = list(
-        ExchangeRequest.objects.for_visitor(request.user).select_related(
-            "visitor", "host_library__municipality"
-        )
+        with_facts(request.user.exchanges.select_related("host_library__municipality"))
     )
     steps = next_steps(exchanges)
     rows = [(exchange, steps[exchange.pk]) for exchange in exchanges]

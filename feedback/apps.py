@@ -28,7 +28,7 @@ class FeedbackConfig(AppConfig):
         from libraries import public_pages
 
         from . import models
-        from .next_steps import after_the_visit
+        from .next_steps import after_the_visit, facts
         from .views import library_stories
 
         # Published stories show on their host library's page.
@@ -43,7 +43,7 @@ class FeedbackConfig(AppConfig):
             )
         )
         # The visitor's pages ask what is still due after the visit.
-        next_steps.provide_after_the_visit(after_the_visit)
+        next_steps.provide_after_the_visit(after_the_visit, facts)
 
         from libraries import signin
 
