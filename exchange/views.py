@@ -18,10 +18,10 @@ from libraries import availability
 from libraries.decorators import profile_required
 from libraries.models import Library
 
-from . import suggestions, workflow
+from . import suggestions, visitor_list, workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
 from .models import ExchangeRequest, HistoryEntry, State
-from .next_steps import next_step, next_steps, with_facts
+from .next_steps import next_step, with_facts
 
 
 def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> ExchangeRequest:
@@ -41,13 +41,9 @@ def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> Exchang
 
 @profile_required
 def my_exchanges(request):
-    # Only what the list shows: a narrower join than the detail page's is cheaper to plan.
-    exchanges = list(
-        with_facts(request.user.exchanges.select_related("host_library__municipality"))
+    return render(
+        request, "exchange/my_exchanges.html", {"cards": visitor_list.cards(request.user)}
     )
-    steps = next_steps(exchanges)
-    rows = [(exchange, steps[exchange.pk]) for exchange in exchanges]
-    return render(request, "exchange/my_exchanges.html", {"rows": rows})
 
 
 @profile_required
