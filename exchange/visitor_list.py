@@ -4,7 +4,7 @@ The list reads plain values in one query: the exchange's fields that a card show
 library's and municipality's names, and what the next step reads (`next_steps.facts`).
 Django would build and compile that query anew for every request, which costs several times
 what PostgreSQL takes to answer it; its shape never changes, so each process compiles it
-once and sends it again with the visitor's id in its place.
+once (web.prepared) and sends it again with the visitor's id in its place.
 
 The drawn cards are kept in the cache under a digest of those values, the visitor's and the
 language: whatever changes what a card shows (a transition, a claim decided, a reason
@@ -16,16 +16,14 @@ read another would make a query per exchange, which the list's query count test 
 
 import hashlib
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, replace
 
 from django.core.cache import cache
-from django.db import connections, models
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from libraries.models import Library, Municipality, Staff
+from web.prepared import Prepared, in_model_order
 
 from .models import ExchangeRequest
 from .next_steps import facts, next_steps
@@ -56,113 +54,59 @@ DRAWING = uuid.uuid4().hex
 TIMEOUT = 10 * 60
 
 
-def _in_order(model: type[models.Model], names: set[str]) -> list[str]:
-    """The names in the order of the model's columns, as `Model.from_db` takes them."""
-    return [field.attname for field in model._meta.concrete_fields if field.attname in names]
+def _columns() -> tuple[list[str], list[str], list[str]]:
+    return (
+        in_model_order(ExchangeRequest, EXCHANGE_FIELDS),
+        in_model_order(Library, LIBRARY_FIELDS),
+        in_model_order(Municipality, MUNICIPALITY_FIELDS),
+    )
 
 
-@dataclass(frozen=True)
-class _Statement:
-    sql: str
-    params: tuple
-    # Where the visitor's id goes among the parameters.
-    visitor_at: tuple[int, ...]
-    exchange: list[str]
-    library: list[str]
-    municipality: list[str]
-    # The next step's facts, by name, after the fields' columns.
-    facts: list[str]
-    # Each column's value as Django reads it (SQLite gives a date as text).
-    to_python: list[Callable]
-
-
-_statements: dict[str, _Statement] = {}
-
-
-def _compiled(visitor_id: int) -> _Statement:
-    exchange = _in_order(ExchangeRequest, EXCHANGE_FIELDS)
-    library = _in_order(Library, LIBRARY_FIELDS)
-    municipality = _in_order(Municipality, MUNICIPALITY_FIELDS)
+def _query(visitor_id: int):
+    exchange, library, municipality = _columns()
     annotations = facts()
-    lookups = [
-        *exchange,
-        *(f"host_library__{name}" for name in library),
-        *(f"host_library__municipality__{name}" for name in municipality),
-        *annotations,
-    ]
-    query = (
+    return (
         ExchangeRequest.objects.filter(visitor_id=visitor_id)
         .annotate(**annotations)
-        .values_list(*lookups)
-        .query
-    )
-    sql, params = query.sql_with_params()
-    fields = [
-        *(ExchangeRequest._meta.get_field(name) for name in exchange),
-        *(Library._meta.get_field(name) for name in library),
-        *(Municipality._meta.get_field(name) for name in municipality),
-        *(query.annotations[name].output_field for name in annotations),
-    ]
-    return _Statement(
-        sql,
-        params,
-        (),
-        exchange,
-        library,
-        municipality,
-        list(annotations),
-        [field.to_python for field in fields],
-    )
-
-
-def _statement(using: str) -> _Statement:
-    """The list's query as Django compiles it, once per process and database."""
-    if using not in _statements:
-        # Two visitors' queries differ only where the visitor's id goes.
-        one, other = _compiled(-1), _compiled(-2)
-        if one.sql != other.sql or len(one.params) != len(other.params):
-            raise RuntimeError("The visitor's list query changes shape with the visitor.")
-        visitor_at = tuple(
-            at
-            for at, (mine, theirs) in enumerate(zip(one.params, other.params, strict=True))
-            if mine != theirs
+        .values_list(
+            *exchange,
+            *(f"host_library__{name}" for name in library),
+            *(f"host_library__municipality__{name}" for name in municipality),
+            *annotations,
         )
-        _statements[using] = replace(one, visitor_at=visitor_at)
-    return _statements[using]
+    )
 
 
-def _rows(person: Staff) -> tuple[_Statement, list[tuple]]:
-    """The person's exchanges, newest first, with their values as the database gives them."""
-    using = ExchangeRequest.objects.db
-    statement = _statement(using)
-    params = list(statement.params)
-    for at in statement.visitor_at:
-        params[at] = person.pk
-    with connections[using].cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        return statement, cursor.fetchall()
+# Compiled once per process (web.prepared): its shape never changes.
+_LIST = Prepared(_query)
 
 
-def _exchanges(person: Staff, statement: _Statement, rows: list[tuple]) -> list[ExchangeRequest]:
+def _rows(person: Staff) -> list[tuple]:
+    """The person's exchanges, newest first, with the values the cards show."""
+    return _LIST.rows(person.pk, ExchangeRequest.objects.db)
+
+
+def _exchanges(person: Staff, rows: list[tuple]) -> list[ExchangeRequest]:
     """The exchanges of these rows, holding only the fields read; the others are deferred."""
     using = person._state.db
-    visitor_fields = _in_order(Staff, VISITOR_FIELDS)
+    visitor_fields = in_model_order(Staff, VISITOR_FIELDS)
     visitor = Staff.from_db(using, visitor_fields, [getattr(person, f) for f in visitor_fields])
-    library_at = len(statement.exchange)
-    municipality_at = library_at + len(statement.library)
-    facts_at = municipality_at + len(statement.municipality)
+    exchange_columns, library_columns, municipality_columns = _columns()
+    names = list(facts())
+    library_at = len(exchange_columns)
+    municipality_at = library_at + len(library_columns)
+    facts_at = municipality_at + len(municipality_columns)
     exchanges = []
-    for raw in rows:
-        row = [read(value) for read, value in zip(statement.to_python, raw, strict=True)]
-        exchange = ExchangeRequest.from_db(using, statement.exchange, row[:library_at])
+    for row in rows:
+        exchange = ExchangeRequest.from_db(using, exchange_columns, row[:library_at])
         exchange.visitor = visitor
         exchange.host_library = Library.from_db(
-            using, statement.library, row[library_at:municipality_at]
+            using, library_columns, row[library_at:municipality_at]
         )
         exchange.host_library.municipality = Municipality.from_db(
-            using, statement.municipality, row[municipality_at:facts_at]
+            using, municipality_columns, row[municipality_at:facts_at]
         )
-        for name, value in zip(statement.facts, row[facts_at:], strict=True):
+        for name, value in zip(names, row[facts_at:], strict=True):
             setattr(exchange, name, value)
         exchanges.append(exchange)
     return exchanges
@@ -170,7 +114,7 @@ def _exchanges(person: Staff, statement: _Statement, rows: list[tuple]) -> list[
 
 def cards(person: Staff) -> SafeString:
     """The cards of the person's exchanges, newest first; empty when there are none."""
-    statement, rows = _rows(person)
+    rows = _rows(person)
     if not rows:
         return mark_safe("")
     visitor = [getattr(person, name) for name in sorted(VISITOR_FIELDS)]
@@ -178,7 +122,7 @@ def cards(person: Staff) -> SafeString:
     key = f"visitor-list:{hashlib.sha256(shown.encode()).hexdigest()}"
     html = cache.get(key)
     if html is None:
-        exchanges = _exchanges(person, statement, rows)
+        exchanges = _exchanges(person, rows)
         steps = next_steps(exchanges)
         html = render_to_string(
             "exchange/_cards.html", {"rows": [(item, steps[item.pk]) for item in exchanges]}
