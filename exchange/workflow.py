@@ -130,23 +130,52 @@ def _lock_exchange(exchange_id: int) -> ExchangeRequest:
 
 
 def _lock_approval_row(approval_id: int) -> tuple[Approval, ExchangeRequest]:
-    """Lock the request, then the approval, always in that order."""
-    exchange_id = (
-        Approval.objects.filter(pk=approval_id).values_list("exchange_id", flat=True).first()
-    )
-    if exchange_id is None:
-        raise TransitionNotAllowed(_("This link is not valid."))
-    exchange = _lock_exchange(exchange_id)
-    return Approval.objects.select_for_update().get(pk=approval_id), exchange
+    """The approval and its request in one query that locks the request, not the approval.
+
+    Whoever changes an approval's decision, version or approver holds its request's lock, so
+    none of these changes while this transaction holds it. The approval's row is as it was
+    when the query began, perhaps before it waited for that lock: a decision is written only
+    where the row still is as read (_decide_approval).
+    """
+    try:
+        approval = (
+            Approval.objects.select_for_update(of=("exchange", "exchange__visitor"), no_key=True)
+            .select_related(*(f"exchange__{name}" for name in _READ_WITH))
+            .get(pk=approval_id)
+        )
+    except Approval.DoesNotExist:
+        raise TransitionNotAllowed(_("This link is not valid.")) from None
+    return approval, approval.exchange
 
 
-def _lock_approval(approval_id: int, version: int) -> tuple[Approval, ExchangeRequest]:
-    """Lock the request, then its approval, always in that order; check the link is live."""
-    approval, exchange = _lock_approval_row(approval_id)
+def _check_live(approval: Approval, version: int) -> None:
     if not approval.is_pending:
         raise AlreadyDecided(_("This request has been decided already."))
     if approval.version != version:
         raise LinkReplaced(_("This link has been replaced by a newer one."))
+
+
+def _decide_approval(
+    approval_id: int, version: int, decision: str, comment: str, *, role: str | None = None
+) -> tuple[Approval, ExchangeRequest]:
+    """Lock the request and record the decision on its approval, if the approval is this
+    role's, still pending and of this link's version: one conditional UPDATE, which finds the
+    approval as it is now. The request's state is checked by the caller, in the same
+    transaction: a refusal there undoes the decision."""
+    approval, exchange = _lock_approval_row(approval_id)
+    _check_live(approval, version)
+    if role is not None and approval.role != role:
+        raise TransitionNotAllowed(_("This link is not valid."))
+    decided_at = timezone.now()
+    written = Approval.objects.filter(
+        pk=approval.pk, decision=Approval.Decision.PENDING, version=version
+    ).update(decision=decision, comment=comment, decided_at=decided_at)
+    if not written:
+        # Decided or sent to another person while this waited for the request's lock.
+        approval.refresh_from_db(fields=["decision", "version"])
+        _check_live(approval, version)
+        raise AlreadyDecided(_("This request has been decided already."))
+    approval.decision, approval.comment, approval.decided_at = decision, comment, decided_at
     return approval, exchange
 
 
@@ -199,14 +228,6 @@ def _move(
         to_state=to_state,
         comment=comment,
     )
-
-
-def _mark_approval(approval: Approval, decision: str, comment: str) -> None:
-    """Record the supervisor's decision on their approval (the exchange moves separately)."""
-    approval.decision = decision
-    approval.comment = comment
-    approval.decided_at = timezone.now()
-    approval.save(update_fields=["decision", "comment", "decided_at"])
 
 
 def _withdraw_pending(exchange: ExchangeRequest) -> None:
@@ -569,11 +590,10 @@ def submit(exchange_id: int, *, by: Staff) -> ExchangeRequest:
 def approve_home(approval_id: int, *, version: int, comment: str = "") -> ExchangeRequest:
     """awaiting_home → awaiting_host: the home supervisor approves; the host is asked next."""
     with transaction.atomic():
-        approval, exchange = _lock_approval(approval_id, version)
-        if approval.role != Approval.Role.HOME:
-            raise TransitionNotAllowed(_("This link is not valid."))
+        approval, exchange = _decide_approval(
+            approval_id, version, Approval.Decision.APPROVED, comment, role=Approval.Role.HOME
+        )
         _require(exchange, State.AWAITING_HOME)
-        _mark_approval(approval, Approval.Decision.APPROVED, comment)
         _move(exchange, State.AWAITING_HOST, actor_label=approval.approver_label, comment=comment)
         host_approval = Approval.objects.create(
             exchange=exchange,
@@ -592,12 +612,13 @@ def decline(approval_id: int, *, version: int, reason: str) -> ExchangeRequest:
     if not reason.strip():
         raise TransitionNotAllowed(_("Give a reason for declining."))
     with transaction.atomic():
-        approval, exchange = _lock_approval(approval_id, version)
+        approval, exchange = _decide_approval(
+            approval_id, version, Approval.Decision.DECLINED, reason
+        )
         expected = (
             State.AWAITING_HOME if approval.role == Approval.Role.HOME else State.AWAITING_HOST
         )
         _require(exchange, expected)
-        _mark_approval(approval, Approval.Decision.DECLINED, reason)
         _move(exchange, State.DECLINED, actor_label=approval.approver_label, comment=reason)
         emails.declined(exchange, approval)
         return exchange
@@ -614,7 +635,9 @@ def approve_host(
     """awaiting_host → confirmed: the host approves and names the workplace mentor; or
     awaiting_host → awaiting_mentor: the host approves and names the mentor later."""
     with transaction.atomic():
-        approval, exchange = _lock_host_approval(approval_id, version)
+        approval, exchange = _decide_host_approval(
+            approval_id, version, Approval.Decision.APPROVED, comment
+        )
         if mentor.is_named:
             to_state, fields = State.CONFIRMED, []
         else:
@@ -622,7 +645,6 @@ def approve_host(
         _record_host_answer(
             approval,
             exchange,
-            Approval.Decision.APPROVED,
             to_state,
             mentor=mentor,
             return_visit=return_visit,
@@ -714,14 +736,15 @@ def propose_dates(
     """awaiting_host → dates_proposed: the host suggests other days, and names the mentor
     now or later."""
     with transaction.atomic():
-        approval, exchange = _lock_host_approval(approval_id, version)
+        approval, exchange = _decide_host_approval(
+            approval_id, version, Approval.Decision.DATES_PROPOSED, comment
+        )
         check_dates(first_day, last_day)
         exchange.proposed_first_day = first_day
         exchange.proposed_last_day = last_day
         _record_host_answer(
             approval,
             exchange,
-            Approval.Decision.DATES_PROPOSED,
             State.DATES_PROPOSED,
             mentor=mentor,
             return_visit=return_visit,
@@ -732,10 +755,12 @@ def propose_dates(
         return exchange
 
 
-def _lock_host_approval(approval_id: int, version: int) -> tuple[Approval, ExchangeRequest]:
-    approval, exchange = _lock_approval(approval_id, version)
-    if approval.role != Approval.Role.HOST:
-        raise TransitionNotAllowed(_("This link is not valid."))
+def _decide_host_approval(
+    approval_id: int, version: int, decision: str, comment: str
+) -> tuple[Approval, ExchangeRequest]:
+    approval, exchange = _decide_approval(
+        approval_id, version, decision, comment, role=Approval.Role.HOST
+    )
     _require(exchange, State.AWAITING_HOST)
     return approval, exchange
 
@@ -743,7 +768,6 @@ def _lock_host_approval(approval_id: int, version: int) -> tuple[Approval, Excha
 def _record_host_answer(
     approval: Approval,
     exchange: ExchangeRequest,
-    decision: str,
     to_state: str,
     *,
     mentor: MentorDetails,
@@ -751,9 +775,9 @@ def _record_host_answer(
     comment: str,
     fields: Sequence[str] = (),
 ) -> None:
-    """The host's answer: the mentor (and who comes back) recorded, the decision, the move."""
+    """The host's answer, its decision already on the approval: the mentor (and who comes
+    back) recorded, the move."""
     fields = [*fields, *_set_mentor(exchange, mentor), *_set_return_visit(exchange, return_visit)]
-    _mark_approval(approval, decision, comment)
     _move(
         exchange,
         to_state,
