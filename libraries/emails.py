@@ -4,15 +4,19 @@ The coordinator's contact details sign every message, so a supervisor or a host 
 never heard of Kollega knows who writes and whom to ask.
 """
 
-from mail.outbox import Recipient
+from mail.outbox import Recipient, once_per_batch
 
 from .models import ContactDetails
 
 
+def _contact() -> ContactDetails:
+    return ContactDetails.objects.first() or ContactDetails()
+
+
 def frame(recipient: Recipient) -> dict:
-    """The coordinator's contact details, and whether the message goes to the coordinator
-    (who is not signed off to herself)."""
-    contact = ContactDetails.objects.first() or ContactDetails()
+    """The coordinator's contact details (read once for the messages of one transition), and
+    whether the message goes to the coordinator (who is not signed off to herself)."""
+    contact = once_per_batch("coordinator's contact details", _contact)
     to_coordinator = bool(contact.email) and (
         contact.email.strip().lower() == recipient.email.strip().lower()
     )

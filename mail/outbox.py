@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +25,7 @@ from django.utils import timezone, translation
 from .models import Notification
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,6 +48,20 @@ def provide_frame(provider: Callable[[Recipient], dict]) -> None:
     """Set the function that gives the frame's context for one recipient."""
     global _frame
     _frame = provider
+
+
+def once_per_batch(key: str, compute: Callable[[], T]) -> T:
+    """What `compute` gives; inside a batch, what it gave the first time in that batch.
+
+    For what every message of one transition shares, such as the sender's details in the
+    frame: read once for all of them, in the same transaction.
+    """
+    memo = getattr(_batch, "memo", None)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def absolute_url(path: str) -> str:
@@ -132,11 +148,13 @@ def batch() -> Iterator[None]:
         yield
         return
     _batch.messages = []
+    _batch.memo = {}
     try:
         yield
         messages = _batch.messages
     finally:
         _batch.messages = None
+        _batch.memo = None
     if not messages:
         return
     taken = set(
