@@ -4,8 +4,6 @@ import json
 from decimal import Decimal
 from itertools import groupby
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from libraries import distance
+from libraries import distance, public_pages
 from libraries.models import FocusArea, Library, Staff, shown_name
 from web.date_fields import DayField
 from web.names import single_line
@@ -38,8 +36,35 @@ def _bound_number(field: forms.Field, maximum) -> None:
     field.widget.attrs.update({"min": 0, "max": maximum})
 
 
+def _hosts_offered(visitor: Staff, current_pk: int | None) -> tuple[list, dict[int, int]]:
+    """The host list's choices, and the car kilometres there and back to each library."""
+    offered = Q(accepts_visitors=True) & ~Q(pk=visitor.library_id)
+    if current_pk:
+        offered |= Q(pk=current_pk)
+    libraries = (
+        Library.objects.filter(offered)
+        .select_related("municipality__region")
+        # By the names the reader sees: regions and libraries in the page's language.
+        .order_by(shown_name("municipality__region__name"), shown_name(), "pk")
+    )
+    home = distance.home_municipality(visitor)
+    car_estimates = {}
+    for library in libraries:
+        gap = distance.between(home, library.municipality)
+        if gap is not None and gap.car_km_there_and_back is not None:
+            car_estimates[library.pk] = gap.car_km_there_and_back
+    choices: list = [("", str(_("Choose a library")))]
+    for region, group in groupby(libraries, key=lambda lib: lib.municipality.region):
+        choices.append(
+            (str(region), [(lib.pk, f"{lib.name} ({lib.municipality})") for lib in group])
+        )
+    return choices, car_estimates
+
+
 class ExchangeRequestForm(forms.ModelForm):
     """The request as the visitor writes it: saved as a draft, or checked fully to submit.
+
+    templates/exchange/_request_fields.html draws it in its fieldsets.
 
     ``submitting`` decides how strict the form is: a draft needs only the host library,
     but whatever is filled in must make sense already.
@@ -171,86 +196,24 @@ class ExchangeRequestForm(forms.ModelForm):
             self.fields[name].required = submitting or not self.is_bound
         self.fields["privacy_accepted"].required = not self.is_bound
 
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Fieldset(
-                _("Where and when"),
-                "host_library",
-                HTML('{% include "exchange/_host_month_view.html" %}'),
-                Row(
-                    Column("first_day", css_class="col-sm-6"),
-                    Column("last_day", css_class="col-sm-6"),
-                ),
-                "alternative_dates",
-            ),
-            Fieldset(
-                _("The exchange"),
-                "kind",
-                "trip_type",
-                "expectations",
-                "focus_areas",
-                "language_practice",
-                "cover_arrangements",
-                *(["keeping_open"] if "keeping_open" in self.fields else []),
-            ),
-            Fieldset(
-                _("Estimated travel and accommodation costs"),
-                Row(
-                    Column("travel_car_km", css_class="col-sm-4"),
-                    Column("travel_public_eur", css_class="col-sm-4"),
-                    Column("travel_other_eur", css_class="col-sm-4"),
-                ),
-                Row(
-                    Column("accommodation_nights", css_class="col-sm-4"),
-                    Column("accommodation_eur", css_class="col-sm-4"),
-                ),
-            ),
-            Fieldset(
-                _("The host contact you agreed with (optional)"),
-                HTML('{% include "exchange/_host_contact_help.html" %}'),
-                Row(
-                    Column("host_contact_name", css_class="col-sm-6"),
-                    Column("host_contact_email", css_class="col-sm-6"),
-                ),
-            ),
-            Fieldset(
-                _("Privacy"),
-                # The retention period as the privacy notice states it, from the same setting.
-                HTML(
-                    f'{{% include "exchange/_privacy_notice.html" '
-                    f"with months={settings.PERSONAL_DATA_RETENTION_MONTHS} %}}"
-                ),
-                "privacy_accepted",
-            ),
-        )
+    @property
+    def retention_months(self) -> int:
+        """How long the request's personal data is kept, as the notice beside the form says."""
+        return settings.PERSONAL_DATA_RETENTION_MONTHS
 
     def _host_choices(self) -> list:
-        """Libraries that take visitors, grouped by region; the current choice stays listed."""
+        """Libraries that take visitors, grouped by region; the current choice stays listed.
+
+        The list and the car kilometres are the same for every visitor of a library until
+        the coordinator edits the libraries: kept in the cache under the public pages'
+        content version, in the page's language."""
         current = self.initial.get("host_library") or self.instance.host_library_id
-        current_pk = getattr(current, "pk", current)
-        offered = Q(accepts_visitors=True) & ~Q(pk=self.visitor.library_id)
-        if current_pk:
-            offered |= Q(pk=current_pk)
-        libraries = (
-            Library.objects.filter(offered)
-            .select_related("municipality__region")
-            # By the names the reader sees: regions and libraries in the page's language.
-            .order_by(shown_name("municipality__region__name"), shown_name(), "pk")
+        current_pk = getattr(current, "pk", current) or None
+        choices, self.car_estimates = public_pages.cached(
+            "request-form-hosts",
+            (self.visitor.library_id, current_pk),
+            lambda: _hosts_offered(self.visitor, current_pk),
         )
-        home = distance.home_municipality(self.visitor)
-        # The car kilometres there and back to each host, for the form and its script.
-        self.car_estimates = {}
-        for library in libraries:
-            gap = distance.between(home, library.municipality)
-            if gap is not None and gap.car_km_there_and_back is not None:
-                self.car_estimates[library.pk] = gap.car_km_there_and_back
-        choices: list = [("", _("Choose a library"))]
-        for region, group in groupby(libraries, key=lambda lib: lib.municipality.region):
-            choices.append(
-                (str(region), [(lib.pk, f"{lib.name} ({lib.municipality})") for lib in group])
-            )
         return choices
 
     def _fill_car_estimate(self) -> None:

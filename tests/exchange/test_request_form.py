@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.utils.translation import gettext
 
 from exchange.models import Approval, ExchangeRequest, HistoryEntry, State
@@ -61,6 +62,32 @@ def test_the_host_list_offers_libraries_that_take_visitors_but_not_the_visitors_
     assert f'<option value="{host.pk}">' in content
     assert f'<option value="{home.pk}">' not in content
     assert f'<option value="{closed.pk}">' not in content
+
+
+def page_and_queries(client, path: str) -> tuple[str, int]:
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        content = pages.html(client.get(path))
+    return content, len(queries)
+
+
+def test_the_host_list_is_kept_until_the_coordinator_edits_a_library(client, visitor, host):
+    path = url("exchange:request-create")
+    content, first = page_and_queries(client, path)
+    _, again = page_and_queries(client, path)
+    host.name_fi = "Mustasaaren kirjasto"
+    host.save()
+    renamed, _ = page_and_queries(client, path)
+
+    # The host list's libraries and the visitor's municipality, read once.
+    assert again == first - 2
+    assert "Mustasaaren pääkirjasto (Mustasaari)" in content
+    assert "Mustasaaren kirjasto (Mustasaari)" in renamed
 
 
 def test_the_form_speaks_swedish_on_the_swedish_site(client, visitor):
