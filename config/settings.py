@@ -186,6 +186,12 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kollega")}
+# The parts of every page that are the same for everyone in one language (the header's links,
+# the footer's), drawn once per process: they change only with a deployment.
+CACHES["chrome"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "chrome",
+}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Redis away is not the site down: the cache steps aside (web/cache.py), and a frozen
     # Redis holds a request for a second at the most.

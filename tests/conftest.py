@@ -15,12 +15,15 @@ def reset_locale():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counts live in the cache: every test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit counts live in the cache: every test starts with none, and draws the pages'
+    shared parts (the "chrome" cache) under its own settings."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["chrome"].clear()
     yield
     cache.clear()
+    caches["chrome"].clear()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ def test_a_broker_that_does_not_answer_makes_the_site_unhealthy(client, settings
 def test_a_cache_that_does_not_answer_makes_the_site_unhealthy(client, settings):
     settings.CELERY_BROKER_URL = ""
     settings.CACHES = {
+        "chrome": settings.CACHES["chrome"],
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": NOBODY}
     }
     response = client.get("/health/")
@@ -47,6 +48,7 @@ def test_a_cache_that_does_not_answer_makes_the_site_unhealthy(client, settings)
 def test_with_redis_as_broker_and_cache_the_site_is_healthy(client, settings):
     settings.CELERY_BROKER_URL = REDIS_URL
     settings.CACHES = {
+        "chrome": settings.CACHES["chrome"],
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL.rsplit("/", 1)[0] + "/1",

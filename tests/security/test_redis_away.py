@@ -80,6 +80,7 @@ def own_redis(settings):
     server = OwnRedis()
     server.start()
     settings.CACHES = {
+        "chrome": settings.CACHES["chrome"],
         "default": {
             "BACKEND": "web.cache.ResilientRedisCache",
             "LOCATION": server.url,
