@@ -37,7 +37,7 @@ def test_a_cache_that_does_not_answer_makes_the_site_unhealthy(client, settings)
     settings.CELERY_BROKER_URL = ""
     settings.CACHES = {
         "chrome": settings.CACHES["chrome"],
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": NOBODY}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": NOBODY},
     }
     response = client.get("/health/")
     assert response.status_code == 503
@@ -52,7 +52,7 @@ def test_with_redis_as_broker_and_cache_the_site_is_healthy(client, settings):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL.rsplit("/", 1)[0] + "/1",
-        }
+        },
     }
     response = client.get("/health/")
     assert response.status_code == 200

@@ -85,7 +85,7 @@ def own_redis(settings):
             "BACKEND": "web.cache.ResilientRedisCache",
             "LOCATION": server.url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
     }
     ResilientRedisCache._paused_until = 0.0
     yield server
