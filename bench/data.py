@@ -121,6 +121,26 @@ class StepFailed(Exception):
     """A step of the flow did not answer as a person would expect."""
 
 
+def request_form(token: str, host: dict, day: str, focus_areas: list[int]) -> dict:
+    """The visitor's request in the flow, as the form sends it: one day at this host."""
+    return {
+        "csrfmiddlewaretoken": token,
+        "host_library": host["pk"],
+        "first_day": day,
+        "last_day": day,
+        "kind": "one_way",
+        "trip_type": "training_day",
+        "expectations": "Haluan nähdä, miten lasten ja nuorten palvelut on järjestetty.",
+        "focus_areas": focus_areas,
+        "cover_arrangements": "Kollega hoitaa asiakaspalvelun.",
+        "travel_car_km": "120",
+        "host_contact_name": "Yhteyshenkilö",
+        "host_contact_email": host["contact"],
+        "privacy_accepted": "on",
+        "action": "submit",
+    }
+
+
 # The host's answer in the flow: approve, with the mentor and the first day's details.
 HOST_DECISION = {
     "approve-mentor_name": "Työpaikkaohjaaja",

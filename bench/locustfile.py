@@ -21,7 +21,7 @@ import django
 from locust import FastHttpUser, task
 from locust.contrib.fasthttp import FastHttpSession
 
-from bench.data import HOST_DECISION, StepFailed, approval_path
+from bench.data import HOST_DECISION, StepFailed, approval_path, request_form
 
 # The flow makes the supervisors' links as the app does (the same database and key). Set
 # up here, before any user starts, so that loading Django costs no measured time.
@@ -193,22 +193,7 @@ class Flow(FastHttpUser):
     def _submit(self, host: dict, day: str) -> int:
         form = DATA["request_form"]
         token = self._form(self.client, form, "flow 1: request form")
-        data = {
-            "csrfmiddlewaretoken": token,
-            "host_library": host["pk"],
-            "first_day": day,
-            "last_day": day,
-            "kind": "one_way",
-            "trip_type": "training_day",
-            "expectations": "Haluan nähdä, miten lasten ja nuorten palvelut on järjestetty.",
-            "focus_areas": DATA["focus_areas"],
-            "cover_arrangements": "Kollega hoitaa asiakaspalvelun.",
-            "travel_car_km": "120",
-            "host_contact_name": "Yhteyshenkilö",
-            "host_contact_email": host["contact"],
-            "privacy_accepted": "on",
-            "action": "submit",
-        }
+        data = request_form(token, host, day, DATA["focus_areas"])
         response = self._step(self.client, "POST", form, "flow 2: submit request", 302, data=data)
         location = response.headers.get("Location", "")
         match = re.search(r"/(\d+)/$", location)

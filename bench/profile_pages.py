@@ -29,7 +29,7 @@ from pathlib import Path
 
 import django
 
-from bench.data import HOST_DECISION, StepFailed, approval_path
+from bench.data import HOST_DECISION, StepFailed, approval_path, request_form
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "var" / "bench-profile"
@@ -347,22 +347,7 @@ class Flow:
             send,
             client,
             url,
-            {
-                "csrfmiddlewaretoken": token,
-                "host_library": host["pk"],
-                "first_day": day,
-                "last_day": day,
-                "kind": "one_way",
-                "trip_type": "training_day",
-                "expectations": "Haluan nähdä, miten lasten ja nuorten palvelut on järjestetty.",
-                "focus_areas": self.data["focus_areas"],
-                "cover_arrangements": "Kollega hoitaa asiakaspalvelun.",
-                "travel_car_km": "120",
-                "host_contact_name": "Yhteyshenkilö",
-                "host_contact_email": host["contact"],
-                "privacy_accepted": "on",
-                "action": "submit",
-            },
+            request_form(token, host, day, self.data["focus_areas"]),
         )
         match = re.search(r"/(\d+)/$", location)
         if match is None:
