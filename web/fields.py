@@ -18,8 +18,8 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils import formats
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 register = template.Library()
 
@@ -103,8 +103,55 @@ def _classes(field: BoundField, extra: str) -> str:
     return css + (f" {extra} is-invalid" if field.errors else f" {extra}")
 
 
+# Django's widget templates that write one <input> (input.html and the types that include it)
+# and the text area: written here in the same bytes, for each is three template renders there.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in ("input", "text", "email", "number", "date", "time", "url", "password")
+)
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
 def _widget(field: BoundField, extra: str) -> str:
-    return field.as_widget(attrs={"class": _classes(field, extra)})
+    """The widget as BoundField.as_widget draws it, for a text-like widget without its
+    templates."""
+    widget = field.field.widget
+    attrs = {"class": _classes(field, extra)}
+    template_name = widget.template_name
+    if template_name not in INPUT_TEMPLATES and template_name != TEXTAREA_TEMPLATE:
+        return field.as_widget(attrs=attrs)
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    name = conditional_escape(context["name"])
+    drawn_attrs = _template_attrs(context["attrs"])
+    value = context["value"]
+    if template_name == TEXTAREA_TEMPLATE:
+        text = conditional_escape(value) if value else ""
+        return mark_safe(f'<textarea name="{name}"{drawn_attrs}>\n{text}</textarea>')  # noqa: S308
+    kind = conditional_escape(context["type"])
+    shown = "" if value is None else f' value="{conditional_escape(_as_string(value))}"'
+    return mark_safe(f'<input type="{kind}" name="{name}"{shown}{drawn_attrs}>')  # noqa: S308
+
+
+def _template_attrs(attrs: dict) -> str:
+    """Attributes as django/forms/widgets/attrs.html writes them: True bare, False left out,
+    a value as `stringformat:"s"` gives it (a safe value kept as it is)."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(_as_string(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _as_string(value) -> str:
+    """`stringformat:"s"`: the value as a string, still safe if it was."""
+    return value if isinstance(value, SafeData) else str(value)
 
 
 def _select(field: BoundField) -> SafeString:

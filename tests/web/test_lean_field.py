@@ -7,15 +7,17 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from crispy_forms.utils import render_crispy_form
+from django import forms
 from django.template.loader import render_to_string
 from django.test.html import parse_html
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from exchange.forms import ExchangeRequestForm
 from exchange.link_forms import DeclineForm, HomeApproveForm, HostDecisionForm
 from tests.factories import ExchangeRequestFactory, FocusAreaFactory, LibraryFactory
-from web.fields import _drawn_here, lean_field
+from web.fields import _classes, _drawn_here, _widget, lean_field
 
 WRONG_HOST_ANSWER = {
     "approve-first_day": "32.13.2026",
@@ -172,3 +174,56 @@ def test_the_request_form_reads_the_same_as_crispy_forms_draws_it(
         assert lean.count('aria-invalid="true"') >= 10
     # Every field is drawn here, none handed back to crispy-forms.
     assert all(_drawn_here(ours[name]) for name in ours.fields)
+
+
+class EveryTextWidget(forms.Form):
+    """Each widget written without its templates, with the attributes a form can give it."""
+
+    text = forms.CharField(help_text="Vihje", widget=forms.TextInput(attrs={"maxlength": 10}))
+    area = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    email = forms.EmailField(required=False)
+    number = forms.DecimalField(required=False, localize=True, min_value=0)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"autocomplete": "off"}))
+    time = forms.TimeField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
+    flags = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"readonly": True, "hidden": False})
+    )
+    safe = forms.CharField(required=False, widget=forms.TextInput(attrs={"title": "<b>"}))
+
+
+BYTE_CASES = {
+    "empty": None,
+    "with markup and errors": {
+        "text": 'a "quoted" <b>bold</b> & more',
+        "area": "rivi 1\n<rivi 2> & 'kolme'",
+        "email": "ei <osoite>",
+        "number": "1,5",
+        "day": "32.13.2026",
+        "time": "25:61",
+        "url": "javascript:alert(1)",
+        "flags": "",
+        "safe": "ok",
+    },
+    "valid": {"text": "lyhyt", "number": "12,50", "day": "3.5.2027", "time": "9.30"},
+}
+
+
+@pytest.mark.parametrize("case", BYTE_CASES)
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_text_widget_is_written_in_the_bytes_django_writes(case, language):
+    """Byte for byte what BoundField.as_widget writes with Django's templates: the value
+    escaped (and kept when it is safe), the attributes in order, True bare and False left
+    out, aria-invalid and aria-describedby, the text area's line break."""
+    with translation.override(language):
+        data = BYTE_CASES[case]
+        ours, theirs = EveryTextWidget(data), EveryTextWidget(data)
+        if data:
+            ours.is_valid(), theirs.is_valid()
+        ours.initial["safe"] = theirs.initial["safe"] = mark_safe("<i>safe</i>")
+        for name in ours.fields:
+            written = _widget(ours[name], "form-control")
+            drawn = theirs[name].as_widget(attrs={"class": _classes(theirs[name], "form-control")})
+            assert written == drawn, name
+    if case == "with markup and errors":
+        assert "&lt;b&gt;bold&lt;/b&gt;" in _widget(ours["text"], "form-control")
