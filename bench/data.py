@@ -184,13 +184,16 @@ def _empty() -> None:
 
 
 def _signed_in(staff) -> str:
-    """A session of the staff member's own, as signing in makes it; its key is the cookie."""
+    """A session of the staff member's own, as the emailed sign-in link makes it (librarians
+    have no password); its key is the cookie."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from web.backends import EMAIL_LINK
+
     session = SessionStore()
     session[SESSION_KEY] = str(staff.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = EMAIL_LINK
     session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
     session.create()
     return session.session_key
