@@ -1,9 +1,9 @@
 """The outbox: every email is a Notification row written in the caller's transaction.
 
 Sending is queued with transaction.on_commit, so a rolled-back transition sends nothing,
-and the Celery task takes only the row's id. Each app composes its own messages
-(templates/emails/<kind>.*) and hands them to `enqueue`; this module only renders, stores,
-sends and retries.
+and the Celery task takes only ids: one row's, or those of the rows one batch wrote. Each app
+composes its own messages (templates/emails/<kind>.*) and hands them to `enqueue`; this
+module only renders, stores, sends and retries.
 """
 
 import logging
@@ -174,7 +174,7 @@ def batch() -> Iterator[None]:
             _store(message)
         return
     ids = [message.pk for message in messages]
-    transaction.on_commit(lambda: [queue(notification_id) for notification_id in ids])
+    transaction.on_commit(lambda: queue(*ids))
 
 
 def _tidy(text: str) -> str:
@@ -197,15 +197,24 @@ def _address(name: str, email: str) -> str:
     return f'"{quoted}" <{email}>'
 
 
-def queue(notification_id: int) -> None:
-    """Hand one message to Celery; when the broker is down, leave it to the outbox sweep."""
-    from .tasks import send_notification
+def queue(*notification_ids: int) -> None:
+    """Hand messages to Celery, those of one batch in one task; when the broker is down, leave
+    them to the outbox sweep."""
+    from .tasks import send_notification, send_notifications
 
     try:
-        send_notification.delay(notification_id)
+        if len(notification_ids) == 1:
+            send_notification.delay(notification_ids[0])
+        elif notification_ids:
+            # One broker message for the batch rather than one per message: publishing is
+            # most of what queueing costs the request.
+            send_notifications.delay(list(notification_ids))
     except Exception:  # noqa: BLE001
-        # The broker is down: the row stays pending and the outbox sweep sends it later.
-        log.warning("could not queue notification %s; the sweep will send it", notification_id)
+        # The broker is down: the rows stay pending and the outbox sweep sends them later.
+        log.warning(
+            "could not queue notifications %s; the sweep will send them",
+            ", ".join(map(str, notification_ids)),
+        )
 
 
 # After this many failed attempts a message is marked failed and left to the coordinator.
