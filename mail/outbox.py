@@ -9,7 +9,7 @@ module only renders, stores, sends and retries.
 import logging
 import smtplib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -50,7 +50,7 @@ def provide_frame(provider: Callable[[Recipient], dict]) -> None:
     _frame = provider
 
 
-def once_per_batch(key: str, compute: Callable[[], T]) -> T:
+def once_per_batch(key: Hashable, compute: Callable[[], T]) -> T:
     """What `compute` gives; inside a batch, what it gave the first time in that batch.
 
     For what every message of one transition shares, such as the sender's details in the
@@ -89,16 +89,7 @@ def enqueue(
             return None
     elif Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    context = {
-        **(_frame(recipient) if _frame else {}),
-        **context,
-        "recipient": recipient,
-        "site_url": settings.SITE_URL,
-    }
-    with translation.override(recipient.language):
-        subject = render_to_string(f"emails/{kind}.subject.txt", context)
-        body_text = render_to_string(f"emails/{kind}.txt", context)
-        body_html = render_to_string(f"emails/{kind}.html", context)
+    subject, body_text, body_html = render(kind, recipient, context)
     now = timezone.now()
     notification = Notification(
         kind=kind,
@@ -108,8 +99,8 @@ def enqueue(
         recipient_name=recipient.name,
         language=recipient.language,
         dedupe_key=dedupe_key,
-        subject=" ".join(subject.split())[:300],
-        body_text=_tidy(body_text),
+        subject=subject,
+        body_text=body_text,
         body_html=body_html,
         calendar=calendar,
         created_at=now,
@@ -120,6 +111,21 @@ def enqueue(
         pending.append(notification)
         return notification
     return _store(notification)
+
+
+def render(kind: str, recipient: Recipient, context: dict) -> tuple[str, str, str]:
+    """The subject, the text and the HTML of a message as `enqueue` writes them."""
+    context = {
+        **(_frame(recipient) if _frame else {}),
+        **context,
+        "recipient": recipient,
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(recipient.language):
+        subject = render_to_string(f"emails/{kind}.subject.txt", context)
+        body_text = render_to_string(f"emails/{kind}.txt", context)
+        body_html = render_to_string(f"emails/{kind}.html", context)
+    return " ".join(subject.split())[:300], _tidy(body_text), body_html
 
 
 def _store(notification: Notification) -> Notification | None:

@@ -1,0 +1,160 @@
+"""What the messages of one transition share (the exchange's facts, the first day's
+practicalities) is drawn once per language for all of them, and every message reads exactly
+as if it had been drawn alone."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.test.signals import template_rendered
+
+from exchange import emails, workflow
+from exchange.models import Approval
+from mail import outbox
+from mail.models import Notification
+from tests import personas
+from tests.exchange import support
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+# The transitions of every kind of message an exchange writes, and the reminders.
+KINDS = {
+    "submitted",
+    "decision_request",
+    "approved_home",
+    "declined",
+    "dates_proposed",
+    "confirmed",
+    "awaiting_mentor",
+    "arrangements_changed",
+    "dates_changed",
+    "cancelled",
+    "decision_reminder",
+    "mentor_reminder",
+    "request_stalled",
+    "visit_near",
+    "feedback_request",
+    "feedback_reminder",
+}
+
+
+def every_message(visitor, host, coordinator) -> None:
+    """Write every kind of message of an exchange, the transitions in their own batches."""
+    first = date(2027, 2, 1)
+
+    def days(weeks: int) -> dict:
+        return {
+            "first_day": first + timedelta(weeks=weeks),
+            "last_day": first + timedelta(weeks=weeks, days=1),
+        }
+
+    # Confirmed, the arrangements changed, moved to other days, then cancelled.
+    exchange = support.confirmed_visit(visitor, host, **days(0))
+    answer = exchange.approvals.get(role=Approval.Role.HOST)
+    workflow.change_arrangements(
+        answer.pk,
+        version=answer.version,
+        meeting_place="Pääovi & kahvio",
+        meeting_time="8.30",
+        programme_notes="Aamulla <kirjastoauto>, iltapäivällä lukupiiri.",
+    )
+    moved = days(1)
+    workflow.change_dates(exchange.pk, by=coordinator, reason="Remontti.", **moved)
+    exchange.refresh_from_db()
+    emails.visit_near(exchange)
+    workflow.cancel(exchange.pk, by=coordinator, reason="Sairastuminen.")
+
+    # Declined at home; declined by the host; other dates proposed.
+    declined = support.submitted(visitor, host, **days(2))
+    approval = support.pending(declined, "home")
+    workflow.decline(approval.pk, version=approval.version, reason="Ei nyt.")
+    for weeks, answer_with in [(3, "decline"), (4, "propose")]:
+        waiting = support.approved_at_home(visitor, host, **days(weeks))
+        approval = support.pending(waiting, "host")
+        emails.decision_reminder(waiting, approval, 1)
+        emails.decision_reminder(waiting, approval, 2, last=True)
+        emails.request_stalled(waiting, approval)
+        if answer_with == "decline":
+            workflow.decline(approval.pk, version=approval.version, reason="Vi renoverar.")
+        else:
+            workflow.propose_dates(
+                approval.pk, version=approval.version, mentor=personas.mentor(), **days(5)
+            )
+
+    # Approved before the mentor is named, reminded, then named; the visit over.
+    later = support.approved_at_home(visitor, host, **days(6))
+    approval = support.pending(later, "host")
+    later = workflow.approve_host(
+        approval.pk, version=approval.version, mentor=workflow.mentor_later("sv")
+    )
+    answer = later.approvals.get(role=Approval.Role.HOST)
+    emails.mentor_reminder(later, answer, 1)
+    later = workflow.name_mentor(answer.pk, version=answer.version, mentor=personas.mentor())
+    emails.feedback_request(later)
+    emails.feedback_reminder(later, 1, feedback_missing=True, claim_missing=True)
+    emails.feedback_reminder(later, 2, feedback_missing=False, claim_missing=True, last=True)
+
+
+@pytest.fixture
+def drawn_alone(monkeypatch):
+    """Every message written is drawn again on its own, with nothing shared, and must be the
+    same to the byte; gives the messages compared."""
+    compared = []
+    enqueue = outbox.enqueue
+
+    def checked(**message):
+        notification = enqueue(**message)
+        if notification is not None:
+            with monkeypatch.context() as alone:
+                alone.setattr(outbox._batch, "memo", None, raising=False)
+                drawn = outbox.render(message["kind"], message["recipient"], message["context"])
+            assert drawn == (notification.subject, notification.body_text, notification.body_html)
+            compared.append(notification)
+        return notification
+
+    monkeypatch.setattr(emails, "enqueue", checked)
+    return compared
+
+
+@pytest.fixture
+def facts_drawn():
+    """How many times the facts block was drawn, in each format."""
+    counts = {"html": 0, "txt": 0}
+
+    def count(sender, template, context, **kwargs):
+        for part in counts:
+            if template.name == f"emails/includes/facts.{part}":
+                counts[part] += 1
+
+    template_rendered.connect(count)
+    yield counts
+    template_rendered.disconnect(count)
+
+
+@pytest.mark.parametrize("speaks", ["fi", "sv"])
+def test_every_message_reads_as_if_drawn_alone(
+    speaks, home, host, coordinator, coordinator_contact, drawn_alone
+):
+    visitor = personas.alice(home) if speaks == "fi" else personas.bertil(host)
+    visitor.job_title = "Kirjastonhoitaja & <tiimivastaava>"
+    visitor.save()
+
+    every_message(visitor, host if speaks == "fi" else home, coordinator)
+
+    assert {message.kind for message in drawn_alone} == KINDS
+    assert len(drawn_alone) == Notification.objects.count()
+    assert {message.language for message in drawn_alone} == {"fi", "sv"}
+
+
+def test_the_confirmation_draws_the_facts_once_per_language(
+    alice, host, coordinator_contact, facts_drawn
+):
+    exchange = support.approved_at_home(alice, host)
+    approval = support.pending(exchange, "host")
+    facts_drawn.update(html=0, txt=0)
+
+    workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
+
+    languages = support.sent_to("confirmed").values()
+    assert len(languages) == 5
+    assert set(languages) == {"fi", "sv"}
+    assert facts_drawn == {"html": 2, "txt": 2}
