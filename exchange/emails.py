@@ -12,7 +12,8 @@ from functools import wraps
 from django.conf import settings
 from django.utils import timezone
 
-from libraries.models import ContactDetails, Staff
+from libraries.emails import contact_details
+from libraries.models import Staff
 from mail.outbox import Recipient, batch, enqueue
 from web.dates import VisitDates
 
@@ -107,8 +108,9 @@ def approver(approval: Approval) -> Recipient:
 
 
 def coordinator() -> Recipient:
-    """The regional coordinator from the contact details; no address means no message."""
-    contact = ContactDetails.load()
+    """The regional coordinator from the contact details (those that sign the messages of the
+    same transition); no address means no message."""
+    contact = contact_details()
     person = Staff.objects.filter(email__iexact=contact.email).first() if contact.email else None
     language = person.language if person else settings.LANGUAGE_CODE
     return Recipient(email=contact.email, name=contact.name, language=language)

@@ -13,10 +13,15 @@ def _contact() -> ContactDetails:
     return ContactDetails.objects.first() or ContactDetails()
 
 
+def contact_details() -> ContactDetails:
+    """The coordinator's contact details, read once for the messages of one transition."""
+    return once_per_batch("coordinator's contact details", _contact)
+
+
 def frame(recipient: Recipient) -> dict:
-    """The coordinator's contact details (read once for the messages of one transition), and
-    whether the message goes to the coordinator (who is not signed off to herself)."""
-    contact = once_per_batch("coordinator's contact details", _contact)
+    """The coordinator's contact details, and whether the message goes to the coordinator
+    (who is not signed off to herself)."""
+    contact = contact_details()
     to_coordinator = bool(contact.email) and (
         contact.email.strip().lower() == recipient.email.strip().lower()
     )

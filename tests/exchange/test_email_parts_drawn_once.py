@@ -5,7 +5,9 @@ as if it had been drawn alone."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 
 from exchange import emails, workflow
 from exchange.models import Approval
@@ -145,16 +147,19 @@ def test_every_message_reads_as_if_drawn_alone(
     assert {message.language for message in drawn_alone} == {"fi", "sv"}
 
 
-def test_the_confirmation_draws_the_facts_once_per_language(
+def test_the_confirmation_draws_the_facts_once_per_language_and_reads_the_contact_once(
     alice, host, coordinator_contact, facts_drawn
 ):
     exchange = support.approved_at_home(alice, host)
     approval = support.pending(exchange, "host")
     facts_drawn.update(html=0, txt=0)
 
-    workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
+    with CaptureQueriesContext(connection) as queries:
+        workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
 
     languages = support.sent_to("confirmed").values()
     assert len(languages) == 5
     assert set(languages) == {"fi", "sv"}
     assert facts_drawn == {"html": 2, "txt": 2}
+    # The coordinator, one of the five, is found by the contact details that sign them all.
+    assert sum("libraries_contactdetails" in query["sql"] for query in queries) == 1
