@@ -19,8 +19,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
+from django.template.context import Context
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from .models import Notification
 
@@ -62,6 +64,24 @@ def once_per_batch(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def drawn_once(context: Context, name: str, reads: tuple[Hashable, ...], **values) -> SafeString:
+    """emails/includes/<name> drawn as `{% include name with values %}` draws it in this
+    context; inside a batch, what it gave the first message that read the same.
+
+    For a block every recipient of one transition gets alike in their language. `reads` holds
+    what the block reads from the context, so that a message whose block would read otherwise
+    never gets another's.
+    """
+
+    def draw() -> SafeString:
+        block = context.template.engine.get_template(f"emails/includes/{name}")
+        with context.push(**values):
+            return mark_safe(block.render(context))
+
+    key = (name, translation.get_language(), context.autoescape, *values.items(), *reads)
+    return once_per_batch(key, draw)
 
 
 def absolute_url(path: str) -> str:

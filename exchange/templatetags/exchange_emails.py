@@ -2,33 +2,17 @@
 practicalities. Every recipient of one transition gets the same block in their language, so
 inside a batch (mail.outbox.batch) each is drawn once per language and reused.
 
-A block is drawn as `{% include %}` draws it, in the message's context. The memo's key holds
-what the block reads, so a message whose block would read differently never gets another's.
+Each is drawn as `{% include %}` draws it (mail.outbox.drawn_once), and reused only for a
+message that reads the same values.
 """
-
-from collections.abc import Hashable
 
 from django import template
 from django.template.context import Context
-from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from mail.outbox import once_per_batch
+from mail.outbox import drawn_once
 
 register = template.Library()
-
-
-def _drawn_once(context: Context, name: str, reads: tuple[Hashable, ...], **values) -> SafeString:
-    """emails/includes/<name> drawn with `values` added to the context, as the include would
-    draw it; inside a batch, what it gave the first message that read the same."""
-
-    def draw() -> SafeString:
-        block = context.template.engine.get_template(f"emails/includes/{name}")
-        with context.push(**values):
-            return mark_safe(block.render(context))
-
-    key = (name, translation.get_language(), context.autoescape, *values.items(), *reads)
-    return once_per_batch(key, draw)
 
 
 @register.simple_tag(takes_context=True)
@@ -51,7 +35,7 @@ def facts(context: Context, part: str, address_above: bool = False) -> SafeStrin
         exchange.kind,
         exchange.accommodation_nights,
     )
-    return _drawn_once(context, f"facts.{part}", reads, address_above=address_above)
+    return drawn_once(context, f"facts.{part}", reads, address_above=address_above)
 
 
 @register.simple_tag(takes_context=True)
@@ -73,4 +57,4 @@ def practicalities(context: Context, part: str) -> SafeString:
         exchange.programme_notes,
         context.get("role") == "mentor",
     )
-    return _drawn_once(context, f"practicalities.{part}", reads)
+    return drawn_once(context, f"practicalities.{part}", reads)

@@ -2,6 +2,7 @@
 practicalities) is drawn once per language for all of them, and every message reads exactly
 as if it had been drawn alone."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -118,14 +119,12 @@ def drawn_alone(monkeypatch):
 
 
 @pytest.fixture
-def facts_drawn():
-    """How many times the facts block was drawn, in each format."""
-    counts = {"html": 0, "txt": 0}
+def drawn():
+    """How many times each template was drawn, by name."""
+    counts = Counter()
 
     def count(sender, template, context, **kwargs):
-        for part in counts:
-            if template.name == f"emails/includes/facts.{part}":
-                counts[part] += 1
+        counts[template.name] += 1
 
     template_rendered.connect(count)
     yield counts
@@ -147,19 +146,26 @@ def test_every_message_reads_as_if_drawn_alone(
     assert {message.language for message in drawn_alone} == {"fi", "sv"}
 
 
-def test_the_confirmation_draws_the_facts_once_per_language_and_reads_the_contact_once(
-    alice, host, coordinator_contact, facts_drawn
+def test_the_confirmation_draws_what_its_messages_share_once_per_language(
+    alice, host, coordinator_contact, drawn
 ):
     exchange = support.approved_at_home(alice, host)
     approval = support.pending(exchange, "host")
-    facts_drawn.update(html=0, txt=0)
+    drawn.clear()
 
     with CaptureQueriesContext(connection) as queries:
         workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
 
-    languages = support.sent_to("confirmed").values()
-    assert len(languages) == 5
-    assert set(languages) == {"fi", "sv"}
-    assert facts_drawn == {"html": 2, "txt": 2}
+    sent = support.notifications("confirmed")
+    assert sorted(message.language for message in sent) == ["fi", "fi", "fi", "sv", "sv"]
+    assert drawn["emails/confirmed.html"] == 5
+    assert drawn["emails/includes/facts.html"] == 2
+    assert drawn["emails/includes/facts.txt"] == 2
+    # In both parts, and once more for the coordinator, who is not told to ask herself.
+    assert drawn["emails/includes/sender.txt"] == 2 * 2 + 2
+    # The mentor's practicalities leave the mentor out: theirs are drawn apart.
+    assert drawn["emails/includes/practicalities.html"] == 3
+    # The coordinator, one of the five, is not signed off to herself.
+    assert drawn["emails/includes/signature.html"] == 2
     # The coordinator, one of the five, is found by the contact details that sign them all.
     assert sum("libraries_contactdetails" in query["sql"] for query in queries) == 1
