@@ -24,6 +24,18 @@ MAX_EUROS = Decimal("3000")
 # A visit of five days with arrival the evening before and departure the morning after.
 MAX_NIGHTS = MAX_VISIT_DAYS + 1
 
+# Fields whose rules the form checks itself, each with its own message, and the database
+# holds as CheckConstraints too: the own library in clean_host_library, the dates in clean
+# (workflow.visit_date_errors), the costs by their fields' bounds (_bound_number).
+FIELDS_CHECKED_BY_THE_FORM = {
+    "host_library",
+    "first_day",
+    "last_day",
+    "travel_public_eur",
+    "travel_other_eur",
+    "accommodation_eur",
+}
+
 # Filled in when the visitor presses "Submit"; a draft may leave them empty.
 REQUIRED_TO_SUBMIT = ["first_day", "last_day", "expectations", "cover_arrangements"]
 
@@ -257,17 +269,27 @@ class ExchangeRequestForm(forms.ModelForm):
         date_errors = workflow.visit_date_errors(first_day, last_day)
         for name, error in date_errors.items():
             self.add_error(name, error)
-        if first_day and last_day and not date_errors:
-            if workflow.days_taken(self.visitor.pk, first_day, last_day, besides=self.instance.pk):
-                self.add_error(None, workflow.DAYS_TAKEN)
-            host = cleaned.get("host_library")
-            refusal = host and workflow.host_refusal(
-                host, first_day, last_day, besides=self.instance.pk
-            )
-            if refusal:
-                self.add_error("first_day", forms.ValidationError(refusal, code="host_busy"))
         self._clean_host_contact(cleaned)
+        if first_day and last_day and not date_errors and not self.days_checked_on_submit:
+            refusals = workflow.days_refusals(
+                self.visitor.pk,
+                cleaned.get("host_library"),
+                first_day,
+                last_day,
+                besides=self.instance.pk,
+            )
+            for name, error in refusals.items():
+                self.add_error(name, error)
         return cleaned
+
+    @property
+    def days_checked_on_submit(self) -> bool:
+        """Whether the form leaves the days to the submission. Whether the visitor's other
+        requests or the host's visitors hold them is counted once, under the submission's
+        locks (workflow.submit, submit_new), and a refusal there is shown as this form shows
+        its own (views._refused). A draft is counted here, and so is a request with other
+        errors, for the visitor to see every error at once."""
+        return self.submitting and not self.errors
 
     def _clean_host_contact(self, cleaned: dict) -> None:
         name, email = cleaned.get("host_contact_name"), cleaned.get("host_contact_email")
@@ -290,7 +312,15 @@ class ExchangeRequestForm(forms.ModelForm):
         if email:
             cleaned["host_contact_email"] = email.strip().lower()
 
+    def _get_validation_exclusions(self) -> set[str]:
+        """Left out of the model's validation, which would ask the database again: whether
+        the host library exists (its field has just read it), and the CheckConstraints on
+        the dates and the costs, which this form checks itself, each in its own words
+        (FIELDS_CHECKED_BY_THE_FORM); the database holds them too."""
+        return super()._get_validation_exclusions() | FIELDS_CHECKED_BY_THE_FORM
+
     def save(self, commit: bool = True) -> ExchangeRequest:
+        self._adding = self.instance.pk is None
         exchange = super().save(commit=False)
         exchange.visitor = self.visitor
         exchange.home_library = self.visitor.library
@@ -302,6 +332,13 @@ class ExchangeRequestForm(forms.ModelForm):
             exchange.save()
             self.save_m2m()
         return exchange
+
+    def _save_m2m(self) -> None:
+        """A new request has no focus areas to replace: they are added without reading first."""
+        if self._adding:
+            self.instance.focus_areas.add(*self.cleaned_data["focus_areas"])
+        else:
+            super()._save_m2m()
 
 
 def submission_data(exchange: ExchangeRequest) -> dict:

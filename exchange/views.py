@@ -77,6 +77,10 @@ def _save(request, form: ExchangeRequestForm, *, draft_pk: int | None = None):
     Returns the saved request, or None with the reason added to the form's errors.
     """
     try:
+        if form.submitting and draft_pk is None:
+            return workflow.submit_new(
+                form.save(commit=False), by=request.user, save_m2m=form.save_m2m
+            )
         with transaction.atomic():
             if draft_pk is not None:
                 # Another tab may have submitted this draft meanwhile.
@@ -91,9 +95,19 @@ def _save(request, form: ExchangeRequestForm, *, draft_pk: int | None = None):
     except workflow.TransitionNotAllowed as exc:
         if draft_pk is None:
             form.instance.pk = None
-        form.add_error(None, str(exc))
+        _refused(form, exc)
         return None
     return exchange
+
+
+def _refused(form: ExchangeRequestForm, exc: workflow.TransitionNotAllowed) -> None:
+    """The workflow's refusal shown as the form shows its own: the days where their fields
+    are (the form leaves them to the submission), anything else above the form."""
+    if isinstance(exc, workflow.DaysRefused):
+        for name, error in exc.errors.items():
+            form.add_error(name, error)
+    else:
+        form.add_error(None, str(exc))
 
 
 def _saved_message(request, exchange: ExchangeRequest) -> None:
@@ -213,7 +227,7 @@ def request_submit(request, pk: int):
         try:
             submitted = workflow.submit(exchange.pk, by=request.user)
         except workflow.TransitionNotAllowed as exc:
-            form.add_error(None, str(exc))
+            _refused(form, exc)
         else:
             _saved_message(request, submitted)
             return redirect(submitted)

@@ -6,13 +6,16 @@ emails to the outbox. A second click, a second tab or a second worker waits for 
 then finds the state already moved and changes nothing.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,6 +66,16 @@ class TransitionNotAllowed(Exception):
         return self.message
 
 
+class DaysRefused(TransitionNotAllowed):
+    """The visitor cannot ask for these days: they gave some of them to another request, the
+    host cannot take a visitor on them, or both. ``errors`` says each by the request's field it
+    concerns (None: the request as a whole), as the request form shows it."""
+
+    def __init__(self, errors: dict[str | None, ValidationError]):
+        super().__init__(next(iter(errors.values())).messages[0])
+        self.errors = errors
+
+
 class AlreadyDecided(TransitionNotAllowed):
     """The approval was decided already (or is no longer needed)."""
 
@@ -106,7 +119,7 @@ _READ_WITH = ("visitor", "home_library__municipality", "host_library__municipali
 # visitor are checked for overlapping days one after the other. The libraries are read, not
 # locked: two visitors asking at once for each other's libraries would otherwise each hold
 # one and wait for the other. The host's row is locked where its places are counted
-# (_check_host_has_room).
+# (_check_days).
 #
 # Every lock is FOR NO KEY UPDATE: it keeps out the other transitions, which take the same
 # lock, but not a transaction that only writes a row pointing at the locked one (PostgreSQL
@@ -219,7 +232,11 @@ def _move(
     from_state = exchange.state
     exchange.state = to_state
     exchange.version += 1
-    exchange.save(update_fields=["state", "version", "updated_at", *update_fields])
+    if exchange.pk is None:
+        # A request that leaves its first state as it is first saved is written once.
+        exchange.save(force_insert=True)
+    else:
+        exchange.save(update_fields=["state", "version", "updated_at", *update_fields])
     return HistoryEntry.objects.create(
         exchange=exchange,
         actor=actor,
@@ -249,10 +266,24 @@ def _check_names(*names: str) -> None:
         raise TransitionNotAllowed(str(ONE_LINE))
 
 
-def _language_of(email: str, default: str) -> str:
-    """A person Kollega knows reads their own language; anyone else gets the default."""
-    known = Staff.objects.filter(email__iexact=email).values_list("language", flat=True).first()
-    return known or default
+def _languages_of(*people: tuple[str, str]) -> list[str]:
+    """The language of each (email, default): a person Kollega knows reads their own language,
+    anyone else gets the default. One query for all of them."""
+    asked = {f"is_{n}": Q(email__iexact=email) for n, (email, _default) in enumerate(people)}
+    rows = list(
+        Staff.objects.filter(reduce(or_, asked.values()))
+        .annotate(
+            **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in asked.items()}
+        )
+        .order_by("name", "email")
+        .values("language", *asked)
+    )
+    languages = []
+    for name, (_email, default) in zip(asked, people, strict=True):
+        # The first person with that address, as a lookup of that address alone finds them.
+        known = next((row["language"] for row in rows if row[name]), "")
+        languages.append(known or default)
+    return languages
 
 
 def visit_date_errors(first_day: date | None, last_day: date | None) -> dict[str, ValidationError]:
@@ -331,20 +362,45 @@ def host_refusal(
     )
 
 
-def _check_host_has_room(exchange: ExchangeRequest) -> None:
-    """The host library's row is locked before its places are counted, so that two requests
+def days_refusals(
+    visitor_id: int,
+    host: Library | None,
+    first_day: date,
+    last_day: date,
+    *,
+    besides: int | None,
+) -> dict[str | None, ValidationError]:
+    """What keeps the visitor from asking for these days, by the request's field it concerns
+    (None: the request as a whole): some of the days given to another of their requests, and
+    the host's refusal, when a host is given. Empty when nothing does."""
+    errors: dict[str | None, ValidationError] = {}
+    if days_taken(visitor_id, first_day, last_day, besides=besides):
+        errors[None] = ValidationError(DAYS_TAKEN)
+    refusal = host and host_refusal(host, first_day, last_day, besides=besides)
+    if refusal:
+        errors["first_day"] = ValidationError(refusal, code="host_busy")
+    return errors
+
+
+def _check_days(exchange: ExchangeRequest) -> None:
+    """Raise DaysRefused unless the request may hold its days (see days_refusals).
+
+    The host library's row is locked before its places are counted, so that two requests
     for its last place on the same day are counted one after the other: the second waits,
-    then finds the place taken. (_lock_exchange reads the library without locking it.)"""
-    exchange.host_library = (
-        Library.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("municipality")
-        .get(pk=exchange.host_library_id)
+    then finds the place taken. (_lock_exchange reads the library without locking it.) A
+    return visit is not counted against its host's places."""
+    host = None
+    if exchange.return_of_id is None:
+        host = exchange.host_library = (
+            Library.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("municipality")
+            .get(pk=exchange.host_library_id)
+        )
+    errors = days_refusals(
+        exchange.visitor_id, host, exchange.first_day, exchange.last_day, besides=exchange.pk
     )
-    problem = host_refusal(
-        exchange.host_library, exchange.first_day, exchange.last_day, besides=exchange.pk
-    )
-    if problem:
-        raise TransitionNotAllowed(problem)
+    if errors:
+        raise DaysRefused(errors)
 
 
 def needs_keeping_open(exchange: ExchangeRequest) -> bool:
@@ -370,20 +426,21 @@ def _submit(
     *,
     actor: Staff | None,
     actor_label: str = "",
-    supervisor: tuple[str, str, str],
+    supervisor: tuple[str, str, str | None],
 ) -> ExchangeRequest:
-    """draft → awaiting_home, with the given (name, email, language) as the home supervisor."""
+    """draft → awaiting_home, with the given (name, email, language) as the home supervisor;
+    a language of None is looked up (_languages_of), defaulting to the visitor's.
+
+    A request not saved yet is written once, already submitted (submit_new)."""
     _require(exchange, State.DRAFT)
     check_dates(exchange.first_day, exchange.last_day)
     if exchange.host_library_id == exchange.home_library_id:
         raise TransitionNotAllowed(_("You cannot visit your own library."))
     if exchange.return_of_id is None and not exchange.host_library.accepts_visitors:
         raise TransitionNotAllowed(_("This library does not take visitors at the moment."))
-    _check_no_overlap(exchange, exchange.first_day, exchange.last_day)
+    _check_days(exchange)
     if needs_keeping_open(exchange) and not exchange.keeping_open.strip():
         raise TransitionNotAllowed(str(KEEPING_OPEN_NEEDED))
-    if exchange.return_of_id is None:
-        _check_host_has_room(exchange)
     name, email, language = supervisor
     _check_names(name, exchange.host_contact_name)
     if not email:
@@ -410,13 +467,9 @@ def _submit(
         )
     if exchange.visitor.owns_mailbox(exchange.host_contact_email):
         raise TransitionNotAllowed(str(OWN_APPROVAL))
-    if not exchange.host_contact_language:
-        exchange.host_contact_language = _language_of(
-            exchange.host_contact_email, host.main_language
-        )
+    _fill_languages(exchange, supervisor=(email, language))
     exchange.home_supervisor_name = name
     exchange.home_supervisor_email = email
-    exchange.home_supervisor_language = language
     exchange.submitted_at = timezone.now()
     _move(
         exchange,
@@ -438,11 +491,29 @@ def _submit(
         role=Approval.Role.HOME,
         name=name,
         email=email,
-        language=language,
+        language=exchange.home_supervisor_language,
         next_reminder_at=_first_reminder_due(),
     )
     emails.submitted(exchange, approval)
     return exchange
+
+
+def _fill_languages(exchange: ExchangeRequest, *, supervisor: tuple[str, str | None]) -> None:
+    """The home supervisor's language, and the host contact's unless given, as Kollega knows
+    them: both looked up at once (_languages_of)."""
+    email, language = supervisor
+    people, fill = [], []
+    if language is None:
+        people.append((email, exchange.visitor.language))
+        fill.append("home_supervisor_language")
+    else:
+        exchange.home_supervisor_language = language
+    if not exchange.host_contact_language:
+        people.append((exchange.host_contact_email, exchange.host_library.main_language))
+        fill.append("host_contact_language")
+    if people:
+        for name, found in zip(fill, _languages_of(*people), strict=True):
+            setattr(exchange, name, found)
 
 
 def _create_return_visit(exchange: ExchangeRequest, host_approval: Approval) -> ExchangeRequest:
@@ -572,19 +643,40 @@ def _confirm_extras(exchange: ExchangeRequest, host_approval: Approval | None) -
 # --- transitions ---------------------------------------------------------------------
 
 
+def _own_supervisor(visitor: Staff) -> tuple[str, str, None]:
+    """The visitor's supervisor as their profile names them; the language is looked up."""
+    return (visitor.supervisor_name, visitor.supervisor_email.strip().lower(), None)
+
+
 def submit(exchange_id: int, *, by: Staff) -> ExchangeRequest:
     """draft → awaiting_home: the visitor sends the request to their own supervisor."""
     with transaction.atomic():
         exchange = _lock_exchange(exchange_id)
         if exchange.visitor_id != by.pk:
             raise TransitionNotAllowed(_("Only the visitor can submit this request."))
-        visitor = exchange.visitor
-        email = visitor.supervisor_email.strip().lower()
-        return _submit(
-            exchange,
-            actor=by,
-            supervisor=(visitor.supervisor_name, email, _language_of(email, visitor.language)),
+        return _submit(exchange, actor=by, supervisor=_own_supervisor(exchange.visitor))
+
+
+def submit_new(
+    exchange: ExchangeRequest, *, by: Staff, save_m2m: Callable[[], None]
+) -> ExchangeRequest:
+    """draft → awaiting_home for a request not saved yet: the visitor submits it as they
+    first save it. The request is written once, already submitted, then ``save_m2m`` writes
+    its relations (the form's focus areas), in the same transaction.
+
+    No one else can see the request before it commits, so the visitor's row is what is
+    locked (as a transition locks it with the request): their requests are checked for
+    overlapping days one after the other."""
+    with transaction.atomic():
+        visitor = (
+            Staff.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("library__municipality")
+            .get(pk=by.pk)
         )
+        exchange.visitor, exchange.home_library = visitor, visitor.library
+        _submit(exchange, actor=by, supervisor=_own_supervisor(visitor))
+        save_m2m()
+        return exchange
 
 
 def approve_home(approval_id: int, *, version: int, comment: str = "") -> ExchangeRequest:

@@ -7,8 +7,10 @@ Today is Monday 11 January 2027 (frozen_today). Alice asks to visit Korsholm.
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from exchange import workflow
+from exchange.forms import ExchangeRequestForm
 from exchange.models import ExchangeRequest, State
 from libraries.models import ClosedPeriod
 from mail.models import Notification
@@ -245,4 +247,50 @@ def test_the_hosts_decision_page_says_when_no_one_else_comes(client, alice, host
 
     assert (
         "Andra besök de här dagarna Inga andra. Ert bibliotek tar emot 1 besökare om dagen." in page
+    )
+
+
+def _days_refused_page(client, how: str, visitor, host) -> str:
+    """The page after submitting a request for Monday, as a new request, as a resumed draft
+    or from the draft's page."""
+    data = request_form(host, MONDAY, MONDAY)
+    if how == "new":
+        response = client.post(pages.url("exchange:request-create"), data)
+    else:
+        exchange = ExchangeRequest.objects.get(visitor=visitor, state=State.DRAFT)
+        if how == "resumed draft":
+            response = client.post(pages.url("exchange:request-edit", pk=exchange.pk), data)
+        else:
+            response = client.post(pages.url("exchange:request-submit", pk=exchange.pk))
+    return pages.without_csrf(pages.html(response))
+
+
+@pytest.mark.parametrize("how", ["new", "resumed draft", "draft's page"])
+@pytest.mark.parametrize("taken", ["the host's place", "the visitor's own days", "both"])
+def test_days_refused_when_submitting_show_as_the_form_shows_them(
+    client, monkeypatch, visitor, host, how, taken
+):
+    """A request being submitted has its days counted once, under the submission's locks; the
+    visitor sees the refusal as the form shows it when it counts them itself (for a draft)."""
+    if taken != "the visitor's own days":
+        support.submitted(another_visitor(), host, first_day=MONDAY, last_day=MONDAY)
+    if taken != "the host's place":
+        support.submitted(visitor, LibraryFactory(), first_day=MONDAY, last_day=MONDAY)
+    if how != "new":
+        support.draft(
+            visitor, host, first_day=MONDAY, last_day=MONDAY, privacy_accepted_at=timezone.now()
+        )
+    before = ExchangeRequest.objects.order_by("pk").values_list("pk", "state", "version")
+    before = list(before)
+
+    refused = _days_refused_page(client, how, visitor, host)
+    monkeypatch.setattr(ExchangeRequestForm, "days_checked_on_submit", False)
+    checked_by_the_form = _days_refused_page(client, how, visitor, host)
+
+    assert refused == checked_by_the_form
+    text = pages.text(refused)
+    assert ("paikka on jo varattu" in text) == (taken != "the visitor's own days")
+    assert ("Sinulla on jo avoin vaihtohakemus" in text) == (taken != "the host's place")
+    assert list(ExchangeRequest.objects.order_by("pk").values_list("pk", "state", "version")) == (
+        before
     )

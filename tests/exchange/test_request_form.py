@@ -338,3 +338,23 @@ def test_the_day_fields_are_text_with_the_form_shown_beside_them(
     assert 'aria-describedby="id_first_day_helptext"' in field
     helptext = re.search(r'id="id_first_day_helptext"[^>]*>([^<]*)<', content).group(1)
     assert hint in helptext
+
+
+def test_a_new_request_is_written_once_already_submitted(
+    client, visitor, host, django_assert_max_num_queries
+):
+    """The request's days are counted once, under the submission's locks, and the request is
+    inserted as submitted: no draft written first and then updated, no constraint asked of
+    the database that the form checks itself."""
+    areas = [FocusAreaFactory(), FocusAreaFactory()]
+    data = complete_request(host, focus_areas=[area.pk for area in areas])
+
+    with django_assert_max_num_queries(24) as captured:
+        response = client.post(url("exchange:request-create"), data)
+
+    assert response.status_code == 302
+    exchange = ExchangeRequest.objects.get()
+    assert (exchange.state, exchange.version) == (State.AWAITING_HOME, 2)
+    assert set(exchange.focus_areas.all()) == set(areas)
+    written = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert not [sql for sql in written if "exchange_exchangerequest" in sql]

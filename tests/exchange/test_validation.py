@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from exchange import workflow
+from exchange.forms import FIELDS_CHECKED_BY_THE_FORM, ExchangeRequestForm
 from exchange.models import ExchangeRequest, State
 from mail.models import Notification
 from tests.factories import ExchangeRequestFactory, LibraryFactory
@@ -124,6 +125,17 @@ RULES = [
         {"accommodation_eur": "-1.00"},
         ("Ensure this value is greater than or equal to %(limit_value)s.", {"limit_value": 0}),
         id="negative-euros",
+    ),
+    # The database refuses these too; the form says so first, in its own words.
+    pytest.param(
+        {"travel_public_eur": "-0.01"},
+        ("Ensure this value is greater than or equal to %(limit_value)s.", {"limit_value": 0}),
+        id="negative-public-transport-euros",
+    ),
+    pytest.param(
+        {"travel_other_eur": "-2"},
+        ("Ensure this value is greater than or equal to %(limit_value)s.", {"limit_value": 0}),
+        id="negative-other-travel-euros",
     ),
     pytest.param(
         {"travel_public_eur": "3000.01"},
@@ -362,6 +374,28 @@ def test_the_database_refuses_negative_euros(alice, host, field):
 def test_the_database_refuses_negative_kilometres(alice, host):
     with pytest.raises(IntegrityError):
         _save_breaking(alice, host, travel_car_km=-1)
+
+
+def test_every_database_rule_on_the_forms_fields_is_one_the_form_checks_itself():
+    """The form leaves these rules out of the model's validation (which would ask the
+    database again); a new constraint on its fields needs a check of the form's own first,
+    or a visitor breaking it would get an error page instead of a message."""
+    on_the_form = {
+        constraint.name: constraint.condition.referenced_base_fields
+        for constraint in ExchangeRequest._meta.constraints
+        if constraint.condition.referenced_base_fields & set(ExchangeRequestForm.base_fields)
+    }
+
+    # Each has its cases in RULES, or test_the_visitors_own_library_cannot_be_the_host.
+    assert set(on_the_form) == {
+        "exchange_host_is_not_home",
+        "exchange_last_day_not_before_first",
+        "exchange_at_most_five_days",
+        "exchange_costs_not_negative",
+    }
+    assert set().union(*on_the_form.values()) & set(ExchangeRequestForm.base_fields) == (
+        FIELDS_CHECKED_BY_THE_FORM
+    )
 
 
 def test_a_visit_may_end_on_the_fifth_day(client, visitor, host):

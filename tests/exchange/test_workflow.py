@@ -69,6 +69,19 @@ def test_submit_keeps_the_host_contact_the_visitor_named(alice, host):
     assert exchange.host_contact_language == "sv"
 
 
+def test_submit_finds_the_supervisor_and_the_host_contact_in_their_own_languages(alice, host, home):
+    StaffFactory(email="Eeva@Seinajoki.fi", name="Eeva Esihenkilö", library=home, language="sv")
+    StaffFactory(email="kim@korsholm.fi", name="Kim Kontakt", library=host, language="fi")
+
+    exchange = support.submitted(
+        alice, host, host_contact_name="Kim Kontakt", host_contact_email="Kim@Korsholm.fi"
+    )
+
+    assert (exchange.home_supervisor_language, exchange.host_contact_language) == ("sv", "fi")
+    assert exchange.approvals.get().language == "sv"
+    assert support.sent_to("decision_request") == {"eeva@seinajoki.fi": "sv"}
+
+
 @pytest.mark.parametrize(
     ("first_offset", "length", "message"),
     [
