@@ -3,18 +3,22 @@
 Every state change goes through exchange.workflow; a GET never changes anything.
 """
 
+import hashlib
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from libraries import availability
+from libraries import availability, public_pages
 from libraries.decorators import profile_required
 from libraries.models import Library
 
@@ -131,8 +135,9 @@ def _chosen_host(form: ExchangeRequestForm) -> Library | None:
         return None
 
 
-def _form_page(request, form: ExchangeRequestForm, exchange: ExchangeRequest | None):
-    context = {"form": form, "exchange": exchange}
+def _fields(request, form: ExchangeRequestForm, exchange: ExchangeRequest | None) -> str:
+    """The form's fieldsets, with the month view of the host it names."""
+    context = {"form": form}
     host = _chosen_host(form)
     if host is not None:
         # Without the page's script a free day opens this form again with that first day.
@@ -141,7 +146,48 @@ def _form_page(request, form: ExchangeRequestForm, exchange: ExchangeRequest | N
         context["month_view"] = availability.month_view_context(
             host, today=timezone.localdate(), pick_url=pick_url
         )
+    return render_to_string("exchange/_request_fields.html", context)
+
+
+def _form_page(
+    request,
+    form: ExchangeRequestForm | None,
+    exchange: ExchangeRequest | None,
+    *,
+    fields: str | None = None,
+):
+    if fields is None:
+        fields = _fields(request, form, exchange)
+    context = {"form": form, "exchange": exchange, "fields": fields}
     return render(request, "exchange/request_form.html", context)
+
+
+def _new_request_fields(request, initial: dict) -> str:
+    """The empty form's fieldsets, kept in the cache: the same for every visitor of a library
+    who starts from the same host and days.
+
+    The key changes with everything they show: the language, the visitor's library (the
+    hosts offered, the car kilometres, whether its opening is asked), the host and days
+    given, today (the month view's past days). The libraries, municipalities and focus areas
+    move the public pages' content version on; the visits a host's month view counts move
+    the visits version, which only a form with a host keeps beside its fieldsets
+    (public_pages.kept_for_versions)."""
+    parts = (
+        get_language(),
+        request.path,
+        request.user.library_id,
+        sorted(initial.items()),
+        timezone.localdate(),
+        settings.PERSONAL_DATA_RETENTION_MONTHS,
+    )
+
+    def build() -> str:
+        return _fields(request, ExchangeRequestForm(initial=initial, visitor=request.user), None)
+
+    if "host_library" not in initial:
+        return public_pages.cached("request-form-fields", parts, build)
+    key = "request-form-fields:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return public_pages.kept_for_versions(key, build)
 
 
 def _days_asked(request) -> dict:
@@ -179,8 +225,7 @@ def request_create(request):
         host = Library.objects.by_slug(slug).values_list("pk", flat=True).first()
         if host:
             initial["host_library"] = host
-    form = ExchangeRequestForm(initial=initial, visitor=request.user)
-    return _form_page(request, form, None)
+    return _form_page(request, None, None, fields=_new_request_fields(request, initial))
 
 
 def _not_editable(request, exchange: ExchangeRequest):

@@ -8,10 +8,12 @@ from django.db import connection
 from django.utils.translation import gettext
 
 from exchange.models import Approval, ExchangeRequest, HistoryEntry, State
+from libraries import public_pages
 from mail.models import Notification
 from tests import pages
+from tests.exchange import support
 from tests.exchange.support import draft
-from tests.factories import FocusAreaFactory, LibraryFactory
+from tests.factories import FocusAreaFactory, LibraryFactory, StaffFactory
 from tests.pages import url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -84,10 +86,85 @@ def test_the_host_list_is_kept_until_the_coordinator_edits_a_library(client, vis
     host.save()
     renamed, _ = page_and_queries(client, path)
 
-    # The host list's libraries and the visitor's municipality, read once.
-    assert again == first - 2
+    # The form's fields (the host list's libraries, the visitor's municipality for the car
+    # kilometres, the focus areas), read once.
+    assert again == first - 3
     assert "Mustasaaren pääkirjasto (Mustasaari)" in content
     assert "Mustasaaren kirjasto (Mustasaari)" in renamed
+
+
+EMPTY_FORMS = [
+    pytest.param("", id="no-host"),
+    pytest.param("?host=korsholm&first_day=2027-02-01", id="host-and-day"),
+]
+
+
+@pytest.mark.parametrize("query", EMPTY_FORMS)
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_the_empty_form_from_the_cache_is_the_form_drawn_anew(
+    client, monkeypatch, visitor, host, query, language
+):
+    path = url("exchange:request-create", language) + query
+    client.get(path)
+    from_the_cache, queries = page_and_queries(client, path)
+
+    monkeypatch.setattr(public_pages, "cached", lambda name, parts, build: build())
+    monkeypatch.setattr(public_pages, "kept_for_versions", lambda key, build: build())
+    drawn_anew = pages.html(client.get(path))
+
+    assert pages.without_csrf(from_the_cache) == pages.without_csrf(drawn_anew)
+    assert "Mustasaaren pääkirjasto" in from_the_cache or "Korsholms huvudbibliotek" in (
+        from_the_cache
+    )
+    # The signed-in visitor and their library's name (a host named is looked up by its slug).
+    assert queries == (3 if query else 2)
+
+
+def test_the_cached_form_shows_what_changed_at_once(client, visitor, home, host):
+    path = url("exchange:request-create")
+    area = FocusAreaFactory(name_fi="Lukudiplomit")
+    client.get(path)
+
+    host.name_fi = "Mustasaaren kirjasto"
+    host.save()
+    assert "Mustasaaren kirjasto (Mustasaari)" in pages.html(client.get(path))
+
+    area.name_fi = "Lukuklubit"
+    area.save()
+    assert "Lukuklubit" in pages.html(client.get(path))
+
+    assert 'name="keeping_open"' not in pages.html(client.get(path))
+    home.staff_size = 2
+    home.save()
+    assert 'name="keeping_open"' in pages.html(client.get(path))
+
+    other = LibraryFactory(name_fi="Vaasan kaupunginkirjasto")
+    assert f'<option value="{other.pk}">' in pages.html(client.get(path))
+    visitor.library = other
+    visitor.save()
+    moved = pages.html(client.get(path))
+    assert f'<option value="{other.pk}">' not in moved
+    assert f'<option value="{home.pk}">' in moved
+
+    assert "Kirjasto, jossa haluat vierailla" in pages.html(client.get(path))
+    assert "Bibliotek du vill besöka" in pages.html(
+        client.get(url("exchange:request-create", "sv"))
+    )
+
+
+def test_the_cached_form_shows_the_hosts_day_taken_at_once(client, visitor, host):
+    path = url("exchange:request-create") + "?host=korsholm"
+    before = pages.html(client.get(path))
+
+    support.submitted(
+        StaffFactory(library=LibraryFactory()),
+        host,
+        first_day=date(2027, 2, 2),
+        last_day=date(2027, 2, 2),
+    )
+
+    after = pages.html(client.get(path))
+    assert before.count("day--full") + 1 == after.count("day--full")
 
 
 def test_the_form_speaks_swedish_on_the_swedish_site(client, visitor):
