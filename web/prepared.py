@@ -7,13 +7,20 @@ id); it is compiled once per database and then sent again with each new value in
 probe values show where the value goes among the parameters, and a query whose SQL changes
 with its value is refused. The rows come back as Django would give them (its converters
 applied: SQLite's dates, for one).
+
+A query of model instances gives them too, as the queryset would: each with its fields, its
+annotations and the objects it selects with select_related (None for an empty nullable
+key). What the queryset would do besides its one query (prefetch_related) or what these
+instances could not hold faithfully (extra(), a union, instances it already knows) is
+refused when compiling.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 _PROBES = (-1, -2)
 
@@ -26,6 +33,13 @@ class _Compiled:
     value_at: tuple[int, ...]
     # Django's converters by column: {position: (functions, expression)}.
     converters: dict
+    # The columns of a row; the database may add some to order a DISTINCT query by.
+    width: int
+    # How the compiler laid out a query of model instances (None for a query of values):
+    # the columns, where each model's fields are among them, and where each annotation is.
+    select: list | None = None
+    klass_info: dict | None = None
+    annotation_col_map: dict | None = None
 
 
 class Prepared:
@@ -34,9 +48,18 @@ class Prepared:
         it may read what the apps provide when ready."""
         self._build = build
         self._compiled: dict[str, _Compiled] = {}
+        # What builds the instances, by database: the main model's columns and the
+        # populators of the objects selected with it, laid out once from the compiler's.
+        self._builders: dict[str, tuple] = {}
+
+    def _compiled_for(self, using: str) -> _Compiled:
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self._compile(using)
+        return compiled
 
     def _compile(self, using: str) -> _Compiled:
-        (sql, params, compiler), (other_sql, other_params, _other) = (
+        (sql, params, compiler, of_instances), (other_sql, other_params, *_other) = (
             self._compile_one(probe, using) for probe in _PROBES
         )
         if sql != other_sql or len(params) != len(other_params):
@@ -49,17 +72,29 @@ class Prepared:
         if not value_at:
             raise RuntimeError("A prepared query does not use its value.")
         columns = [column for column, _sql, _alias in compiler.select]
-        return _Compiled(sql, params, value_at, compiler.get_converters(columns))
+        converters = compiler.get_converters(columns)
+        if not of_instances:
+            return _Compiled(sql, params, value_at, converters, len(columns))
+        return _Compiled(
+            sql,
+            params,
+            value_at,
+            converters,
+            len(columns),
+            select=compiler.select,
+            klass_info=compiler.klass_info,
+            annotation_col_map=dict(compiler.annotation_col_map or {}),
+        )
 
     def _compile_one(self, probe: int, using: str):
-        compiler = self._build(probe).query.get_compiler(using)
+        queryset = self._build(probe)
+        _refuse_what_one_query_cannot_give(queryset)
+        compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
-        return sql, tuple(params), compiler
+        return sql, tuple(params), compiler, queryset._iterable_class is ModelIterable
 
     def rows(self, value: int, using: str = "default") -> list[tuple]:
-        compiled = self._compiled.get(using)
-        if compiled is None:
-            compiled = self._compiled[using] = self._compile(using)
+        compiled = self._compiled_for(using)
         params = list(compiled.params)
         for at in compiled.value_at:
             params[at] = value
@@ -67,9 +102,56 @@ class Prepared:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
+        if rows and len(rows[0]) > compiled.width:
+            rows = [row[: compiled.width] for row in rows]
         if not compiled.converters:
             return rows
         return [_converted(row, compiled.converters, connection) for row in rows]
+
+    def instances(self, value: int, using: str = "default") -> list[Model]:
+        """The model instances of the query for this value, as the queryset gives them."""
+        model, fields, start, end, populators, annotations = self._builder(using)
+        instances = []
+        for row in self.rows(value, using):
+            instance = model.from_db(using, fields, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, at in annotations:
+                setattr(instance, name, row[at])
+            instances.append(instance)
+        return instances
+
+    def _builder(self, using: str) -> tuple:
+        builder = self._builders.get(using)
+        if builder is None:
+            compiled = self._compiled_for(using)
+            if compiled.klass_info is None:
+                raise RuntimeError("A prepared query of values gives rows, not instances.")
+            klass_info, select = compiled.klass_info, compiled.select
+            positions = klass_info["select_fields"]
+            start, end = positions[0], positions[-1] + 1
+            fields = [column[0].target.attname for column in select[start:end]]
+            builder = self._builders[using] = (
+                klass_info["model"],
+                fields,
+                start,
+                end,
+                get_related_populators(klass_info, select, using),
+                tuple(compiled.annotation_col_map.items()),
+            )
+        return builder
+
+
+def _refuse_what_one_query_cannot_give(queryset: QuerySet) -> None:
+    query = queryset.query
+    if queryset._prefetch_related_lookups:
+        raise RuntimeError("A prepared query cannot prefetch: prefetch with another one.")
+    if queryset._known_related_objects:
+        raise RuntimeError("A prepared query cannot hold objects known beforehand.")
+    if query.extra or query.extra_tables:
+        raise RuntimeError("A prepared query does not take extra().")
+    if query.combinator:
+        raise RuntimeError("A prepared query cannot combine queries.")
 
 
 def in_model_order(model, names: set[str]) -> list[str]:

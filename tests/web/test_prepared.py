@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from exchange.models import ExchangeRequest
 from tests.factories import ExchangeRequestFactory, StaffFactory
@@ -58,3 +59,117 @@ def test_refuses_a_query_whose_shape_changes_with_its_value():
 def test_refuses_a_query_that_does_not_use_its_value():
     with pytest.raises(RuntimeError):
         Prepared(lambda value: ExchangeRequest.objects.filter(pk=1).values_list("id")).rows(1)
+
+
+def _shown(instance, related: tuple[str, ...] = ()) -> dict:
+    """An instance's fields and its related objects' fields, as they are held in memory."""
+    if instance is None:
+        return None
+    shown = {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+    for path in related:
+        name, _, rest = path.partition("__")
+        assert instance._meta.get_field(name).is_cached(instance), name
+        shown[name] = _shown(getattr(instance, name), (rest,) if rest else ())
+    return shown
+
+
+RELATED = (
+    "visitor",
+    "home_library__municipality__region",
+    "host_library__municipality__region",
+    "return_of__visitor",
+)
+
+
+def exchange_in_full(exchange_id: int):
+    return (
+        ExchangeRequest.objects.with_related()
+        .select_related("return_of__visitor")
+        .annotate(history_count=Count("history"))
+        .filter(pk=exchange_id)
+    )
+
+
+def test_gives_the_instances_and_the_related_objects_the_queryset_gives():
+    query = Prepared(exchange_in_full)
+    first = ExchangeRequestFactory(
+        first_day=date(2027, 2, 8),
+        last_day=date(2027, 2, 9),
+        travel_public_eur=Decimal("12.50"),
+        language_practice=True,
+    )
+    # A return visit: its nullable key joined to the first; the first's is joined as None.
+    second = ExchangeRequestFactory(return_of=first)
+
+    for exchange in (first, second, first):
+        (instance,) = query.instances(exchange.pk)
+        (expected,) = exchange_in_full(exchange.pk)
+        assert type(instance) is ExchangeRequest
+        assert _shown(instance, RELATED) == _shown(expected, RELATED)
+        assert instance.history_count == expected.history_count
+        assert instance._state.db == "default" and not instance._state.adding
+
+    (instance,) = query.instances(first.pk)
+    assert instance.return_of is None
+    # Converted as Django converts them on every database: dates, decimals, booleans.
+    assert isinstance(instance.first_day, date)
+    assert isinstance(instance.updated_at, datetime)
+    assert instance.travel_public_eur == Decimal("12.50")
+    assert instance.language_practice is True
+
+
+def test_instances_need_no_further_query_for_what_they_joined(django_assert_num_queries):
+    query = Prepared(exchange_in_full)
+    exchange = ExchangeRequestFactory()
+    (instance,) = query.instances(exchange.pk)
+
+    with django_assert_num_queries(0):
+        assert instance.host_library.municipality.region.name_fi
+        assert instance.visitor.email
+
+
+def test_gives_no_instance_for_a_missing_value():
+    assert Prepared(exchange_in_full).instances(-99) == []
+
+
+def test_gives_rows_of_instances_in_the_queries_order():
+    visitor = StaffFactory()
+    exchanges = ExchangeRequestFactory.create_batch(3, visitor=visitor)
+    query = Prepared(
+        lambda visitor_id: ExchangeRequest.objects.filter(visitor_id=visitor_id).order_by("-pk")
+    )
+
+    assert [item.pk for item in query.instances(visitor.pk)] == [
+        item.pk for item in reversed(exchanges)
+    ]
+
+
+def test_gives_no_instances_of_a_query_of_values():
+    with pytest.raises(RuntimeError):
+        Prepared(by_visitor).instances(StaffFactory().pk)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda value: ExchangeRequest.objects.filter(pk=value).prefetch_related("focus_areas"),
+        lambda value: ExchangeRequest.objects.filter(pk=value).extra(select={"one": "1"}),
+        lambda value: ExchangeRequest.objects.filter(pk=value).union(
+            ExchangeRequest.objects.filter(visitor_id=value)
+        ),
+    ],
+    ids=["prefetch_related", "extra", "union"],
+)
+def test_refuses_what_one_query_cannot_give(build):
+    exchange = ExchangeRequestFactory()
+    with pytest.raises(RuntimeError):
+        Prepared(build).instances(exchange.pk)
+
+
+def test_refuses_instances_whose_shape_changes_with_the_value():
+    def shifting(value: int):
+        exchanges = ExchangeRequest.objects.filter(pk=value)
+        return exchanges.select_related("visitor") if value == -1 else exchanges
+
+    with pytest.raises(RuntimeError):
+        Prepared(shifting).instances(ExchangeRequestFactory().pk)
