@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from libraries import public_pages
-from libraries.models import Staff
 from web.dates import visit_dates
-from web.prepared import Prepared, in_model_order
+from web.prepared import Prepared
 from web.security import private_link_page, rate_limit
 
 from . import costs, hosting, links, workflow
@@ -94,19 +93,31 @@ def _exchange_for_page(exchange_id: int, *, other_exchanges: bool = False) -> Ex
     )
 
 
-def _approval_for_page(approval_id: int) -> Approval | None:
-    """The approval of a link with its request and the rows its page shows, the approval
-    and the request read in one query."""
-    try:
-        # get, not first: first orders the join by the key, and planning that order cost
-        # more than the second query it saves.
-        return Approval.objects.select_related(
+def _with_page_prefetches(exchange: ExchangeRequest, other_exchanges: bool) -> ExchangeRequest:
+    prefetch_related_objects([exchange], *_page_prefetches(exchange.pk, other_exchanges))
+    return exchange
+
+
+# The approval of a link with its request and the rows its page shows, in one query whose
+# shape never changes: compiled once (web.prepared). Unordered, as get() reads it: planning
+# an order of the join cost more than the query.
+_APPROVAL_FOR_PAGE = Prepared(
+    lambda approval_id: (
+        Approval.objects.select_related(
             "exchange__visitor",
             "exchange__home_library__municipality__region",
             "exchange__host_library__municipality__region",
-        ).get(pk=approval_id)
-    except Approval.DoesNotExist:
-        return None
+        )
+        .filter(pk=approval_id)
+        .order_by()
+    )
+)
+
+
+def _approval_for_page(approval_id: int) -> Approval | None:
+    """The approval of a link with its request and the rows its page shows."""
+    found = _APPROVAL_FOR_PAGE.instances(approval_id, Approval.objects.db)
+    return found[0] if found else None
 
 
 def answered_through_a_link(view):
@@ -165,50 +176,6 @@ def _other_visits(exchange: ExchangeRequest) -> str:
 
 # What a page with an unanswered decision form shows, kept in the cache (see _page_key).
 PAGE_TIMEOUT = public_pages.TIMEOUT
-
-
-# The columns _page_key reads: the approval's own, and of the request and the visitor those
-# that the key names.
-_APPROVAL_COLUMNS = [field.attname for field in Approval._meta.concrete_fields]
-_EXCHANGE_COLUMNS = in_model_order(
-    ExchangeRequest,
-    {
-        "id",
-        "visitor_id",
-        "version",
-        "updated_at",
-        "first_day",
-        "travel_car_km",
-        "travel_public_eur",
-        "travel_other_eur",
-        "accommodation_eur",
-    },
-)
-_VISITOR_COLUMNS = in_model_order(Staff, {"id", "name", "job_title", "email"})
-_KEY_QUERY = Prepared(
-    lambda approval_id: Approval.objects.filter(pk=approval_id).values_list(
-        *_APPROVAL_COLUMNS,
-        *(f"exchange__{name}" for name in _EXCHANGE_COLUMNS),
-        *(f"exchange__visitor__{name}" for name in _VISITOR_COLUMNS),
-    )
-)
-
-
-def _approval_for_key(approval_id: int) -> Approval | None:
-    """The approval with only what _page_key needs of its request and visitor: one narrow
-    query, compiled once (web.prepared); the other fields of the three are deferred."""
-    using = Approval.objects.db
-    rows = _KEY_QUERY.rows(approval_id, using)
-    if not rows:
-        return None
-    row = rows[0]
-    exchange_at = len(_APPROVAL_COLUMNS)
-    visitor_at = exchange_at + len(_EXCHANGE_COLUMNS)
-    approval = Approval.from_db(using, _APPROVAL_COLUMNS, row[:exchange_at])
-    exchange = ExchangeRequest.from_db(using, _EXCHANGE_COLUMNS, row[exchange_at:visitor_at])
-    exchange.visitor = Staff.from_db(using, _VISITOR_COLUMNS, row[visitor_at:])
-    approval.exchange = exchange
-    return approval
 
 
 def _page_key(approval: Approval) -> tuple[str, costs.Estimate]:
@@ -286,27 +253,17 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     except links.LinkInvalid:
         return link_problem(request, INVALID)
 
-    if request.method == "POST":
-        approval = _approval_for_page(data.approval_id)
-    else:
-        approval = _approval_for_key(data.approval_id)
+    approval = _approval_for_page(data.approval_id)
     if approval is None:
         return link_problem(request, INVALID)
     if approval.version != data.version:
         return link_problem(request, REPLACED)
     is_host = approval.is_host
-    if request.method != "POST":
-        if not approval.is_pending:
-            approval = _approval_for_page(data.approval_id)
-            exchange = approval.exchange
-            prefetch_related_objects([exchange], *_page_prefetches(exchange.pk, not is_host))
-            return _decided(request, approval, exchange)
-        return _unanswered_page(request, approval)
-
     exchange = approval.exchange
-    prefetch_related_objects([exchange], *_page_prefetches(exchange.pk, not is_host))
     if not approval.is_pending:
-        return _decided(request, approval, exchange)
+        return _decided(request, approval, _with_page_prefetches(exchange, not is_host))
+    if request.method != "POST":
+        return _unanswered_page(request, approval)
 
     forms = _unanswered_forms(approval, exchange)
     answer_form = AnswerForm(request.POST, is_host=is_host)
@@ -360,7 +317,7 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
         "decline_form": decline_form,
         "answer": answer_form.answer,
     }
-    context = _full_page_context(approval, exchange, forms)
+    context = _full_page_context(approval, _with_page_prefetches(exchange, not is_host), forms)
     return render(
         request,
         "exchange/links/approval.html",
@@ -369,15 +326,13 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _unanswered_page(request: HttpRequest, light: Approval) -> HttpResponse:
+def _unanswered_page(request: HttpRequest, approval: Approval) -> HttpResponse:
     """The decision page before any answer: its parts from the cache when they are there, else
-    drawn from the request read in full and kept."""
-    key, estimate = _page_key(light)
+    drawn (with what the page shows besides the approval's join) and kept."""
+    key, estimate = _page_key(approval)
 
     def draw() -> dict:
-        approval = _approval_for_page(light.pk)
-        exchange = approval.exchange
-        prefetch_related_objects([exchange], *_page_prefetches(exchange.pk, not approval.is_host))
+        exchange = _with_page_prefetches(approval.exchange, not approval.is_host)
         forms = _unanswered_forms(approval, exchange)
         return _page_parts(_full_page_context(approval, exchange, forms, estimate))
 
@@ -385,7 +340,7 @@ def _unanswered_page(request: HttpRequest, light: Approval) -> HttpResponse:
     return render(
         request,
         "exchange/links/approval.html",
-        {"approval": light, "is_host": light.is_host, "page": parts},
+        {"approval": approval, "is_host": approval.is_host, "page": parts},
     )
 
 

@@ -3,7 +3,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -490,8 +492,8 @@ def test_supervisor_page_makes_a_constant_number_of_queries(
     exchange.focus_areas.add(FocusAreaFactory())
     path = home_link(exchange)
 
-    # The link, the request, its focus areas, the other exchanges, the year's kilometre rate.
-    with django_assert_max_num_queries(5):
+    # The link with its request, its focus areas, the other exchanges, the year's kilometre rate.
+    with django_assert_max_num_queries(4):
         response = client.get(path)
 
     assert response.status_code == 200
@@ -513,6 +515,30 @@ def test_the_home_link_later_says_who_moved_the_request_on_and_when(client, awai
     assert "Hyväksyit vaihtohakemuksen, jonka lähetti Alice Aalto" in page
     assert "Sen jälkeen hakemus on edennyt" in page
     assert "Sara Sund" in page
+
+
+def test_an_answered_home_link_reads_its_approval_once(
+    client, awaiting_home, django_assert_max_num_queries
+):
+    path = home_link(awaiting_home)
+    client.post(path, {"action": "approve"})
+
+    # The link with its request, its focus areas, the other exchanges, the history.
+    with django_assert_max_num_queries(4):
+        response = client.get(path)
+
+    assert "Hyväksyit vaihtohakemuksen, jonka lähetti Alice Aalto" in pages.text(response)
+
+
+def test_an_approving_post_reads_no_more_than_the_link_and_its_request(client, awaiting_home):
+    path = home_link(awaiting_home)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(path, {"action": "approve"})
+
+    assert response.status_code == 302
+    # Nothing the page would show besides the request: the answer is not shown here.
+    assert not any("focusarea" in query["sql"] for query in queries.captured_queries)
+    assert awaiting_home.approvals.get(role="home").decision == Approval.Decision.APPROVED
 
 
 def test_the_host_link_says_it_was_you_who_named_the_mentor_later(client, awaiting_host):
