@@ -5,7 +5,9 @@ the database takes to answer it. A `Prepared` query is made by a function of one
 id); it is compiled once per database and then sent again with each new value in its place
 (and with prepared statements on, PostgreSQL plans it once per connection as well). Two
 probe values show where the value goes among the parameters, and a query whose SQL changes
-with its value is refused. The rows come back as Django would give them (its converters
+with its value is refused. Translated fields make a query in the active language (a focus
+area's name orders by the reader's), so each language has its own compiled query. The rows
+come back as Django would give them (its converters
 applied: SQLite's dates, for one).
 
 A query of model instances gives them too, as the queryset would: each with its fields, its
@@ -21,8 +23,12 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+from django.utils.translation import get_language
 
 _PROBES = (-1, -2)
+# The values a key can hold on every database; SQLite cannot be sent one beyond them, and
+# no row has one (an id from an address can be any number).
+_KEYS = range(-(2**63), 2**63)
 
 
 @dataclass(frozen=True)
@@ -47,15 +53,17 @@ class Prepared:
         """`build(value)` gives the query for one value; called only when first compiling, so
         it may read what the apps provide when ready."""
         self._build = build
-        self._compiled: dict[str, _Compiled] = {}
-        # What builds the instances, by database: the main model's columns and the
-        # populators of the objects selected with it, laid out once from the compiler's.
-        self._builders: dict[str, tuple] = {}
+        # By database and language.
+        self._compiled: dict[tuple[str, str | None], _Compiled] = {}
+        # What builds the instances: the main model's columns and the populators of the
+        # objects selected with it, laid out once from the compiler's.
+        self._builders: dict[tuple[str, str | None], tuple] = {}
 
     def _compiled_for(self, using: str) -> _Compiled:
-        compiled = self._compiled.get(using)
+        key = (using, get_language())
+        compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[using] = self._compile(using)
+            compiled = self._compiled[key] = self._compile(using)
         return compiled
 
     def _compile(self, using: str) -> _Compiled:
@@ -95,6 +103,8 @@ class Prepared:
 
     def rows(self, value: int, using: str = "default") -> list[tuple]:
         compiled = self._compiled_for(using)
+        if value not in _KEYS:
+            return []
         params = list(compiled.params)
         for at in compiled.value_at:
             params[at] = value
@@ -122,7 +132,8 @@ class Prepared:
         return instances
 
     def _builder(self, using: str) -> tuple:
-        builder = self._builders.get(using)
+        key = (using, get_language())
+        builder = self._builders.get(key)
         if builder is None:
             compiled = self._compiled_for(using)
             if compiled.klass_info is None:
@@ -131,7 +142,7 @@ class Prepared:
             positions = klass_info["select_fields"]
             start, end = positions[0], positions[-1] + 1
             fields = [column[0].target.attname for column in select[start:end]]
-            builder = self._builders[using] = (
+            builder = self._builders[key] = (
                 klass_info["model"],
                 fields,
                 start,

@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Count, Q
+from django.utils import translation
 
 from exchange.models import ExchangeRequest
-from tests.factories import ExchangeRequestFactory, StaffFactory
+from libraries.models import FocusArea
+from tests.factories import ExchangeRequestFactory, FocusAreaFactory, StaffFactory
 from web.prepared import Prepared
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +175,24 @@ def test_refuses_instances_whose_shape_changes_with_the_value():
 
     with pytest.raises(RuntimeError):
         Prepared(shifting).instances(ExchangeRequestFactory().pk)
+
+
+def test_gives_nothing_for_a_value_no_key_can_hold():
+    exchange = ExchangeRequestFactory()
+    query = Prepared(exchange_in_full)
+
+    assert query.instances(2**63) == []
+    assert query.instances(exchange.pk) != []
+
+
+def test_orders_by_the_name_in_the_readers_language():
+    exchange = ExchangeRequestFactory()
+    exchange.focus_areas.add(
+        FocusAreaFactory(slug="a", name_fi="Aikuiset", name_sv="Vuxna"),
+        FocusAreaFactory(slug="b", name_fi="Bokbussi", name_sv="Bokbuss"),
+    )
+    query = Prepared(lambda exchange_id: FocusArea.objects.filter(exchanges=exchange_id))
+
+    for language, names in [("fi", ["a", "b"]), ("sv", ["b", "a"]), ("fi", ["a", "b"])]:
+        with translation.override(language):
+            assert [area.slug for area in query.instances(exchange.pk)] == names
