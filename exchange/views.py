@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from libraries import availability, public_pages
 from libraries.decorators import profile_required
-from libraries.models import Library
+from libraries.models import FocusArea, Library
+from web.prepared import Prepared
 
 from . import suggestions, visitor_list, workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
@@ -28,19 +29,9 @@ from .models import ExchangeRequest, HistoryEntry, State
 from .next_steps import next_step, with_facts
 
 
-def _get_exchange_for_user(request, pk: int, *, detail: bool = False) -> ExchangeRequest:
+def _get_exchange_for_user(request, pk: int) -> ExchangeRequest:
     """The signed-in visitor's own request; anyone else's is a 404."""
-    exchanges = ExchangeRequest.objects.with_related()
-    if detail:
-        exchanges = (
-            with_facts(exchanges)
-            .select_related("return_of__visitor")
-            .prefetch_related(
-                "focus_areas",
-                Prefetch("history", queryset=HistoryEntry.objects.order_by("at", "pk")),
-            )
-        )
-    return get_object_or_404(exchanges, pk=pk, visitor=request.user)
+    return get_object_or_404(ExchangeRequest.objects.with_related(), pk=pk, visitor=request.user)
 
 
 @profile_required
@@ -61,14 +52,34 @@ def suggested_hosts(request):
     return render(request, "exchange/suggestions.html", context)
 
 
+# What the request page reads, in queries whose shape never changes: each compiled once per
+# process (web.prepared). Unordered, as get() reads it.
+_DETAIL = Prepared(
+    lambda pk: (
+        with_facts(ExchangeRequest.objects.with_related())
+        .select_related("return_of__visitor")
+        .filter(pk=pk)
+        .order_by()
+    )
+)
+_HISTORY = Prepared(
+    lambda exchange_id: HistoryEntry.objects.filter(exchange_id=exchange_id).order_by("at", "pk")
+)
+_FOCUS_AREAS = Prepared(lambda exchange_id: FocusArea.objects.filter(exchanges=exchange_id))
+
+
 @profile_required
 def request_detail(request, pk: int):
-    exchange = _get_exchange_for_user(request, pk, detail=True)
+    using = ExchangeRequest.objects.db
+    found = _DETAIL.instances(pk, using)
+    if not found or found[0].visitor_id != request.user.pk:
+        raise Http404
+    exchange = found[0]
     context = {
         "exchange": exchange,
         "next_step": next_step(exchange),
-        "history": list(exchange.history.all()),
-        "focus_areas": list(exchange.focus_areas.all()),
+        "history": _HISTORY.instances(pk, using),
+        "focus_areas": _FOCUS_AREAS.instances(pk, using),
         "cancel_form": CancelForm(),
         "refuse_form": RefuseDatesForm(),
     }

@@ -12,7 +12,7 @@ from exchange.models import ExchangeRequest, HistoryEntry, State
 from mail.models import Notification
 from tests import pages
 from tests.exchange.support import approved_at_home, draft, pending, snapshot, submitted
-from tests.factories import ExchangeRequestFactory, LibraryFactory
+from tests.factories import ExchangeRequestFactory, FocusAreaFactory, LibraryFactory
 from tests.pages import link_in, url
 from tests.personas import mentor
 
@@ -121,6 +121,22 @@ def test_the_request_page_shows_the_details_the_next_step_and_the_timeline(clien
         assert entry.get_to_state_display().capitalize() in content
     assert url("exchange:request-cancel", pk=exchange.pk) in content
     assert url("exchange:request-edit", pk=exchange.pk) not in content
+
+
+def test_the_request_page_lists_its_focus_areas_by_name_and_no_other(client, visitor, host):
+    exchange = submitted(visitor, host)
+    exchange.focus_areas.add(
+        FocusAreaFactory(slug="tales", name_fi="Satutunnit"),
+        FocusAreaFactory(slug="bus", name_fi="Kirjastoauto"),
+    )
+    ExchangeRequestFactory(visitor=visitor).focus_areas.add(
+        FocusAreaFactory(slug="maker", name_fi="Makerspace")
+    )
+
+    text = pages.text(client.get(url("exchange:request-detail", pk=exchange.pk)))
+
+    assert "Kirjastoauto, Satutunnit" in text
+    assert "Makerspace" not in text
 
 
 @pytest.mark.parametrize(
@@ -393,3 +409,8 @@ def test_a_visit_that_has_begun_can_no_longer_be_cancelled(client, visitor, host
     assert "Vaihtoa ei voi enää perua." in pages.html(posted)
     assert snapshot(exchange) == before
     assert snapshot(exchange)[0] == State.CONFIRMED
+
+
+def test_a_request_number_beyond_any_key_is_not_found(client, visitor):
+    response = client.get(url("exchange:request-detail", pk=2**64))
+    assert response.status_code == 404
