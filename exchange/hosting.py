@@ -11,7 +11,7 @@ a declined or cancelled request gives its place back at once. A draft holds no p
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Expression, Q
 
 from .models import ExchangeRequest, State
 
@@ -19,8 +19,11 @@ from .models import ExchangeRequest, State
 COUNTED_ON_OWN_DAYS = [State.AWAITING_HOME, State.AWAITING_HOST, State.CONFIRMED]
 
 
-def counted_requests(library_ids, first_day: date, last_day: date, *, besides=None):
-    """The requests that hold a place at these libraries on any of these days."""
+def counted_requests(
+    library_ids, first_day: date | Expression, last_day: date | Expression, *, besides=None
+):
+    """The requests that hold a place at these libraries on any of these days (the days may be
+    read by the database, as expressions)."""
     return (
         ExchangeRequest.objects.filter(host_library_id__in=library_ids)
         .filter(

@@ -8,7 +8,7 @@ the link, never an error and never a change.
 import hashlib
 
 from django.contrib import messages
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -149,17 +149,30 @@ def _summary_context(
     }
 
 
-def _other_visits(exchange: ExchangeRequest) -> str:
-    """The host's other requests that hold a place on any of the visit's days, in words."""
-    if not (exchange.first_day and exchange.last_day):
-        return "–"
-    others = (
+def _other_visits_of(exchange_id: int):
+    """The host's other requests that hold a place on any of this request's days: its host
+    and days read by the database, so that the query is of one value (web.prepared)."""
+    this = ExchangeRequest.objects.filter(pk=exchange_id).order_by()
+    return (
         hosting.counted_requests(
-            [exchange.host_library_id], exchange.first_day, exchange.last_day, besides=exchange.pk
+            this.values("host_library_id"),
+            Subquery(this.values("first_day")),
+            Subquery(this.values("last_day")),
+            besides=exchange_id,
         )
         .select_related("visitor", "home_library")
         .order_by("first_day", "pk")
     )
+
+
+_OTHER_VISITS = Prepared(_other_visits_of)
+
+
+def _other_visits(exchange: ExchangeRequest) -> str:
+    """The host's other requests that hold a place on any of the visit's days, in words."""
+    if not (exchange.first_day and exchange.last_day):
+        return "–"
+    others = _OTHER_VISITS.instances(exchange.pk, ExchangeRequest.objects.db)
     lines = [
         _("%(dates)s: %(visitor)s, %(library)s (%(state)s)")
         % {

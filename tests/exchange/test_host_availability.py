@@ -240,6 +240,37 @@ def test_the_hosts_decision_page_shows_the_other_visits_on_those_days(client, al
     ) in page
 
 
+def test_the_hosts_decision_page_counts_proposed_days_and_only_this_hosts_requests(
+    client, alice, host
+):
+    host.visitors_per_day = 3
+    host.save()
+    proposed = support.approved_at_home(
+        StaffFactory(name="Pia Pohjola", library=LibraryFactory()),
+        host,
+        first_day=date(2027, 2, 8),
+        last_day=date(2027, 2, 8),
+    )
+    approval = support.pending(proposed, "host")
+    workflow.propose_dates(
+        approval.pk,
+        version=approval.version,
+        first_day=date(2027, 2, 2),
+        last_day=date(2027, 2, 2),
+        mentor=personas.mentor(),
+    )
+    elsewhere = StaffFactory(name="Eero Muualla", library=LibraryFactory())
+    support.submitted(elsewhere, LibraryFactory(), first_day=MONDAY, last_day=MONDAY)
+    exchange = support.approved_at_home(alice, host, first_day=MONDAY, last_day=date(2027, 2, 2))
+
+    page = pages.text(client.get(support.decision_link(exchange, "host")))
+
+    others = page.split("Andra besök de här dagarna")[1].split("Ert bibliotek")[0]
+    assert others.strip().startswith("2.2.2027: Pia Pohjola")
+    assert "Eero Muualla" not in others
+    assert "Alice Aalto" not in others
+
+
 def test_the_hosts_decision_page_says_when_no_one_else_comes(client, alice, host):
     exchange = support.approved_at_home(alice, host, first_day=MONDAY, last_day=MONDAY)
 
