@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import get_language
 
 _PROBES = (-1, -2)
@@ -41,6 +42,8 @@ class _Compiled:
     converters: dict
     # The columns of a row; the database may add some to order a DISTINCT query by.
     width: int
+    # Whether it locks the rows it reads (select_for_update).
+    locks: bool
     # How the compiler laid out a query of model instances (None for a query of values):
     # the columns, where each model's fields are among them, and where each annotation is.
     select: list | None = None
@@ -81,14 +84,16 @@ class Prepared:
             raise RuntimeError("A prepared query does not use its value.")
         columns = [column for column, _sql, _alias in compiler.select]
         converters = compiler.get_converters(columns)
+        locks = bool(compiler.query.select_for_update)
         if not of_instances:
-            return _Compiled(sql, params, value_at, converters, len(columns))
+            return _Compiled(sql, params, value_at, converters, len(columns), locks)
         return _Compiled(
             sql,
             params,
             value_at,
             converters,
             len(columns),
+            locks,
             select=compiler.select,
             klass_info=compiler.klass_info,
             annotation_col_map=dict(compiler.annotation_col_map or {}),
@@ -109,6 +114,12 @@ class Prepared:
         for at in compiled.value_at:
             params[at] = value
         connection = connections[using]
+        if compiled.locks and connection.get_autocommit():
+            if connection.features.has_select_for_update:
+                # As Django refuses it: a lock outside a transaction would end at once.
+                raise TransactionManagementError(
+                    "select_for_update cannot be used outside of a transaction."
+                )
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()

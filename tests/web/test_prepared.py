@@ -2,7 +2,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.db.transaction import TransactionManagementError
 from django.utils import translation
 
 from exchange.models import ExchangeRequest
@@ -196,3 +198,26 @@ def test_orders_by_the_name_in_the_readers_language():
     for language, names in [("fi", ["a", "b"]), ("sv", ["b", "a"]), ("fi", ["a", "b"])]:
         with translation.override(language):
             assert [area.slug for area in query.instances(exchange.pk)] == names
+
+
+def locked(exchange_id: int):
+    return (
+        ExchangeRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("visitor")
+        .filter(pk=exchange_id)
+        .order_by()
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_query_locks_inside_a_transaction_and_is_refused_outside():
+    exchange = ExchangeRequestFactory()
+    query = Prepared(locked)
+
+    with transaction.atomic():
+        (instance,) = query.instances(exchange.pk)
+    assert instance.visitor == exchange.visitor
+    if connection.features.has_select_for_update:
+        assert "FOR NO KEY UPDATE" in query._compiled_for("default").sql
+        with pytest.raises(TransactionManagementError):
+            query.instances(exchange.pk)
