@@ -14,7 +14,7 @@ from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from libraries import availability
 from libraries.models import Library, Staff
 from web.dates import VisitDates, visit_dates
 from web.names import ONE_LINE, is_single_line
+from web.prepared import Prepared
 
 from . import emails
 from .models import (
@@ -150,15 +151,21 @@ def _lock_approval_row(approval_id: int) -> tuple[Approval, ExchangeRequest]:
     when the query began, perhaps before it waited for that lock: a decision is written only
     where the row still is as read (_decide_approval).
     """
-    try:
-        approval = (
-            Approval.objects.select_for_update(of=("exchange", "exchange__visitor"), no_key=True)
-            .select_related(*(f"exchange__{name}" for name in _READ_WITH))
-            .get(pk=approval_id)
-        )
-    except Approval.DoesNotExist:
-        raise TransitionNotAllowed(_("This link is not valid.")) from None
-    return approval, approval.exchange
+    found = _APPROVAL_LOCKING_ITS_REQUEST.instances(approval_id, router.db_for_write(Approval))
+    if not found:
+        raise TransitionNotAllowed(_("This link is not valid."))
+    return found[0], found[0].exchange
+
+
+# Its shape never changes: compiled once per process (web.prepared).
+_APPROVAL_LOCKING_ITS_REQUEST = Prepared(
+    lambda approval_id: (
+        Approval.objects.select_for_update(of=("exchange", "exchange__visitor"), no_key=True)
+        .select_related(*(f"exchange__{name}" for name in _READ_WITH))
+        .filter(pk=approval_id)
+        .order_by()
+    )
+)
 
 
 def _check_live(approval: Approval, version: int) -> None:
