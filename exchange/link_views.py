@@ -8,7 +8,7 @@ the link, never an error and never a change.
 import hashlib
 
 from django.contrib import messages
-from django.db.models import F, Subquery
+from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -33,7 +33,7 @@ from .link_forms import (
     HostDecisionForm,
     MentorForm,
 )
-from .models import ARRANGEMENT_FIELDS, Approval, ExchangeRequest, State
+from .models import ARRANGEMENT_FIELDS, Approval, ExchangeRequest, HistoryEntry, State
 
 # Problems a link can have, and the HTTP status of the page that explains each.
 INVALID, EXPIRED, REPLACED, CANCELLED, BEGUN = (
@@ -473,6 +473,12 @@ def exchange_of_mentor_link(
     return exchange, None
 
 
+# A request's history, a few rows, by its id: compiled once (web.prepared).
+_HISTORY = Prepared(
+    lambda exchange_id: HistoryEntry.objects.filter(exchange_id=exchange_id).order_by("pk")
+)
+
+
 def _decided(request: HttpRequest, approval: Approval, exchange: ExchangeRequest) -> HttpResponse:
     """What this link decided, when, and where the exchange has gone since.
 
@@ -481,11 +487,11 @@ def _decided(request: HttpRequest, approval: Approval, exchange: ExchangeRequest
     if approval.decision == Approval.Decision.WITHDRAWN:
         return link_problem(request, CANCELLED, exchange=exchange)
     # The moves from this answer on: the first is the answer's own.
-    moves = list(
-        exchange.history.filter(at__gte=approval.decided_at)
-        .exclude(to_state=F("from_state"))
-        .order_by("pk")
-    )
+    moves = [
+        entry
+        for entry in _HISTORY.instances(exchange.pk, HistoryEntry.objects.db)
+        if entry.at >= approval.decided_at and entry.to_state != entry.from_state
+    ]
     return render(
         request,
         "exchange/links/decided.html",
