@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 
 from libraries import distance, public_pages
@@ -181,7 +182,10 @@ class ExchangeRequestForm(forms.ModelForm):
         # Any library validates, so a library that stops taking visitors gets a clear
         # error instead of "invalid choice"; the list offers only those that take visitors.
         host.queryset = Library.objects.all()
-        host.widget.choices = self._host_choices()
+        current = self.initial.get("host_library") or self.instance.host_library_id
+        self._current_host_pk = getattr(current, "pk", current) or None
+        # Read when the list is drawn: a form that is only checked and saved never needs it.
+        host.widget.choices = lambda: self._hosts[0]
         self.fields["focus_areas"].queryset = FocusArea.objects.all()
         self._fill_car_estimate()
 
@@ -213,26 +217,31 @@ class ExchangeRequestForm(forms.ModelForm):
         """How long the request's personal data is kept, as the notice beside the form says."""
         return settings.PERSONAL_DATA_RETENTION_MONTHS
 
-    def _host_choices(self) -> list:
-        """Libraries that take visitors, grouped by region; the current choice stays listed.
+    @cached_property
+    def _hosts(self) -> tuple[list, dict[int, int]]:
+        """Libraries that take visitors, grouped by region (the choice the form began with
+        stays listed), and the car kilometres to each.
 
         The list and the car kilometres are the same for every visitor of a library until
         the coordinator edits the libraries: kept in the cache under the public pages'
         content version, in the page's language."""
-        current = self.initial.get("host_library") or self.instance.host_library_id
-        current_pk = getattr(current, "pk", current) or None
-        choices, self.car_estimates = public_pages.cached(
+        return public_pages.cached(
             "request-form-hosts",
-            (self.visitor.library_id, current_pk),
-            lambda: _hosts_offered(self.visitor, current_pk),
+            (self.visitor.library_id, self._current_host_pk),
+            lambda: _hosts_offered(self.visitor, self._current_host_pk),
         )
-        return choices
+
+    @property
+    def car_estimates(self) -> dict[int, int]:
+        return self._hosts[1]
 
     def _fill_car_estimate(self) -> None:
         """A new form for a chosen host starts with the distance-based estimate; the visitor
         may change it, and a small script keeps it in step when another host is chosen."""
         field = self.fields["travel_car_km"]
-        field.widget.attrs["data-car-estimates"] = json.dumps(self.car_estimates)
+        field.widget.attrs["data-car-estimates"] = lazy(
+            lambda: json.dumps(self.car_estimates), str
+        )()
         if self.is_bound or self.instance.travel_car_km is not None:
             return
         host = self.initial.get("host_library") or self.instance.host_library_id

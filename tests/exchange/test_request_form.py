@@ -435,3 +435,16 @@ def test_a_new_request_is_written_once_already_submitted(
     assert set(exchange.focus_areas.all()) == set(areas)
     written = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
     assert not [sql for sql in written if "exchange_exchangerequest" in sql]
+
+
+def test_an_error_page_lists_the_hosts_the_form_began_with(client, visitor, host):
+    closed = LibraryFactory(name_fi="Suljettu kirjasto", accepts_visitors=False)
+
+    refused = pages.html(client.post(url("exchange:request-create"), complete_request(closed)))
+    busy = pages.html(
+        client.post(url("exchange:request-create"), complete_request(host, expectations=""))
+    )
+
+    assert f'<option value="{closed.pk}"' not in refused
+    assert f'<option value="{host.pk}" selected>' in busy
+    assert f'<option value="{closed.pk}"' not in busy
