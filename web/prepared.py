@@ -26,6 +26,7 @@ from django.db.models.query import ModelIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import get_language
 
+# Values no id takes, so that a probe never finds a row.
 _PROBES = (-1, -2)
 # The values a key can hold on every database; SQLite cannot be sent one beyond them, and
 # no row has one (an id from an address can be any number).
@@ -52,10 +53,13 @@ class _Compiled:
 
 
 class Prepared:
-    def __init__(self, build: Callable[[int], QuerySet]):
+    def __init__(self, build: Callable[[int], QuerySet], probes: tuple[int, int] = _PROBES):
         """`build(value)` gives the query for one value; called only when first compiling, so
-        it may read what the apps provide when ready."""
+        it may read what the apps provide when ready. A query of a field that takes no
+        negative number (Django builds no query for a value out of its field's range) is
+        given two probes it can take."""
         self._build = build
+        self._probes = probes
         # By database and language.
         self._compiled: dict[tuple[str, str | None], _Compiled] = {}
         # What builds the instances: the main model's columns and the populators of the
@@ -71,7 +75,7 @@ class Prepared:
 
     def _compile(self, using: str) -> _Compiled:
         (sql, params, compiler, of_instances), (other_sql, other_params, *_other) = (
-            self._compile_one(probe, using) for probe in _PROBES
+            self._compile_one(probe, using) for probe in self._probes
         )
         if sql != other_sql or len(params) != len(other_params):
             raise RuntimeError("A prepared query changes its shape with its value.")

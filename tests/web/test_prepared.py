@@ -2,6 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.transaction import TransactionManagementError
@@ -221,3 +222,15 @@ def test_a_locking_query_locks_inside_a_transaction_and_is_refused_outside():
         assert "FOR NO KEY UPDATE" in query._compiled_for("default").sql
         with pytest.raises(TransactionManagementError):
             query.instances(exchange.pk)
+
+
+def test_takes_probes_a_field_without_negative_numbers_can_hold():
+    def by_nights(nights: int):
+        return ExchangeRequest.objects.filter(accommodation_nights=nights).values_list("id")
+
+    exchange = ExchangeRequestFactory(accommodation_nights=3)
+    # Django builds no query for a value its field cannot hold.
+    with pytest.raises(EmptyResultSet):
+        Prepared(by_nights).rows(3)
+
+    assert Prepared(by_nights, probes=(1, 2)).rows(3) == [(exchange.pk,)]
