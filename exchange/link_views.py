@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from libraries import public_pages
 from libraries.models import FocusArea
+from web import page_cache
 from web.dates import visit_dates
 from web.prepared import Prepared
 from web.security import private_link_page, rate_limit
@@ -348,7 +349,9 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def _unanswered_page(request: HttpRequest, approval: Approval) -> HttpResponse:
     """The decision page before any answer: its parts from the cache when they are there, else
-    drawn (with what the page shows besides the approval's join) and kept."""
+    drawn (with what the page shows besides the approval's join) and kept. For a reader who
+    is not signed in (as a supervisor is) the whole page is kept, under its address too, since
+    its language switch leads back to it (web.page_cache)."""
     key, estimate = _page_key(approval)
 
     def draw() -> dict:
@@ -356,6 +359,19 @@ def _unanswered_page(request: HttpRequest, approval: Approval) -> HttpResponse:
         forms = _unanswered_forms(approval, exchange)
         return _page_parts(_full_page_context(approval, exchange, forms, estimate))
 
+    if page_cache.can_keep(request):
+        address = request.get_full_path().encode()
+        page_key = f"{key}:page:{hashlib.sha256(address).hexdigest()[:32]}"
+        page = public_pages.kept_for_versions(
+            page_key,
+            lambda: page_cache.drawn(
+                request,
+                "exchange/links/approval.html",
+                {"approval": approval, "is_host": approval.is_host, "page": draw()},
+            ),
+            PAGE_TIMEOUT,
+        )
+        return page_cache.response(request, page)
     parts = public_pages.kept_for_versions(key, draw, PAGE_TIMEOUT)
     return render(
         request,

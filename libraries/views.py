@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -8,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from web import page_cache
 from web.security import rate_limit
 
 from . import availability, distance, public_pages
@@ -32,9 +34,27 @@ def _home_figures() -> dict:
     }
 
 
+def _kept_for_everyone(
+    request, name: str, parts, template_name: str, context: Callable[[], dict]
+) -> HttpResponse:
+    """The page as everyone who is not signed in sees it, kept whole under the content version
+    (web.page_cache) when its address asks nothing more; any other reader's page is drawn."""
+    if page_cache.can_keep(request) and not request.GET:
+        page = public_pages.cached(
+            f"{name}-page", parts, lambda: page_cache.drawn(request, template_name, context())
+        )
+        return page_cache.response(request, page)
+    return render(request, template_name, context())
+
+
 def home(request):
-    context = public_pages.cached("home", None, _home_figures)
-    return render(request, "libraries/home.html", context)
+    return _kept_for_everyone(
+        request,
+        "home",
+        None,
+        "libraries/home.html",
+        lambda: public_pages.cached("home", None, _home_figures),
+    )
 
 
 def _with_distances(libraries: list[Library], home: Municipality | None) -> list[Library]:
@@ -83,8 +103,13 @@ def directory(request):
         return render_to_string("libraries/_directory_results.html", context)
 
     parts = (filters, bool(query), home and home.pk, page_number)
-    body = public_pages.cached("directory", parts, results)
-    return render(request, "libraries/directory.html", {"body": body})
+    return _kept_for_everyone(
+        request,
+        "directory",
+        None,
+        "libraries/directory.html",
+        lambda: {"body": public_pages.cached("directory", parts, results)},
+    )
 
 
 def _page_number(value: str | None) -> int:
@@ -132,22 +157,34 @@ def library_detail(request, slug: str):
     if "redirect" in page:
         return redirect(page["redirect"], permanent=True)
     host = page["host"]
-    context = {"name": page["name"], "body": page["body"]}
-    if host.accepts_visitors:
-        today = timezone.localdate()
+    today = timezone.localdate()
 
-        def draw_month_view() -> str:
-            return render_to_string(
-                "libraries/_month_view.html",
-                availability.month_view_context(
-                    host, today=today, pick_url=request_url(host), closed=page["closed"]
-                ),
+    def context() -> dict:
+        drawn = {"name": page["name"], "body": page["body"]}
+        if host.accepts_visitors:
+
+            def draw_month_view() -> str:
+                return render_to_string(
+                    "libraries/_month_view.html",
+                    availability.month_view_context(
+                        host, today=today, pick_url=request_url(host), closed=page["closed"]
+                    ),
+                )
+
+            drawn["month_view"] = public_pages.cached(
+                "month-view",
+                (slug, today.isoformat(), public_pages.visits_version()),
+                draw_month_view,
             )
+        return drawn
 
-        context["month_view"] = public_pages.cached(
-            "month-view", (slug, today.isoformat(), public_pages.visits_version()), draw_month_view
-        )
-    return render(request, "libraries/library_detail.html", context)
+    # The month view counts visits: the page kept whole goes with the visits version and day.
+    parts = (
+        slug,
+        today.isoformat(),
+        public_pages.visits_version() if host.accepts_visitors else "",
+    )
+    return _kept_for_everyone(request, "library", parts, "libraries/library_detail.html", context)
 
 
 def request_url(library: Library) -> str:

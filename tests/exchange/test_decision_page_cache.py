@@ -2,20 +2,29 @@
 shows changes: each test changes one thing the page shows and opens the same link again."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.contrib import messages
+from django.contrib.messages.storage import default_storage
 from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import translate_url
-from django.utils import translation
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
+from django.utils.html import escape
 
-from exchange import workflow
+from exchange import links, workflow
 from exchange.models import ExchangeRequest, State
 from feedback.models import YearSettings
 from tests import pages
 from tests.exchange import support
-from tests.factories import ExchangeRequestFactory, LibraryFactory
+from tests.factories import ExchangeRequestFactory, LibraryFactory, StaffFactory
+from web import page_cache
+from web.backends import EMAIL_LINK
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +169,67 @@ def test_after_the_answer_the_link_shows_what_was_decided_not_the_kept_form(clie
     response = client.get(path)
     assert response.status_code == 200
     assert 'name="action"' not in response.content.decode()
+
+
+# For a reader who is not signed in (a supervisor) the whole page is kept, its token written in.
+
+
+def test_a_kept_page_is_the_drawn_page_with_each_browsers_own_working_token(awaiting_home):
+    path = support.decision_link(awaiting_home, "home")
+    drawn = Client(enforce_csrf_checks=True).get(path)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    kept = [first.get(path), second.get(path)]
+
+    tokens = [CSRF.findall(response.content.decode()) for response in kept]
+    # Both forms of the page (the language switch and the decision) carry a token, each
+    # browser its own, and the page is otherwise the one drawn for the first reader.
+    assert all(len(found) == 2 for found in tokens)
+    assert tokens[0] != tokens[1]
+    assert page_cache.TOKEN_STAND_IN not in kept[1].content.decode()
+    assert CSRF.sub("", kept[1].content.decode()) == CSRF.sub("", drawn.content.decode())
+    assert all("csrftoken" in response.cookies for response in kept)
+
+    token = re.search(r'value="([^"]+)"', tokens[1][1])[1]
+    response = second.post(path, {"action": "approve", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    awaiting_home.refresh_from_db()
+    assert awaiting_home.state == State.AWAITING_HOST
+
+
+def test_a_signed_in_reader_is_not_given_the_page_kept_for_others(client, alice, awaiting_home):
+    path = support.decision_link(awaiting_home, "home")
+    page(client, path)
+    colleague = StaffFactory(name="Kaisa Kollega")
+
+    signed_in = Client()
+    signed_in.force_login(colleague, backend=EMAIL_LINK)
+    assert "Kaisa Kollega" in page(signed_in, path)
+    assert "Kaisa Kollega" not in page(client, path)
+
+
+def test_a_waiting_message_is_shown_on_the_page(client, awaiting_home):
+    path = support.decision_link(awaiting_home, "home")
+    page(client, path)
+    request = RequestFactory().get(path)
+    request.session = client.session
+    storage = default_storage(request)
+    storage.add(messages.INFO, "Kiitos, tallennettu.")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies.update(response.cookies)
+
+    assert "Kiitos, tallennettu." in page(client, path)
+    assert "Kiitos, tallennettu." not in page(client, path)
+
+
+def test_each_link_to_the_same_decision_switches_language_to_itself(client, awaiting_home):
+    """A second email's link (a later token for the same approval) is kept apart: the page's
+    language switch leads back to the address it was opened at."""
+    first = support.decision_link(awaiting_home, "home")
+    approval = support.pending(awaiting_home, "home")
+    with time_machine.travel(timezone.now() + timedelta(hours=1)), translation.override("fi"):
+        second = reverse("exchange:approval-link", args=[links.approval_token(approval)])
+    assert first != second
+    for path in (first, second, f"{first}?lahde=sahkoposti"):
+        html = client.get(path).content.decode()
+        assert f'name="next" value="{escape(translate_url(path, "sv"))}"' in html

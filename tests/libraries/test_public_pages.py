@@ -1,17 +1,26 @@
 """The public pages come from the cache, and every edit the coordinator makes shows at once."""
 
-import pytest
-from django.urls import reverse
+import re
+from datetime import timedelta
 
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from exchange.models import State
 from feedback import workflow as after_visit
 from libraries.models import ContactDetails
 from tests import pages
 from tests.factories import (
+    ExchangeRequestFactory,
     FocusAreaFactory,
     LibraryFactory,
     StaffFactory,
     VisitorFeedbackFactory,
 )
+from web import page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +141,55 @@ def test_an_unknown_library_is_not_found_every_time(client, vaasa):
     assert "Uusi kirjasto" in pages.html(
         client.get(reverse("libraries:library-detail", args=["ei-ole"]))
     )
+
+
+# A page kept whole for everyone who is not signed in (web.page_cache).
+
+
+def test_a_kept_pages_language_switch_works_with_its_token(vaasa):
+    path = "/fi/kirjastot/vaasan-paakirjasto/"
+    Client(enforce_csrf_checks=True).get(path)
+    browser = Client(enforce_csrf_checks=True)
+    html = pages.html(browser.get(path))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+    assert token != page_cache.TOKEN_STAND_IN
+
+    response = browser.post(
+        "/i18n/setlang/",
+        {"csrfmiddlewaretoken": token, "language": "sv", "next": "/sv/bibliotek/"},
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sv"
+
+
+def test_a_new_visit_shows_at_once_in_a_kept_library_pages_month_view(client, host):
+    path = reverse("libraries:library-detail", args=[host.slug])
+    day = timezone.localdate() + timedelta(days=21)
+    while day.weekday() > 4:
+        day += timedelta(days=1)
+    # The visitor and their library are there before: only the visit is new.
+    visitor = StaffFactory()
+    before = pages.html(client.get(path))
+    assert pages.without_csrf(pages.html(client.get(path))) == pages.without_csrf(before)
+
+    ExchangeRequestFactory(
+        visitor=visitor,
+        home_library=visitor.library,
+        host_library=host,
+        state=State.CONFIRMED,
+        first_day=day,
+        last_day=day,
+    )
+
+    after = pages.html(client.get(path))
+    assert pages.without_csrf(after) != pages.without_csrf(before)
+    assert f'data-day="{day.isoformat()}"' in after
+
+
+def test_an_address_with_a_query_is_drawn_not_kept(client, vaasa, django_assert_num_queries):
+    client.get("/fi/?lahde=uutiskirje")
+    with django_assert_num_queries(0):
+        page = pages.html(client.get("/fi/?lahde=uutiskirje"))
+    # Its language switch leads to the same address in Swedish.
+    assert 'value="/sv/?lahde=uutiskirje"' in page
+    assert 'value="/sv/"' in pages.html(client.get("/fi/"))
