@@ -69,47 +69,51 @@ def directory(request):
     # A signed-in librarian sees each library's distance from their own and may sort by it;
     # the pieces are kept per home municipality, so the page stays shared and cached.
     home = distance.home_municipality(request.user)
-    form = DirectoryFilterForm(request.GET, by_distance=home is not None)
-    # Only the filters count: other parameters change nothing but the "Clear filters" link.
-    filters = sorted((name, request.GET.getlist(name)) for name in form.fields)
-    chosen = sum(
-        1 for name, values in filters if name != "sort" and any(value.strip() for value in values)
-    )
-    page_number = _page_number(request.GET.get("page"))
-    # The page links keep the filters as they were given.
-    query = request.GET.copy()
-    query.pop("page", None)
 
-    def results() -> str:
-        form.is_valid()  # A bad value is shown as an error; the other filters still apply.
-        libraries = list(form.filter(Library.objects.with_related()).in_name_order())
-        _with_distances(libraries, home)
-        if form.cleaned_data.get("sort") == DirectoryFilterForm.BY_DISTANCE:
-            # Nearest first; a library whose distance is unknown comes last. The sort is
-            # stable, so equal distances keep the order of the names.
-            libraries.sort(key=lambda lib: (lib.distance is None, lib.distance and lib.distance.km))
-        paginator = Paginator(libraries, DIRECTORY_PAGE_SIZE)
-        page = paginator.get_page(page_number)
-        context = {
-            "form": form,
-            "libraries": page.object_list,
-            "page": page,
-            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-            "query": query.urlencode(),
-            "count": paginator.count,
-            "chosen": chosen,
-            "filtered": bool(query),
-        }
-        return render_to_string("libraries/_directory_results.html", context)
+    def context() -> dict:
+        form = DirectoryFilterForm(request.GET, by_distance=home is not None)
+        # Only the filters count: other parameters change nothing but the "Clear filters" link.
+        filters = sorted((name, request.GET.getlist(name)) for name in form.fields)
+        chosen = sum(
+            1
+            for name, values in filters
+            if name != "sort" and any(value.strip() for value in values)
+        )
+        page_number = _page_number(request.GET.get("page"))
+        # The page links keep the filters as they were given.
+        query = request.GET.copy()
+        query.pop("page", None)
 
-    parts = (filters, bool(query), home and home.pk, page_number)
-    return _kept_for_everyone(
-        request,
-        "directory",
-        None,
-        "libraries/directory.html",
-        lambda: {"body": public_pages.cached("directory", parts, results)},
-    )
+        def results() -> str:
+            form.is_valid()  # A bad value is shown as an error; the other filters still apply.
+            libraries = list(form.filter(Library.objects.with_related()).in_name_order())
+            _with_distances(libraries, home)
+            if form.cleaned_data.get("sort") == DirectoryFilterForm.BY_DISTANCE:
+                # Nearest first; a library whose distance is unknown comes last. The sort is
+                # stable, so equal distances keep the order of the names.
+                libraries.sort(
+                    key=lambda lib: (lib.distance is None, lib.distance and lib.distance.km)
+                )
+            paginator = Paginator(libraries, DIRECTORY_PAGE_SIZE)
+            page = paginator.get_page(page_number)
+            context = {
+                "form": form,
+                "libraries": page.object_list,
+                "page": page,
+                "page_range": paginator.get_elided_page_range(
+                    page.number, on_each_side=1, on_ends=1
+                ),
+                "query": query.urlencode(),
+                "count": paginator.count,
+                "chosen": chosen,
+                "filtered": bool(query),
+            }
+            return render_to_string("libraries/_directory_results.html", context)
+
+        parts = (filters, bool(query), home and home.pk, page_number)
+        return {"body": public_pages.cached("directory", parts, results)}
+
+    return _kept_for_everyone(request, "directory", None, "libraries/directory.html", context)
 
 
 def _page_number(value: str | None) -> int:
