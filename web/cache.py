@@ -11,7 +11,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -20,9 +20,31 @@ log = logging.getLogger(__name__)
 PAUSE_SECONDS = 5.0
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's client makes a new redis.Redis for every call, and with it the table of some
+    170 reply handlers, which cost more than a short reply takes. One per connection pool
+    does: a redis.Redis is safe to share between threads, each command taking a connection
+    from the pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     # Shared by the process's threads: one failure pauses every use of the cache.
     _paused_until = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
 
     def _or(self, fallback, call, *args, **kwargs):
         if time.monotonic() < ResilientRedisCache._paused_until:

@@ -148,3 +148,19 @@ def test_with_redis_stopped_pages_answer_requests_are_saved_and_mail_goes_when_i
         sorted(recipient for _kind, recipient in waiting)
     )
     assert outbox.send_pending() == 0
+
+
+def test_the_cache_keeps_one_client_and_still_answers_every_thread(settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/8", {"KEY_PREFIX": "one-client"})
+    client = cache._cache.get_client("a")
+    assert cache._cache.get_client("b", write=True) is client
+
+    def round_trip(number: int) -> int:
+        cache.set(f"n{number}", number)
+        return cache.get(f"n{number}")
+
+    with ThreadPoolExecutor(8) as threads:
+        assert list(threads.map(round_trip, range(40))) == list(range(40))
+    cache.delete_many([f"n{number}" for number in range(40)])
