@@ -163,8 +163,8 @@ def _store(notification: Notification) -> Notification | None:
 
 @contextmanager
 def batch() -> Iterator[None]:
-    """Write the messages enqueued inside it together: one query for the dedupe keys already
-    in the outbox and one insert for the rest, instead of two of each per message.
+    """Write the messages enqueued inside it together: one insert that leaves out those whose
+    dedupe key is taken, instead of a query and an insert per message.
 
     A message whose key is taken (already in the outbox, earlier in the same batch or written
     meanwhile by a concurrent writer) is left out, as `enqueue` leaves it out alone. A batch
@@ -183,24 +183,52 @@ def batch() -> Iterator[None]:
         _batch.memo = None
     if not messages:
         return
-    taken = set(
-        Notification.objects.filter(
-            dedupe_key__in=[message.dedupe_key for message in messages]
-        ).values_list("dedupe_key", flat=True)
-    )
-    messages = [message for message in messages if message.dedupe_key not in taken]
-    try:
-        with transaction.atomic():
-            Notification.objects.bulk_create(messages)
-    except IntegrityError:
-        # A concurrent writer took a key meanwhile: each message on its own, as enqueue does.
-        for message in messages:
-            message.pk = None
-            message._state.adding = True
-            _store(message)
-        return
-    ids = [message.pk for message in messages]
-    transaction.on_commit(lambda: queue(*ids))
+    ids = _insert_new(messages)
+    if ids:
+        transaction.on_commit(lambda: queue(*ids))
+
+
+def _insert_new(messages: list[Notification]) -> list[int]:
+    """Write the messages whose dedupe key is free, in one statement, and give their ids.
+
+    ON CONFLICT DO NOTHING leaves out a message whose key is taken, whether it was in the
+    outbox already or written meanwhile by a concurrent writer (which the insert waits for),
+    without a query for the taken keys first or a savepoint around the insert. Django's
+    bulk_create gives no ids when it ignores conflicts, so the statement is built here from
+    the model's fields.
+    """
+    connection = transaction.get_connection(Notification.objects.db)
+    meta = Notification._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    key = quote(meta.get_field("dedupe_key").column)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Within the database's limit on parameters per statement (SQLite's).
+    size = max(connection.ops.bulk_batch_size(fields, messages), 1)
+    written: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(messages), size):
+            chunk = messages[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} "
+                f"({', '.join(quote(field.column) for field in fields)}) "
+                f"VALUES {', '.join([row] * len(chunk))} "
+                f"ON CONFLICT ({key}) DO NOTHING RETURNING {quote(meta.pk.column)}, {key}",
+                [
+                    field.get_db_prep_save(field.pre_save(message, True), connection)
+                    for message in chunk
+                    for field in fields
+                ],
+            )
+            written.update((dedupe_key, pk) for pk, dedupe_key in cursor.fetchall())
+    ids = []
+    for message in messages:
+        if message.dedupe_key in written:
+            message.pk = written[message.dedupe_key]
+            message._state.adding = False
+            message._state.db = connection.alias
+            ids.append(message.pk)
+    return ids
 
 
 def _tidy(text: str) -> str:

@@ -426,7 +426,7 @@ def test_a_new_request_is_written_once_already_submitted(
     areas = [FocusAreaFactory(), FocusAreaFactory()]
     data = complete_request(host, focus_areas=[area.pk for area in areas])
 
-    with django_assert_max_num_queries(24) as captured:
+    with django_assert_max_num_queries(21) as captured:
         response = client.post(url("exchange:request-create"), data)
 
     assert response.status_code == 302

@@ -293,9 +293,11 @@ def test_messages_sent_together_go_in_one_insert_each_once_and_share_their_frame
             link("liisa@kokkola.fi")  # twice in the batch
             link("pekka@seinajoki.fi")
 
-    # The keys already in the outbox, then one insert of the rest.
+    # One insert that leaves out the key already in the outbox: no query for the taken keys
+    # first, no savepoint around it.
     outbox_queries = [q["sql"].split()[0] for q in queries if "mail_notification" in q["sql"]]
-    assert outbox_queries == ["SELECT", "INSERT"]
+    assert outbox_queries == ["INSERT"]
+    assert not any("SAVEPOINT" in q["sql"] for q in queries)
     # The coordinator's contact details that sign every message: read once for the batch.
     assert sum("libraries_contactdetails" in q["sql"] for q in queries) == 1
     assert sorted(Notification.objects.values_list("recipient", flat=True)) == [
@@ -305,3 +307,64 @@ def test_messages_sent_together_go_in_one_insert_each_once_and_share_their_frame
     ]
     # The two new ones were handed to the sender once each; the old one waits for the sweep.
     assert sorted(mail_server.recipients()) == ["liisa@kokkola.fi", "pekka@seinajoki.fi"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("holder_commits", [True, False])
+def test_a_batch_leaves_out_a_key_a_concurrent_writer_is_taking_once_that_writer_commits(
+    monkeypatch, holder_commits
+):
+    queued: list[int] = []
+    monkeypatch.setattr(outbox, "queue", lambda *ids: queued.extend(ids))
+    holding = threading.Event()
+    release = threading.Event()
+
+    def link(email: str) -> None:
+        outbox.enqueue(
+            kind="sign_in",
+            recipient=outbox.Recipient(email=email, name="Liisa Lukija", language="fi"),
+            dedupe_key=f"sign_in:test:{email}",
+            context={"link_url": "http://127.0.0.1:8000/fi/kirjaudu/x/", "minutes": 15},
+        )
+
+    def hold():
+        try:
+            with transaction.atomic():
+                link("kaisa@vaasa.fi")
+                holding.set()
+                release.wait(timeout=20)
+                if not holder_commits:
+                    transaction.set_rollback(True)
+        finally:
+            connection.close()
+
+    def write_batch():
+        try:
+            with transaction.atomic(), outbox.batch():
+                link("liisa@kokkola.fi")
+                link("kaisa@vaasa.fi")
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(timeout=10)
+    writer = threading.Thread(target=write_batch)
+    writer.start()
+    # The batch's insert waits for the holder's key; then the holder ends.
+    writer.join(timeout=1)
+    assert writer.is_alive()
+    release.set()
+    holder.join(timeout=30)
+    writer.join(timeout=30)
+
+    rows = dict(Notification.objects.values_list("recipient", "pk"))
+    assert sorted(rows) == ["kaisa@vaasa.fi", "liisa@kokkola.fi"]
+    if holder_commits:
+        # The holder's message stands, queued by the holder; the batch wrote and queued only
+        # its other one.
+        assert queued == [rows["kaisa@vaasa.fi"], rows["liisa@kokkola.fi"]]
+    else:
+        # The holder wrote nothing in the end: the batch wrote and queued both.
+        assert queued == [rows["liisa@kokkola.fi"], rows["kaisa@vaasa.fi"]]
