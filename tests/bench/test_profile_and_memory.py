@@ -7,16 +7,20 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench import profile_pages
+from bench.data import _signed_in
 from bench.run import gunicorn_memory, memory_table
 from exchange import links
-from tests.factories import ApprovalFactory
+from tests.factories import ApprovalFactory, StaffFactory
 
 
 @pytest.mark.django_db
 def test_the_profile_of_a_page_gives_its_mean_its_queries_and_its_templates():
     approval = ApprovalFactory(exchange__state="awaiting_home")
     path = urlsplit(links.approval_url(approval)).path
-    target = profile_pages.page("supervisor link page", [path])
+    # Signed in, so that the page is drawn around its kept parts on every opening (for a
+    # reader who is not signed in the whole page comes from the cache, drawing no template).
+    reader = _signed_in(StaffFactory())
+    target = profile_pages.page("supervisor link page", [path], reader)
 
     result = profile_pages.profile(target, rounds=4)
     text = profile_pages.report(result)
