@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from libraries import public_pages
-from libraries.models import FocusArea
 from web import page_cache
 from web.dates import visit_dates
 from web.prepared import Prepared
@@ -34,7 +33,14 @@ from .link_forms import (
     HostDecisionForm,
     MentorForm,
 )
-from .models import ARRANGEMENT_FIELDS, Approval, ExchangeRequest, HistoryEntry, State
+from .models import (
+    ARRANGEMENT_FIELDS,
+    Approval,
+    ExchangeRequest,
+    HistoryEntry,
+    State,
+    focus_areas_of,
+)
 
 # Problems a link can have, and the HTTP status of the page that explains each.
 INVALID, EXPIRED, REPLACED, CANCELLED, BEGUN = (
@@ -74,7 +80,6 @@ def _exchange_for_page(exchange_id: int) -> ExchangeRequest:
 
 # What a decision page shows besides the approval's join, by the request's and by the
 # visitor's id: compiled once each (web.prepared).
-_FOCUS_AREAS = Prepared(lambda exchange_id: FocusArea.objects.filter(exchanges=exchange_id))
 _VISITORS_EXCHANGES = Prepared(
     lambda visitor_id: (
         ExchangeRequest.objects.filter(visitor_id=visitor_id)
@@ -100,7 +105,7 @@ def _shown_beside(approval: Approval, exchange: ExchangeRequest) -> dict:
             if other.pk != exchange.pk
         ]
     return {
-        "focus_areas": _FOCUS_AREAS.instances(exchange.pk, using),
+        "focus_areas": focus_areas_of(exchange.pk, using),
         "other_exchanges": others,
     }
 

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import FocusArea, Language, Library
+from web.prepared import Prepared
 
 MAX_VISIT_DAYS = 5
 
@@ -538,3 +539,12 @@ class HistoryEntry(models.Model):
         if not self.from_state:
             return to_state
         return f"{capfirst(self.get_from_state_display())} → {to_state}"
+
+
+# A request's focus areas by its id, for the pages that show them (the visitor's request page,
+# the supervisors' pages): compiled once per process and language (web.prepared).
+_FOCUS_AREAS = Prepared(lambda exchange_id: FocusArea.objects.filter(exchanges=exchange_id))
+
+
+def focus_areas_of(exchange_id: int, using: str = "default") -> list[FocusArea]:
+    return _FOCUS_AREAS.instances(exchange_id, using)

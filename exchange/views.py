@@ -20,12 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from libraries import availability, public_pages
 from libraries.decorators import profile_required
-from libraries.models import FocusArea, Library
+from libraries.models import Library
 from web.prepared import Prepared
 
 from . import suggestions, visitor_list, workflow
 from .forms import CancelForm, ExchangeRequestForm, RefuseDatesForm, submission_data
-from .models import ExchangeRequest, HistoryEntry, State
+from .models import ExchangeRequest, HistoryEntry, State, focus_areas_of
 from .next_steps import next_step, with_facts
 
 
@@ -65,7 +65,6 @@ _DETAIL = Prepared(
 _HISTORY = Prepared(
     lambda exchange_id: HistoryEntry.objects.filter(exchange_id=exchange_id).order_by("at", "pk")
 )
-_FOCUS_AREAS = Prepared(lambda exchange_id: FocusArea.objects.filter(exchanges=exchange_id))
 
 
 @profile_required
@@ -79,7 +78,7 @@ def request_detail(request, pk: int):
         "exchange": exchange,
         "next_step": next_step(exchange),
         "history": _HISTORY.instances(pk, using),
-        "focus_areas": _FOCUS_AREAS.instances(pk, using),
+        "focus_areas": focus_areas_of(pk, using),
         "cancel_form": CancelForm(),
         "refuse_form": RefuseDatesForm(),
     }
