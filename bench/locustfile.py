@@ -220,7 +220,15 @@ def _next_slot(slots, visitor: dict) -> tuple[dict, str]:
     return HOSTS[host_pk], day
 
 
-def _state(exchange_id: int) -> str:
+def _state(exchange_id: int) -> str | None:
+    """The request's state, read as approval_path reads: one plain statement."""
+    from django.db import connection
+
     from exchange.models import ExchangeRequest
 
-    return ExchangeRequest.objects.filter(pk=exchange_id).values_list("state", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT state FROM {ExchangeRequest._meta.db_table} WHERE id = %s", [exchange_id]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
