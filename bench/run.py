@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -82,6 +82,8 @@ class Run:
     rows: dict[str, dict]
     failures: list[dict]
     generator_busy: bool
+    # CPU seconds each part of the stack used during the run (see cpu_seconds).
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def row(self, name: str) -> dict:
         if name not in self.rows:
@@ -290,6 +292,46 @@ def _locust(
     return Run(by_name, failures, "CPU usage above" in log.read_text())
 
 
+# The parts of the stack whose CPU time the report shows, in its order.
+CPU_PARTS = ("server", "database", "cache", "generator")
+
+
+def _cpu_of(pid: int) -> tuple[str, float] | None:
+    """The process's name and the CPU seconds (user and system) it has used so far."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+    fields = rest.split()
+    return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server: int) -> dict[str, float]:
+    """CPU seconds used so far by each part of the stack on this machine: gunicorn (its master
+    and workers), PostgreSQL and Redis (their processes, by name), and the load generator
+    (locust, run and waited for by this process). Read before and after a run, the
+    difference is what serving that run cost each part: the machine's two cores are shared
+    by all four, so the generator's own work is part of what a page's throughput pays."""
+    used = dict.fromkeys(CPU_PARTS, 0.0)
+    for pid in [server, *_children(server)]:
+        found = _cpu_of(pid)
+        if found:
+            used["server"] += found[1]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        found = _cpu_of(int(stat.parent.name))
+        if found is None:
+            continue
+        name, seconds = found
+        if name.startswith("postgres"):
+            used["database"] += seconds
+        elif name.startswith("redis-server"):
+            used["cache"] += seconds
+    times = os.times()
+    used["generator"] = times.children_user + times.children_system
+    return used
+
+
 def _rss_kb(pid: int) -> int | None:
     """The process's resident memory (VmRSS) in kB; None when it has gone."""
     try:
@@ -347,6 +389,14 @@ def _failures(run: Run, title: str) -> list[str]:
     ]
 
 
+def _cpu_per_request(run: Run, count: int) -> str:
+    """What each part of the stack spent on one request of the run, in CPU milliseconds."""
+    if not run.cpu or not count:
+        return "–"
+    parts = [run.cpu[part] * 1000 / count for part in CPU_PARTS]
+    return " + ".join(f"{value:.2f}" for value in parts) + f" = {sum(parts):.2f}"
+
+
 def _table(machine: dict, runs: dict[str, Run], mixed: Run) -> tuple[str, bool]:
     """The report as markdown, and whether every page met the goal."""
     base = runs[YARDSTICK].rps(YARDSTICK)
@@ -354,8 +404,9 @@ def _table(machine: dict, runs: dict[str, Run], mixed: Run) -> tuple[str, bool]:
         f"{USERS} users without wait time, {STEP_SECONDS} s per target, one target at a time; "
         f"ratio = requests/s ÷ the yardstick's (goal ≥ {GOAL}).",
         "",
-        "| target | requests/s | p95 ms | ratio | goal met |",
-        "|---|--:|--:|--:|:-:|",
+        "| target | requests/s | p95 ms | ratio | goal met | CPU ms per request: "
+        "server + database + cache + load generator |",
+        "|---|--:|--:|--:|:-:|--:|",
     ]
     all_met = True
     for _class, name in TARGETS:
@@ -366,15 +417,18 @@ def _table(machine: dict, runs: dict[str, Run], mixed: Run) -> tuple[str, bool]:
             ratio = requests / base
             label = f"{FLOW} ({FLOW_REQUESTS} requests; p95 of a whole flow)"
             rate = f"{flows:.1f} flows/s = {requests:.0f}"
+            count = run.count("Aggregated") - run.count(FLOW)
         else:
             ratio = run.rps(name) / base
             label, rate = name, f"{run.rps(name):.0f}"
+            count = run.count(name)
         met = ratio >= GOAL
         if name != YARDSTICK:
             all_met &= met
         lines.append(
             f"| {label} | {rate} | {run.p95(name):.0f} | {ratio:.2f} | "
-            f"{'—' if name == YARDSTICK else 'yes' if met else '**no**'} |"
+            f"{'—' if name == YARDSTICK else 'yes' if met else '**no**'} | "
+            f"{_cpu_per_request(run, count)} |"
         )
     total = mixed.count("Aggregated")
     failed = mixed.failed("Aggregated")
@@ -425,7 +479,10 @@ def main() -> int:
         runs = {}
         for cls, name in TARGETS:
             print(f"Measuring {name}: {USERS} users for {STEP_SECONDS} s ...")
+            before = cpu_seconds(server.pid)
             runs[name] = _locust(env, port, cls, [cls], STEP_SECONDS, reset=True)
+            after = cpu_seconds(server.pid)
+            runs[name].cpu = {part: after[part] - before[part] for part in CPU_PARTS}
             problems += _failures(runs[name], name)
         print(f"Mixed run: every page and the flow, {USERS} users for {DURATION} s ...")
         mixed = _locust(env, port, "mixed", page_classes, DURATION, reset=False)

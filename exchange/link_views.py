@@ -231,13 +231,41 @@ def _page_key(approval: Approval) -> tuple[str, costs.Estimate]:
     return "decision-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32], estimate
 
 
-def _page_parts(context: dict) -> dict:
-    """The title, the top (the request in short) and the form's fields of a decision page."""
+def _page_parts(context: dict, fields: str | None = None) -> dict:
+    """The title, the top (the request in short) and the form's fields of a decision page
+    (`fields` when they are drawn already)."""
+    if fields is None:
+        fields = render_to_string("exchange/links/_approval_fields.html", context)
     return {
         "title": mark_safe(render_to_string("exchange/links/_approval_title.txt", context).strip()),
         "top": mark_safe(render_to_string("exchange/links/_approval_top.html", context)),
-        "fields": mark_safe(render_to_string("exchange/links/_approval_fields.html", context)),
+        "fields": mark_safe(fields),
     }
+
+
+# The fields of unanswered decision forms, drawn once per process for each set of what they
+# show (see _unanswered_fields).
+_UNANSWERED_FIELDS: dict[tuple, str] = {}
+
+
+def _unanswered_fields(context: dict) -> str:
+    """The fields of a decision form before any answer: the same for every supervisor of one
+    role in one language, and for a host also of one mentor's language offered first and of
+    whether a return visit is asked for. Everything they show is in the key, read from the
+    forms themselves (each field's initial value, the answers offered)."""
+    approve_form = context["approve_form"]
+    key = (
+        get_language(),
+        context["is_host"],
+        tuple(context["answer_form"].fields["action"].choices),
+        tuple((name, field.initial, field.required) for name, field in approve_form.fields.items()),
+        tuple(context["decline_form"].fields),
+    )
+    fields = _UNANSWERED_FIELDS.get(key)
+    if fields is None:
+        fields = render_to_string("exchange/links/_approval_fields.html", context)
+        _UNANSWERED_FIELDS[key] = fields
+    return fields
 
 
 def _unanswered_forms(approval: Approval, exchange: ExchangeRequest) -> dict:
@@ -362,7 +390,8 @@ def _unanswered_page(request: HttpRequest, approval: Approval) -> HttpResponse:
     def draw() -> dict:
         exchange = approval.exchange
         forms = _unanswered_forms(approval, exchange)
-        return _page_parts(_full_page_context(approval, exchange, forms, estimate))
+        context = _full_page_context(approval, exchange, forms, estimate)
+        return _page_parts(context, _unanswered_fields(context))
 
     if page_cache.can_keep(request):
         address = request.get_full_path().encode()

@@ -233,3 +233,32 @@ def test_each_link_to_the_same_decision_switches_language_to_itself(client, awai
     for path in (first, second, f"{first}?lahde=sahkoposti"):
         html = client.get(path).content.decode()
         assert f'name="next" value="{escape(translate_url(path, "sv"))}"' in html
+
+
+# The fields of an unanswered form are drawn once per process for all pages that show the same.
+
+
+def test_each_hosts_form_shows_its_own_fields_whatever_another_page_drew_first(client, alice):
+    day = support.weekday_ahead(40)
+    reciprocal = support.approved_at_home(alice, LibraryFactory(), kind="reciprocal")
+    one_way = support.approved_at_home(alice, LibraryFactory(), first_day=day, last_day=day)
+
+    for exchange, asks_return in [(reciprocal, True), (one_way, False), (reciprocal, True)]:
+        html = client.get(support.decision_link(exchange, "host")).content.decode()
+        assert ('name="approve-return_name"' in html) is asks_return
+        assert ("Vastavierailu" in html) is asks_return
+        assert 'name="approve-mentor_name"' in html
+
+
+def test_a_form_sent_back_with_errors_is_not_kept_for_the_next_supervisor(client, alice):
+    day = support.weekday_ahead(40)
+    first = support.submitted(alice, LibraryFactory())
+    second = support.submitted(alice, LibraryFactory(), first_day=day, last_day=day)
+
+    refused = client.post(support.decision_link(first, "home"), {"action": "decline"})
+    assert refused.status_code == 400
+    assert "Kerro, miksi hylkäät hakemuksen." in pages.text(refused)
+
+    text = page(client, support.decision_link(second, "home"))
+    assert "Kerro, miksi hylkäät hakemuksen." not in text
+    assert " checked" not in client.get(support.decision_link(second, "home")).content.decode()
