@@ -66,13 +66,21 @@ def once_per_batch(key: Hashable, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
-def drawn_once(context: Context, name: str, reads: tuple[Hashable, ...], **values) -> SafeString:
+def drawn_once(
+    context: Context,
+    name: str,
+    reads: tuple[Hashable, ...],
+    *,
+    lasting: bool = False,
+    **values,
+) -> SafeString:
     """emails/includes/<name> drawn as `{% include name with values %}` draws it in this
     context; inside a batch, what it gave the first message that read the same.
 
     For a block every recipient of one transition gets alike in their language. `reads` holds
     what the block reads from the context, so that a message whose block would read otherwise
-    never gets another's.
+    never gets another's. A `lasting` block reads nothing else that can change while the
+    process runs (the coordinator's signature): it is kept for every later message too.
     """
 
     def draw() -> SafeString:
@@ -81,7 +89,20 @@ def drawn_once(context: Context, name: str, reads: tuple[Hashable, ...], **value
             return mark_safe(block.render(context))
 
     key = (name, translation.get_language(), context.autoescape, *values.items(), *reads)
-    return once_per_batch(key, draw)
+    if not lasting:
+        return once_per_batch(key, draw)
+    drawn = _lasting.get(key)
+    if drawn is None:
+        if len(_lasting) >= LASTING_BLOCKS:
+            _lasting.clear()
+        drawn = _lasting[key] = draw()
+    return drawn
+
+
+# The lasting blocks drawn in this process (see drawn_once), by what they read; at most this
+# many, so that contact details edited again and again cannot make the process grow.
+_lasting: dict[tuple, SafeString] = {}
+LASTING_BLOCKS = 64
 
 
 def absolute_url(path: str) -> str:

@@ -109,6 +109,7 @@ def drawn_alone(monkeypatch):
         if notification is not None:
             with monkeypatch.context() as alone:
                 alone.setattr(outbox._batch, "memo", None, raising=False)
+                alone.setattr(outbox, "_lasting", {})
                 drawn = outbox.render(message["kind"], message["recipient"], message["context"])
             assert drawn == (notification.subject, notification.body_text, notification.body_html)
             compared.append(notification)
@@ -152,6 +153,8 @@ def test_the_confirmation_draws_what_its_messages_share_once_per_language(
     exchange = support.approved_at_home(alice, host)
     approval = support.pending(exchange, "host")
     drawn.clear()
+    # As if this were the process's first transition: the frame's lasting blocks not drawn.
+    outbox._lasting.clear()
 
     with CaptureQueriesContext(connection) as queries:
         workflow.approve_host(approval.pk, version=approval.version, mentor=personas.mentor())
@@ -169,3 +172,27 @@ def test_the_confirmation_draws_what_its_messages_share_once_per_language(
     assert drawn["emails/includes/signature.html"] == 2
     # The coordinator, one of the five, is found by the contact details that sign them all.
     assert sum("libraries_contactdetails" in query["sql"] for query in queries) == 1
+
+
+def test_the_frames_signature_is_drawn_again_only_when_the_contact_details_change(
+    alice, host, coordinator_contact, drawn
+):
+    support.submitted(alice, host)
+    drawn.clear()
+
+    day = support.weekday_ahead(40)
+    support.submitted(alice, host, first_day=day, last_day=day)
+    # Drawn for the first request's messages already, in the same words.
+    assert drawn["emails/includes/signature.html"] == 0
+    assert drawn["emails/includes/sender.txt"] == 0
+
+    coordinator_contact.phone = "040 999 8888"
+    coordinator_contact.save()
+    day = support.weekday_ahead(47)
+    exchange = support.submitted(alice, host, first_day=day, last_day=day)
+
+    assert drawn["emails/includes/signature.html"] >= 1
+    assert drawn["emails/includes/sender.txt"] == 0
+    for message in support.notifications(exchange=exchange):
+        assert "040 999 8888" in message.body_text
+        assert "tel:0409998888" in message.body_html
