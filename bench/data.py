@@ -159,24 +159,37 @@ def approval_path(exchange_id: int, role: str) -> str:
     the three columns the link is made of.
 
     The load generator runs it once per approval in the same process as its users (and on
-    the same machine as the server), so it is one plain statement rather than a queryset
-    built for each call: the generator's own work is not the server's."""
-    from django.db import connection
-
+    the same machine as the server), so the query is compiled once (web.prepared), not built
+    for each call: the generator's own work is not the server's."""
     from exchange import links
     from exchange.models import Approval
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, version, language FROM {Approval._meta.db_table}"
-            " WHERE exchange_id = %s AND role = %s AND decision = %s LIMIT 1",
-            [exchange_id, role, Approval.Decision.PENDING],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    rows = _pending_approval(role).rows(exchange_id)
+    if not rows:
         raise StepFailed(f"exchange {exchange_id} has no pending {role} approval")
-    pk, version, language = row
+    pk, version, language = rows[0]
     return urlsplit(links.approval_url(Approval(pk=pk, version=version, language=language))).path
+
+
+# The pending approval of a request, by role: compiled once each (web.prepared).
+_PENDING_APPROVALS: dict = {}
+
+
+def _pending_approval(role: str):
+    if role not in _PENDING_APPROVALS:
+        from exchange.models import Approval
+        from web.prepared import Prepared
+
+        _PENDING_APPROVALS[role] = Prepared(
+            lambda exchange_id: (
+                Approval.objects.filter(
+                    exchange_id=exchange_id, role=role, decision=Approval.Decision.PENDING
+                )
+                .order_by()
+                .values_list("pk", "version", "language")[:1]
+            )
+        )
+    return _PENDING_APPROVALS[role]
 
 
 def _empty() -> None:

@@ -28,6 +28,9 @@ from bench.data import HOST_DECISION, StepFailed, approval_path, request_form
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
+from exchange.models import ExchangeRequest  # noqa: E402
+from web.prepared import Prepared  # noqa: E402
+
 DATA = json.loads(open(os.environ["BENCH_WEB_DATA"], encoding="utf-8").read())
 HOSTS = {host["pk"]: host for host in DATA["hosts"]}
 FLOW = "submit-and-approve flow"
@@ -221,14 +224,13 @@ def _next_slot(slots, visitor: dict) -> tuple[dict, str]:
 
 
 def _state(exchange_id: int) -> str | None:
-    """The request's state, read as approval_path reads: one plain statement."""
-    from django.db import connection
+    """The request's state, by a query compiled once (web.prepared), as approval_path reads."""
+    rows = _STATE.rows(exchange_id)
+    return rows[0][0] if rows else None
 
-    from exchange.models import ExchangeRequest
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT state FROM {ExchangeRequest._meta.db_table} WHERE id = %s", [exchange_id]
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+_STATE = Prepared(
+    lambda exchange_id: (
+        ExchangeRequest.objects.filter(pk=exchange_id).order_by().values_list("state")
+    )
+)

@@ -296,15 +296,23 @@ def _locust(
 CPU_PARTS = ("server", "database", "cache", "generator")
 
 
-def _cpu_of(pid: int) -> tuple[str, float] | None:
-    """The process's name and the CPU seconds (user and system) it has used so far."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    name, rest = stat.split("(", 1)[1].rsplit(")", 1)
-    fields = rest.split()
-    return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _processes() -> dict[int, tuple[str, int, float]]:
+    """Every process now: its name, its parent and the CPU seconds (user and system) it has
+    used so far, from /proc/<pid>/stat."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split("(", 1)[1].rsplit(")", 1)
+            fields = rest.split()
+            found[int(stat.parent.name)] = (
+                name,
+                int(fields[1]),
+                (int(fields[11]) + int(fields[12])) / tick,
+            )
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
 
 
 def cpu_seconds(server: int) -> dict[str, float]:
@@ -314,16 +322,10 @@ def cpu_seconds(server: int) -> dict[str, float]:
     difference is what serving that run cost each part: the machine's two cores are shared
     by all four, so the generator's own work is part of what a page's throughput pays."""
     used = dict.fromkeys(CPU_PARTS, 0.0)
-    for pid in [server, *_children(server)]:
-        found = _cpu_of(pid)
-        if found:
-            used["server"] += found[1]
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        found = _cpu_of(int(stat.parent.name))
-        if found is None:
-            continue
-        name, seconds = found
-        if name.startswith("postgres"):
+    for pid, (name, parent, seconds) in _processes().items():
+        if server in (pid, parent):
+            used["server"] += seconds
+        elif name.startswith("postgres"):
             used["database"] += seconds
         elif name.startswith("redis-server"):
             used["cache"] += seconds
@@ -346,15 +348,7 @@ def _rss_kb(pid: int) -> int | None:
 
 def _children(pid: int) -> list[int]:
     """The processes whose parent is this one (gunicorn's workers of its master)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == pid:
-            children.append(int(stat.parent.name))
-    return sorted(children)
+    return sorted(child for child, (_name, parent, _cpu) in _processes().items() if parent == pid)
 
 
 def gunicorn_memory(master: int) -> list[tuple[str, int, int]]:

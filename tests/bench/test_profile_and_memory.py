@@ -64,22 +64,18 @@ def test_the_memory_of_gunicorns_master_and_each_worker_is_read_from_proc():
     assert worker.pid not in {pid for _role, pid, _rss in gunicorn_memory(os.getpid())}
 
 
-def _busy(seconds: float) -> None:
-    import time
-
-    end = time.process_time() + seconds
-    while time.process_time() < end:
-        pass
+# Keeps a process busy for the given CPU seconds.
+BUSY = "import time\nend = time.process_time() + {}\nwhile time.process_time() < end: pass\n"
 
 
 def test_the_cpu_each_part_of_the_stack_used_is_read_from_proc():
-    # A "server" (this process) with a worker that keeps busy, and a "generator" that has finished
-    # and been waited for, as locust is when a target's run ends.
+    # A "server" (this process) with a worker that keeps busy, and a "generator" that has
+    # finished and been waited for, as locust is when a target's run ends.
     worker = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         before = cpu_seconds(os.getpid())
-        subprocess.run([sys.executable, "-c", _busy_source(0.5)], check=True)
-        _busy(0.3)
+        subprocess.run([sys.executable, "-c", BUSY.format(0.5)], check=True)
+        exec(BUSY.format(0.3))
         after = cpu_seconds(os.getpid())
     finally:
         worker.kill()
@@ -90,14 +86,6 @@ def test_the_cpu_each_part_of_the_stack_used_is_read_from_proc():
     assert used["server"] >= 0.3 + 0.05
     assert 0.5 <= used["generator"] < 2
     assert used["database"] >= 0 and used["cache"] >= 0
-
-
-def _busy_source(seconds: float) -> str:
-    return (
-        "import time\n"
-        f"end = time.process_time() + {seconds}\n"
-        "while time.process_time() < end: pass\n"
-    )
 
 
 def test_the_memory_table_gives_each_process_in_mb_and_their_sum():
