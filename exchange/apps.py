@@ -31,6 +31,13 @@ class ExchangeConfig(AppConfig):
         for name in ["exchange:request-detail", "exchange:request-edit", "exchange:request-cancel"]:
             signin.provide_reason(name, _("To see your exchange request, sign in."))
 
+        from mail import outbox
+
+        from . import emails
+
+        # The worker that sends an exchange's messages draws them (mail.outbox.draw).
+        outbox.provide_drawer("exchange.ExchangeRequest", emails.draw)
+
         from mail.kinds import name_kinds
 
         name_kinds(

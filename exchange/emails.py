@@ -6,7 +6,7 @@ names the exchange's version, so a retried transition cannot send the same messa
 """
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from libraries.emails import contact_details
 from libraries.models import Staff
-from mail.outbox import Recipient, batch, enqueue
+from mail.models import Notification
+from mail.outbox import Recipient, batch, enqueue, once_per_batch
 from web.dates import VisitDates
+from web.prepared import Prepared
 
 from . import ical, links
 from .models import Approval, ExchangeRequest, State
@@ -29,37 +31,122 @@ def _send(
     *,
     calendar: str = "",
     key: str = "",
-    **context,
+    **values,
 ) -> None:
     """Queue one message. `calendar` is an iCalendar method (ical.REQUEST or ical.CANCEL)
     for a message that carries the visit's event; `key` names a reminder with its number
-    (the default names the transition by the exchange's version)."""
+    (the default names the transition by the exchange's version).
+
+    The message is drawn from the exchange and these values (_context), now or by the
+    worker that sends it (draw): they are kept with it in JSON (_kept)."""
     if not recipient.email:
         return
-    if "approval" in context and "decide_by" not in context:
-        context["decide_by"] = _decide_by(context["approval"])
+    if "approval" in values and "decide_by" not in values:
+        values["decide_by"] = _decide_by(values["approval"])
+    # A decision link made now stops working after this day.
+    values.setdefault(
+        "link_expires",
+        timezone.localdate() + timedelta(days=settings.DECISION_LINK_MAX_AGE_DAYS),
+    )
     email = recipient.email.strip().lower()
     recipient = Recipient(email=email, name=recipient.name, language=recipient.language)
     enqueue(
-        calendar=ical.visit_event(exchange, recipient, method=calendar) if calendar else "",
+        calendar=(lambda: ical.visit_event(exchange, recipient, method=calendar))
+        if calendar
+        else "",
         kind=kind,
         recipient=recipient,
         dedupe_key=f"{key or f'{kind}:{exchange.pk}:{exchange.version}'}:{role}:{email}",
-        context={
-            "exchange": exchange,
-            "role": role,
-            # Written out when rendered, in the recipient's language.
-            "dates": VisitDates(exchange.first_day, exchange.last_day),
-            "proposed_dates": VisitDates(exchange.proposed_first_day, exchange.proposed_last_day),
-            "return_dates": VisitDates(exchange.return_first_day, exchange.return_last_day),
-            "max_age_days": settings.DECISION_LINK_MAX_AGE_DAYS,
-            # A decision link made now stops working after this day.
-            "link_expires": timezone.localdate()
-            + timedelta(days=settings.DECISION_LINK_MAX_AGE_DAYS),
-            **context,
-        },
+        context=_context(exchange, role, values),
         about=exchange,
+        draw_from={"role": role, "calendar": calendar, "values": _kept(values)},
     )
+
+
+def _context(exchange: ExchangeRequest, role: str, values: dict) -> dict:
+    return {
+        "exchange": exchange,
+        "role": role,
+        # Written out when rendered, in the recipient's language.
+        "dates": VisitDates(exchange.first_day, exchange.last_day),
+        "proposed_dates": VisitDates(exchange.proposed_first_day, exchange.proposed_last_day),
+        "return_dates": VisitDates(exchange.return_first_day, exchange.return_last_day),
+        "max_age_days": settings.DECISION_LINK_MAX_AGE_DAYS,
+        **values,
+    }
+
+
+def _kept(values: dict) -> dict:
+    """The message's own values in JSON: an approval by its id, a day and a visit's days in
+    ISO 8601; text, numbers, yes/no and nothing as they are."""
+    kept: dict = {}
+    for name, value in values.items():
+        if isinstance(value, Approval):
+            kept[name] = {"approval": value.pk}
+        elif isinstance(value, VisitDates):
+            kept[name] = {"days": [_iso(value.first_day), _iso(value.last_day)]}
+        elif isinstance(value, date) and not isinstance(value, datetime):
+            kept[name] = {"day": value.isoformat()}
+        elif value is None or type(value) in (str, bool, int):
+            kept[name] = value
+        else:
+            raise TypeError(f"{name}: a {type(value).__name__} cannot be kept with a message")
+    return kept
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _values(kept: dict) -> dict:
+    """The values _kept wrote, as they were."""
+    values: dict = {}
+    for name, value in kept.items():
+        if isinstance(value, dict) and "approval" in value:
+            pk = value["approval"]
+            values[name] = once_per_batch(
+                ("approval", pk), lambda pk=pk: Approval.objects.get(pk=pk)
+            )
+        elif isinstance(value, dict) and "days" in value:
+            values[name] = VisitDates(*map(_day, value["days"]))
+        elif isinstance(value, dict) and "day" in value:
+            values[name] = _day(value["day"])
+        else:
+            values[name] = value
+    return values
+
+
+# The exchange a message is drawn from, with what every message shows of it: compiled once
+# per process (web.prepared).
+_TO_DRAW = Prepared(lambda pk: ExchangeRequest.objects.with_related().filter(pk=pk).order_by())
+
+
+def _exchange_to_draw(pk: int) -> ExchangeRequest:
+    found = _TO_DRAW.instances(pk)
+    if not found:
+        raise ExchangeRequest.DoesNotExist(f"exchange {pk} is gone")
+    return found[0]
+
+
+def draw(notification: Notification) -> tuple[dict, str]:
+    """The context and the calendar of a message about an exchange, from what _send kept
+    with it and the exchange as it is now (mail.outbox.draw)."""
+    pk = notification.about_id
+    # Read once for the messages the worker draws together (mail.outbox.drawing_together).
+    exchange = once_per_batch(("exchange", pk), lambda: _exchange_to_draw(pk))
+    kept = notification.draw_from
+    recipient = Recipient(
+        email=notification.recipient,
+        name=notification.recipient_name,
+        language=notification.language,
+    )
+    method = kept["calendar"]
+    calendar = ical.visit_event(exchange, recipient, method=method) if method else ""
+    return _context(exchange, kept["role"], _values(kept["values"])), calendar
 
 
 def _decide_by(approval: Approval):

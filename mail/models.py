@@ -68,6 +68,15 @@ class Notification(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     # An iCalendar event sent along, e.g. the confirmed visit for the recipient's calendar.
     calendar = models.TextField(_("calendar event"), blank=True)
+    # What the message is drawn from (outbox.enqueue's `draw_from`): kept so that a message
+    # written without its text is drawn by the worker that sends it.
+    draw_from = models.JSONField(
+        _("what the message is drawn from"),
+        default=dict,
+        db_default={},
+        blank=True,
+        editable=False,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -99,6 +108,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def drawn(self) -> bool:
+        """Whether the text is written in the row; if not, the sender draws it (from
+        draw_from) before sending."""
+        return bool(self.body_text) or not self.draw_from
 
     def get_kind_display(self) -> str:
         from .kinds import kind_name

@@ -4,6 +4,12 @@ Sending is queued with transaction.on_commit, so a rolled-back transition sends 
 and the Celery task takes only ids: one row's, or those of the rows one batch wrote. Each app
 composes its own messages (templates/emails/<kind>.*) and hands them to `enqueue`; this
 module only renders, stores, sends and retries.
+
+A message an app can draw again from a few stored values (`draw_from`, with the app's
+drawer: `provide_drawer`) is written without its text when a Celery worker sends the
+messages: the worker draws it just before sending it, so the request that caused it does not
+wait for its templates. Run in-process (no broker), every message is drawn at once, as the
+task that sends it runs in the same request anyway.
 """
 
 import logging
@@ -18,7 +24,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.template.context import Context
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -50,6 +56,27 @@ def provide_frame(provider: Callable[[Recipient], dict]) -> None:
     """Set the function that gives the frame's context for one recipient."""
     global _frame
     _frame = provider
+
+
+# How a message written without its text is drawn, by the model it is about ("app.model"):
+# a function of the row giving the message's context and its calendar text (it reads the
+# object the row is about itself, with what the message shows of it).
+Drawer = Callable[[Notification], tuple[dict, str]]
+_drawers: dict[str, Drawer] = {}
+
+
+def provide_drawer(model: str, drawer: Drawer) -> None:
+    """Set how the messages about this model ("app.Model") that keep `draw_from` are drawn
+    by the worker that sends them (from the app that writes them, when it is ready)."""
+    _drawers[model.lower()] = drawer
+
+
+def draws_later() -> bool:
+    """Whether a message that can be drawn later is written without its text: when a Celery
+    worker, not this process, sends the messages."""
+    from celery import current_app
+
+    return not current_app.conf.task_always_eager
 
 
 def once_per_batch(key: Hashable, compute: Callable[[], T]) -> T:
@@ -117,12 +144,16 @@ def enqueue(
     dedupe_key: str,
     context: dict,
     about: models.Model | None = None,
-    calendar: str = "",
+    calendar: str | Callable[[], str] = "",
+    draw_from: dict | None = None,
 ) -> Notification | None:
     """Render emails/<kind>.{subject.txt,txt,html} in the recipient's language and queue it.
 
     `about` is the object the message is about, if any; `calendar` an iCalendar text sent
-    along. Returns None when a message with the same dedupe key exists already.
+    along (or the function that makes it). `draw_from` holds the values, in JSON, from which
+    the drawer of `about`'s model (provide_drawer) gives the same context and calendar again:
+    with them, a message sent by a worker is written without its text and drawn there
+    (draws_later). Returns None when a message with the same dedupe key exists already.
     """
     pending = getattr(_batch, "messages", None)
     if pending is not None:
@@ -130,7 +161,6 @@ def enqueue(
             return None
     elif Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    subject, body_text, body_html = render(kind, recipient, context)
     now = timezone.now()
     notification = Notification(
         kind=kind,
@@ -140,13 +170,15 @@ def enqueue(
         recipient_name=recipient.name,
         language=recipient.language,
         dedupe_key=dedupe_key,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        calendar=calendar,
+        draw_from=draw_from or {},
         created_at=now,
         next_attempt_at=now + SWEEP_GRACE,
     )
+    if not (draw_from and about is not None and draws_later()):
+        notification.subject, notification.body_text, notification.body_html = render(
+            kind, recipient, context
+        )
+        notification.calendar = calendar() if callable(calendar) else calendar
     if pending is not None:
         # Written with the batch's other messages when the batch ends.
         pending.append(notification)
@@ -167,6 +199,34 @@ def render(kind: str, recipient: Recipient, context: dict) -> tuple[str, str, st
         body_text = render_to_string(f"emails/{kind}.txt", context)
         body_html = render_to_string(f"emails/{kind}.html", context)
     return " ".join(subject.split())[:300], _tidy(body_text), body_html
+
+
+def draw(notification: Notification) -> None:
+    """Write the text of a message written without it, from its `draw_from`, as it would
+    have been written in the request: the object it is about as it is now, the recipient
+    in the row. Saved at once, so that a later attempt sends the same text."""
+    if notification.drawn:
+        return
+    about = notification.about_type and notification.about_type.model_class()
+    drawer = _drawers.get(about._meta.label_lower) if about else None
+    if drawer is None:
+        raise LookupError(f"nothing to draw notification {notification.pk} from")
+    recipient = Recipient(
+        email=notification.recipient,
+        name=notification.recipient_name,
+        language=notification.language,
+    )
+    context, calendar = drawer(notification)
+    notification.subject, notification.body_text, notification.body_html = render(
+        notification.kind, recipient, context
+    )
+    notification.calendar = calendar
+    Notification.objects.filter(pk=notification.pk).update(
+        subject=notification.subject,
+        body_text=notification.body_text,
+        body_html=notification.body_html,
+        calendar=notification.calendar,
+    )
 
 
 def _store(notification: Notification) -> Notification | None:
@@ -207,6 +267,21 @@ def batch() -> Iterator[None]:
     ids = _insert_new(messages)
     if ids:
         transaction.on_commit(lambda: queue(*ids))
+
+
+@contextmanager
+def drawing_together() -> Iterator[None]:
+    """Messages drawn inside it share what once_per_batch gives and the blocks drawn_once
+    draws, as the messages of one batch share them when written: the sending task draws one
+    transition's messages together, reading what they have in common once."""
+    if getattr(_batch, "memo", None) is not None:
+        yield
+        return
+    _batch.memo = {}
+    try:
+        yield
+    finally:
+        _batch.memo = None
 
 
 def _insert_new(messages: list[Notification]) -> list[int]:
@@ -389,8 +464,9 @@ def deliver(notification_id: int, *, only_if_due: bool = False) -> bool:
     The row is claimed and committed before the mail server is spoken to, and the result is
     recorded after, so a message the server accepted is never sent again: if the result
     cannot be recorded (the database went away, the worker was killed), the row stays
-    "being sent" and the sweep marks its outcome unknown for the coordinator. A permanent
-    refusal, or any error building the message, marks it failed at once; a temporary one
+    "being sent" and the sweep marks its outcome unknown for the coordinator. A message
+    written without its text is drawn first (draw). A permanent refusal, or any error
+    building the message, marks it failed at once; a temporary one (the database's too)
     is recorded with the time of the next attempt and re-raised, so the task can retry.
     With only_if_due, a message whose next attempt is still ahead is left alone.
     """
@@ -399,8 +475,9 @@ def deliver(notification_id: int, *, only_if_due: bool = False) -> bool:
         return False
     failure: Exception | None = None
     try:
+        draw(notification)
         _message(notification).send()
-    except (smtplib.SMTPException, OSError) as exc:
+    except (smtplib.SMTPException, OSError, DatabaseError) as exc:
         notification.error = f"{type(exc).__name__}: {exc}"[:2000]
         if is_permanent(exc) or notification.attempts >= MAX_ATTEMPTS:
             notification.status = Notification.Status.FAILED
@@ -446,11 +523,12 @@ def send_pending(limit: int = 500) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     sent = 0
-    for notification_id in ids:
-        try:
-            sent += deliver(notification_id, only_if_due=True)
-        except Exception:  # noqa: BLE001  (recorded on the row; the next one goes on)
-            continue
+    with drawing_together():
+        for notification_id in ids:
+            try:
+                sent += deliver(notification_id, only_if_due=True)
+            except Exception:  # noqa: BLE001  (recorded on the row; the next one goes on)
+                continue
     return sent
 
 

@@ -7,7 +7,7 @@ from .models import Notification
 ADDRESS = ["recipient", "recipient_name"]
 # The error repeats what the mail server said, addresses and names included.
 UNSENT = [Notification.Status.PENDING, Notification.Status.UNKNOWN]
-CONTENT = ["subject", "body_text", "body_html", "calendar", "error"]
+CONTENT = ["subject", "body_text", "body_html", "calendar", "error", "draw_from"]
 
 
 def blank_messages(messages) -> int:

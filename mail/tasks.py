@@ -41,17 +41,18 @@ def send_notifications(self, notification_ids: list[int]) -> None:
     """
     failed: list[int] = []
     error: Exception | None = None
-    for notification_id in notification_ids:
-        try:
-            outbox.deliver(notification_id, only_if_due=self.request.retries > 0)
-        except TEMPORARY as exc:
-            failed.append(notification_id)
-            error = exc
-        except SoftTimeLimitExceeded:
-            # Out of time: what is left waits for the outbox sweep.
-            raise
-        except Exception:  # noqa: BLE001  (left to the outbox sweep; the next one goes on)
-            log.exception("could not send notification %s", notification_id)
+    with outbox.drawing_together():
+        for notification_id in notification_ids:
+            try:
+                outbox.deliver(notification_id, only_if_due=self.request.retries > 0)
+            except TEMPORARY as exc:
+                failed.append(notification_id)
+                error = exc
+            except SoftTimeLimitExceeded:
+                # Out of time: what is left waits for the outbox sweep.
+                raise
+            except Exception:  # noqa: BLE001  (left to the outbox sweep; the next one goes on)
+                log.exception("could not send notification %s", notification_id)
     if not failed or self.request.is_eager:
         # In-process, the failed rows wait for the outbox sweep (see send_notification).
         return
