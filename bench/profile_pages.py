@@ -5,14 +5,16 @@ database BENCH_WEB_DATABASE_URL, made when missing, its people and exchanges mad
 renders each benchmarked page in this one process through Django's test client, with the same
 signed links and sessions the load generator uses, under the benchmark's settings (DEBUG off,
 PostgreSQL, Redis database BENCH_PROFILE_REDIS_URL (/13) as cache and broker, emptied before
-and after; no Celery worker, so the flow's emails only wait in the queue).
+and after; no Celery worker, so the flow's emails only wait in the queue, undrawn).
 
 Each page is first rendered a few times to warm up, then PROFILE_RENDERS (200) times on the
 clock alone (its mean), then as many times again under cProfile with every template's render
 timed. It prints per page: the mean ms and the queries per request, the functions with the
 most cumulative and the most own time, and the templates with the most time. cProfile's own
 cost inflates the profiled figures, so read them as shares of the page's time. The flow is
-counted in whole flows of nine requests (PROFILE_FLOWS, 20) and printed as one page.
+counted in whole flows of nine requests (PROFILE_FLOWS, 20) and printed as one page, and after
+it the messages those flows wrote are drawn as the worker that sends them draws them, a flow's
+messages counted as its nine requests (so its figures add to the flow's).
 """
 
 import cProfile
@@ -44,6 +46,7 @@ DATABASE_URL = os.environ.get(
 REDIS_URL = os.environ.get("BENCH_PROFILE_REDIS_URL", "redis://127.0.0.1:6379/13")
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Frames of the profiler and the test client, not of the page.
+DRAWN = "the flow's messages, drawn by the worker"
 HARNESS = ("bench/profile_pages.py", "django/test/client.py", "django/test/utils.py")
 
 
@@ -363,6 +366,46 @@ class Flow:
         _get(send, client, path)
 
 
+class DrawnByTheWorker:
+    """The flow's messages as the worker that sends them draws them (mail.outbox.draw): the
+    requests of the flow target above wrote them without their text (the broker is set, no
+    worker runs). Each round draws one flow's messages, each transition's together as its
+    task draws them, and counts nine requests, so its figures compare with the flow's."""
+
+    def __init__(self):
+        self.exchanges = None
+
+    def __call__(self, send) -> int:
+        from mail.models import Notification
+
+        if self.exchanges is None:
+            waiting = Notification.objects.filter(body_text="").exclude(draw_from={})
+            self.exchanges = iter(
+                waiting.order_by("about_id").values_list("about_id", flat=True).distinct()
+            )
+        exchange_id = next(self.exchanges, None)
+        if exchange_id is None:
+            raise StepFailed("no flow's messages are left to draw: profile the flow first")
+        messages = Notification.objects.filter(about_id=exchange_id, body_text="").exclude(
+            draw_from={}
+        )
+        transitions: dict[str, list] = {}
+        for message in messages.order_by("pk"):
+            # The dedupe key names the transition by the exchange's version.
+            transitions.setdefault(message.dedupe_key.split(":")[2], []).append(message)
+        send(_draw, list(transitions.values()))
+        return 9
+
+
+def _draw(transitions: list[list]) -> None:
+    from mail import outbox
+
+    for messages in transitions:
+        with outbox.drawing_together():
+            for message in messages:
+                outbox.draw(message)
+
+
 def targets(data: dict) -> list[Target]:
     """The benchmark's targets (bench/run.py's TARGETS), made from bench/data.py's output."""
     readers = data["readers"]
@@ -374,6 +417,7 @@ def targets(data: dict) -> list[Target]:
         page("supervisor link page", data["approval_links"]),
         page("visitor's list", [data["my_exchanges"]], readers[0]),
         Target("submit-and-approve flow", Flow(data), rounds=FLOWS),
+        Target(DRAWN, DrawnByTheWorker(), rounds=FLOWS),
     ]
 
 

@@ -14,7 +14,8 @@ loopback port, with DEBUG off, and drives it from locust processes (bench/locust
 
 It prints the table and the memory (and writes them as markdown to var/bench-web.md) and
 exits non-zero when any request failed. Redis database BENCH_WEB_REDIS_URL (/14) holds the
-cache and the queued emails (no worker runs: nothing is sent) and is emptied before and after.
+cache and the queued emails (no worker runs: nothing is drawn or sent; `make profile` measures
+what drawing the flow's messages costs the worker) and is emptied before and after.
 """
 
 import csv

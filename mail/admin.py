@@ -19,7 +19,15 @@ class NotificationInline(ShownOnly, GenericTabularInline):
     model = Notification
     ct_field = "about_type"
     ct_fk_field = "about_id"
-    fields = ["created_at", "kind_name", "recipient", "language", "subject", "status", "sent_at"]
+    fields = [
+        "created_at",
+        "kind_name",
+        "recipient",
+        "language",
+        "subject_shown",
+        "status",
+        "sent_at",
+    ]
     readonly_fields = fields
     show_change_link = True
     verbose_name_plural = _("messages sent")
@@ -27,6 +35,22 @@ class NotificationInline(ShownOnly, GenericTabularInline):
     @admin.display(description=_("kind"))
     def kind_name(self, notification: Notification) -> str:
         return notification.get_kind_display()
+
+    @admin.display(description=_("subject"))
+    def subject_shown(self, notification: Notification) -> str:
+        return _subject(notification)
+
+
+def _subject(notification: Notification) -> str:
+    """The subject, or that the worker writes the message when it sends it."""
+    if notification.drawn:
+        return notification.subject
+    return gettext("(written when it is sent)")
+
+
+# What only the sending needs: the key that keeps a message from going twice, and the values
+# a message not written yet is drawn from.
+TECHNICAL = ["dedupe_key", "draw_from"]
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -47,21 +71,21 @@ class KindFilter(admin.SimpleListFilter):
 class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
     """The outbox is a record of what was sent: nobody writes or rewrites it by hand."""
 
-    list_display = ["created_at", "kind_name", "status", "recipient", "subject", "sent_at"]
+    list_display = ["created_at", "kind_name", "status", "recipient", "subject_shown", "sent_at"]
     list_filter = [desk.DeskFilter, "status", KindFilter, "language", "created_at"]
     date_hierarchy = "created_at"
     search_fields = ["recipient", "recipient_name", "subject", "dedupe_key"]
     actions = ["resend"]
-    # Every field, as written: the reference to what the message is about as one column. The
-    # internal key that keeps a message from being sent twice is folded away at the end.
+    # Every field, as written: the reference to what the message is about as one column. What
+    # only the sending needs is folded away at the end.
     readonly_fields = [
         {"about_type": "about_display", "kind": "kind_name"}.get(field.name, field.name)
         for field in Notification._meta.concrete_fields
         if field.name not in {"id", "about_id"}
     ]
     fieldsets = [
-        (None, {"fields": [name for name in readonly_fields if name != "dedupe_key"]}),
-        (_("Technical details"), {"classes": ["collapse"], "fields": ["dedupe_key"]}),
+        (None, {"fields": [name for name in readonly_fields if name not in TECHNICAL]}),
+        (_("Technical details"), {"classes": ["collapse"], "fields": TECHNICAL}),
     ]
 
     def get_queryset(self, request):
@@ -70,6 +94,10 @@ class NotificationAdmin(WrittenByKollega, admin.ModelAdmin):
     @admin.display(description=_("kind"), ordering="kind")
     def kind_name(self, notification: Notification) -> str:
         return notification.get_kind_display()
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def subject_shown(self, notification: Notification) -> str:
+        return _subject(notification)
 
     @admin.display(description=_("about"))
     def about_display(self, notification: Notification) -> str:

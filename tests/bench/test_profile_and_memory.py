@@ -140,3 +140,21 @@ def test_the_benchmarks_flow_visitors_ask_for_free_days_no_one_else_asks_for():
             first = date.fromisoformat(day)
             assert workflow.host_refusal(by_pk[host], first, first) is None
     assert (hosts[2].pk, taken.first_day.isoformat()) not in every
+
+
+def test_the_profile_draws_a_flows_messages_as_the_worker_does_then_says_none_are_left(alice, host):
+    from mail.models import Notification
+    from tests.exchange import support
+    from tests.exchange.test_drawn_by_the_worker import worker_sends
+
+    with worker_sends():
+        exchange = support.confirmed_visit(alice, host)
+    waiting = Notification.objects.about(exchange)
+    assert waiting.exists() and not any(message.drawn for message in waiting)
+
+    drawn = profile_pages.DrawnByTheWorker()
+    assert drawn(lambda call, *args: call(*args)) == 9
+    for message in Notification.objects.about(exchange):
+        support.assert_both_parts(message)
+    with pytest.raises(profile_pages.StepFailed, match="no flow's messages are left"):
+        drawn(lambda call, *args: call(*args))

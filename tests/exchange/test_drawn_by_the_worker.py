@@ -188,3 +188,17 @@ def test_the_worker_reads_a_transitions_exchange_once_for_all_its_messages(alice
         ids
     )
     assert len(sent_mail.outbox) == len(ids)
+
+
+def test_the_coordinator_sees_a_message_not_written_yet_as_such(admin_client, alice, host):
+    with worker_sends():
+        exchange = support.submitted(alice, host)
+    page = admin_client.get("/fi/admin/mail/notification/")
+    assert page.status_code == 200
+    assert "(kirjoitetaan lähetettäessä)" in page.content.decode()
+
+    request = Notification.objects.get(kind="decision_request")
+    assert outbox.deliver(request.pk)
+    request.refresh_from_db()
+    page = admin_client.get(f"/fi/admin/exchange/exchangerequest/{exchange.pk}/change/")
+    assert request.subject in page.content.decode()
