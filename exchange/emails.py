@@ -132,18 +132,13 @@ def _exchange_to_draw(pk: int) -> ExchangeRequest:
     return found[0]
 
 
-def draw(notification: Notification) -> tuple[dict, str]:
+def draw(notification: Notification, recipient: Recipient) -> tuple[dict, str]:
     """The context and the calendar of a message about an exchange, from what _send kept
     with it and the exchange as it is now (mail.outbox.draw)."""
     pk = notification.about_id
     # Read once for the messages the worker draws together (mail.outbox.drawing_together).
     exchange = once_per_batch(("exchange", pk), lambda: _exchange_to_draw(pk))
     kept = notification.draw_from
-    recipient = Recipient(
-        email=notification.recipient,
-        name=notification.recipient_name,
-        language=notification.language,
-    )
     method = kept["calendar"]
     calendar = ical.visit_event(exchange, recipient, method=method) if method else ""
     return _context(exchange, kept["role"], _values(kept["values"])), calendar

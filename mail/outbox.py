@@ -59,9 +59,9 @@ def provide_frame(provider: Callable[[Recipient], dict]) -> None:
 
 
 # How a message written without its text is drawn, by the model it is about ("app.model"):
-# a function of the row giving the message's context and its calendar text (it reads the
-# object the row is about itself, with what the message shows of it).
-Drawer = Callable[[Notification], tuple[dict, str]]
+# a function of the row and its recipient giving the message's context and its calendar
+# text (it reads the object the row is about itself, with what the message shows of it).
+Drawer = Callable[[Notification, Recipient], tuple[dict, str]]
 _drawers: dict[str, Drawer] = {}
 
 
@@ -207,8 +207,8 @@ def draw(notification: Notification) -> None:
     in the row. Saved at once, so that a later attempt sends the same text."""
     if notification.drawn:
         return
-    about = notification.about_type and notification.about_type.model_class()
-    drawer = _drawers.get(about._meta.label_lower) if about else None
+    model = notification.about_type and notification.about_type.model_class()
+    drawer = _drawers.get(model._meta.label_lower) if model else None
     if drawer is None:
         raise LookupError(f"nothing to draw notification {notification.pk} from")
     recipient = Recipient(
@@ -216,7 +216,7 @@ def draw(notification: Notification) -> None:
         name=notification.recipient_name,
         language=notification.language,
     )
-    context, calendar = drawer(notification)
+    context, calendar = drawer(notification, recipient)
     notification.subject, notification.body_text, notification.body_html = render(
         notification.kind, recipient, context
     )
