@@ -155,6 +155,24 @@ def test_karleby_branches_named_by_the_city_in_swedish(client, shipped_libraries
     assert old["Location"] == "/sv/bibliotek/lochtea-bibliotek/"
 
 
+def test_koivuhaka_library_has_the_swedish_name_the_city_gives_it(client, shipped_libraries):
+    koivuhaka = Library.objects.get(slug_fi="koivuhaan-kirjasto")
+    assert koivuhaka.slug_sv == "bjorkhagens-bibliotek"
+    with translation.override("sv"):
+        assert koivuhaka.name == "Björkhagens bibliotek"
+        assert koivuhaka.address == "Mårdgatan 6, 67800 Karleby"
+    with translation.override("fi"):
+        assert koivuhaka.name == "Koivuhaan kirjasto"
+        assert koivuhaka.address == "Mäntynäädänkatu 6, 67800 Kokkola"
+
+    page = client.get("/sv/bibliotek/bjorkhagens-bibliotek/")
+    assert page.status_code == 200
+    assert "<h1>Björkhagens bibliotek</h1>" in page.content.decode()
+    old = client.get("/sv/bibliotek/koivuhaan-kirjasto/")
+    assert old.status_code == 301
+    assert old["Location"] == "/sv/bibliotek/bjorkhagens-bibliotek/"
+
+
 def test_karleby_mobile_library_is_named_like_the_other_bokbussar(client, shipped_libraries):
     bokbuss = Library.objects.get(slug_fi="kokkolan-kirjastoauto")
     assert bokbuss.slug_sv == "karleby-bokbuss"
