@@ -46,6 +46,13 @@ def test_the_catalogues_use_the_glossarys_terms(language):
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
+def test_quotations_open_and_close_with_the_same_mark(language):
+    """Finnish and Swedish quote ”thus”, never “thus” or „thus”."""
+    found = [text for text in _translations(language) if "“" in text or "„" in text]
+    assert not found, found[:3]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
 def test_the_trip_type_has_one_label_in_each_language(language):
     label = {"fi": "Vaihdon muoto", "sv": "Utbytet räknas som"}[language]
     texts = _translations(language)

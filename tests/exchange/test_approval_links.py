@@ -61,6 +61,11 @@ def host_link(exchange) -> str:
     return support.decision_link(exchange, "host")
 
 
+def in_language(path: str, language: str) -> str:
+    """A home supervisor's link opened from the other language's page."""
+    return path.replace("/fi/paatos/", f"/{language}/{'beslut' if language == 'sv' else 'paatos'}/")
+
+
 def test_the_home_link_is_absolute_and_in_the_supervisors_language(awaiting_home):
     link = Notification.objects.get(kind="decision_request").body_text
 
@@ -141,13 +146,7 @@ def test_the_link_opened_again_tells_the_time_as_its_language_writes_it(
     path = home_link(awaiting_home)
     client.post(path, {"action": "approve"})
 
-    page = pages.text(
-        client.get(
-            path.replace(
-                "/fi/paatos/", f"/{language}/{'beslut' if language == 'sv' else 'paatos'}/"
-            )
-        )
-    )
+    page = pages.text(client.get(in_language(path, language)))
 
     assert said in page
 
@@ -504,6 +503,19 @@ def test_supervisor_page_makes_a_constant_number_of_queries(
 
 
 # --- the page after answering -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_the_link_opened_again_quotes_the_supervisors_words_as_finnish_and_swedish_do(
+    client, awaiting_home, language
+):
+    path = home_link(awaiting_home)
+    client.post(path, {"action": "approve", "approve-comment": "Mene ihmeessä!"})
+
+    page = pages.text(client.get(in_language(path, language)))
+
+    assert "”Mene ihmeessä!”" in page
+    assert "“" not in page
 
 
 def test_the_home_link_later_says_who_moved_the_request_on_and_when(client, awaiting_home):
