@@ -2,6 +2,7 @@
 glossary has it, and no label left standing with nothing after it."""
 
 import gettext
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,18 @@ def test_quotations_open_and_close_with_the_same_mark(language):
     """Finnish and Swedish quote ”thus”, never “thus” or „thus”."""
     found = [text for text in _translations(language) if "“" in text or "„" in text]
     assert not found, found[:3]
+
+
+def test_a_swedish_state_name_stands_as_a_label():
+    """The state names agree with no noun (bekräftat, avslaget, godkänd): after "är" or
+    "blev" they read as wrongly inflected, "ansökan är nu ”bekräftat”", so a status is
+    named: "ansökan har nu status ”bekräftat”", "ansökans status blev ”inställt”"."""
+    found = [
+        text
+        for text in _translations("sv")
+        if re.search(r"(?<!status )\b(är|blev)( nu)? ”%\(state\)s”", text)
+    ]
+    assert not found, found
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])

@@ -276,9 +276,13 @@ def test_the_link_of_a_cancelled_request_says_it_is_no_longer_needed(client, awa
     workflow.cancel(awaiting_home.pk, by=alice, reason="Sairastuin.")
 
     response = client.get(path)
+    swedish = pages.text(client.get(in_language(path, "sv")))
 
     assert response.status_code == 410
     assert "Ei enää tarpeen" in response.content.decode()
+    assert "Hakemuksen tilaksi tuli ”peruttu”" in pages.text(response)
+    # The state's name is a label: "ansökan blev inställt" would not agree with ansökan.
+    assert "Ansökans status blev ”inställt”" in swedish
 
 
 def test_a_home_link_cannot_be_read_as_a_mentor_link(client, awaiting_home):
@@ -527,9 +531,11 @@ def test_the_home_link_later_says_who_moved_the_request_on_and_when(client, awai
     client.post(host_link(awaiting_home), {"action": "decline", "decline-reason": "Remont."})
 
     page = pages.text(client.get(path))
+    swedish = pages.text(client.get(in_language(path, "sv")))
     assert "Hyväksyit vaihtohakemuksen, jonka lähetti Alice Aalto" in page
-    assert "Sen jälkeen hakemus on edennyt" in page
+    assert "Sen jälkeen hakemus on edennyt: sen tila on nyt ”hylätty”" in page
     assert "Sara Sund" in page
+    assert "Sedan dess har ansökan gått vidare: den har nu status ”avslaget”" in swedish
 
 
 def test_an_answered_home_link_reads_its_approval_once(
@@ -570,4 +576,4 @@ def test_the_host_link_says_it_was_you_who_named_the_mentor_later(client, awaiti
     page = pages.text(client.get(path))
 
     assert "Du godkände utbytesansökan från Alice Aalto" in page
-    assert "Sedan dess har du fört ansökan vidare" in page
+    assert "Sedan dess har du fört ansökan vidare: den har nu status ”bekräftat”" in page
