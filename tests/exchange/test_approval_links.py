@@ -361,6 +361,46 @@ def test_a_mentor_named_now_is_named_whole(client, awaiting_host, missing, messa
     assert support.snapshot(awaiting_host) == before
 
 
+def mentor_field(page: str, name: str) -> str:
+    return re.search(rf'<div id="div_id_approve-{name}".*?</div>', page, re.S).group()
+
+
+def marked_required(field: str) -> bool:
+    """Marked as every required field is: the label's asterisk, and `required` for a screen
+    reader (the form is novalidate, so the browser doesn't enforce it)."""
+    return (
+        'class="form-label requiredField"' in field
+        and '<span class="asteriskField">*</span>' in field
+        and re.search(r"<input [^>]*\brequired\b", field) is not None
+    )
+
+
+def test_the_host_page_marks_what_a_mentor_named_now_needs(client, awaiting_host):
+    page = pages.html(client.get(host_link(awaiting_host)))
+
+    assert all(
+        marked_required(mentor_field(page, name))
+        for name in ("mentor_name", "mentor_email", "mentor_phone")
+    )
+    assert not marked_required(mentor_field(page, "meeting_time"))
+    assert "Om du utser handledaren nu, ange namn, e-postadress och telefonnummer." in (
+        pages.text(page)
+    )
+
+
+def test_a_mentor_left_for_later_stays_marked_when_the_page_comes_back_with_errors(
+    client, awaiting_host
+):
+    later = {f"approve-{name}": "" for name in ("mentor_name", "mentor_email", "mentor_phone")}
+
+    response = client.post(host_link(awaiting_host), support.host_form(action="propose", **later))
+
+    page = pages.html(response, status=400)
+    assert in_swedish("Give the dates you propose.") in page
+    assert "Skriv arbetsplatshandledarens telefonnummer." not in page
+    assert marked_required(mentor_field(page, "mentor_phone"))
+
+
 def test_the_host_approves_with_the_mentor_and_first_day_left_for_later(client, awaiting_host):
     empty = {
         f"approve-{name}": ""
