@@ -139,11 +139,13 @@ TEMPLATES = [
             ],
             # {% load dates %}: a visit's dates as Finland writes them (web/dates.py).
             # {% load form_errors %}: the lines of a form's error summary (web/form_errors.py);
-            # {% load fields %}: a form field drawn without crispy-forms' renderer (web/fields.py).
+            # {% load fields %}: a form field drawn without crispy-forms' renderer (web/fields.py);
+            # {% load phones %}: a phone number's tel: link in international form (web/phones.py).
             "libraries": {
                 "dates": "web.dates",
                 "fields": "web.fields",
                 "form_errors": "web.form_errors",
+                "phones": "web.phones",
             },
         },
     },

@@ -79,7 +79,7 @@ def test_a_decision_email_tells_a_stranger_who_asks_what_by_when(
         expect(page.get_by_text(personas.COORDINATOR.name)).to_be_visible()
         expect(page.get_by_role("link", name=personas.COORDINATOR.email)).to_be_visible()
         expect(page.get_by_role("link", name=PHONE_NUMBER)).to_have_attribute(
-            "href", "tel:0405551234"
+            "href", "tel:+358405551234"
         )
         width = SCREENS[screen]["width"]
         assert page.evaluate("document.documentElement.scrollWidth") <= width

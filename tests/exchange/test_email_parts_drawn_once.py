@@ -195,4 +195,4 @@ def test_the_frames_signature_is_drawn_again_only_when_the_contact_details_chang
     assert drawn["emails/includes/sender.txt"] == 0
     for message in support.notifications(exchange=exchange):
         assert "040 999 8888" in message.body_text
-        assert "tel:0409998888" in message.body_html
+        assert "tel:+358409998888" in message.body_html
