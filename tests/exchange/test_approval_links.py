@@ -135,7 +135,7 @@ def test_a_second_post_changes_nothing_and_sends_nothing(client, awaiting_home):
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("fi", "Vastasit tämän linkin kautta 1.12.2026 klo 9.05."),
+        ("fi", "Vastasit tämän linkin kautta 1.12.2026 klo 09.05."),
         ("sv", "Du svarade via den här länken 1.12.2026 kl. 09.05."),
     ],
 )
@@ -149,6 +149,29 @@ def test_the_link_opened_again_tells_the_time_as_its_language_writes_it(
     page = pages.text(client.get(in_language(path, language)))
 
     assert said in page
+
+
+@pytest.mark.parametrize(
+    ("language", "answered", "moved_on"),
+    [
+        ("fi", "1.12.2026 klo 09.05", "(Sara Sund, 1.12.2026 09.40)"),
+        ("sv", "1.12.2026 kl. 09.05", "(Sara Sund, 1.12.2026 09.40)"),
+    ],
+)
+def test_the_answer_and_the_step_after_it_are_timed_in_one_format(
+    client, awaiting_home, time_machine, language, answered, moved_on
+):
+    time_machine.move_to("2026-12-01 09:05 +02:00", tick=False)
+    path = home_link(awaiting_home)
+    client.post(path, {"action": "approve"})
+    time_machine.move_to("2026-12-01 09:40 +02:00", tick=False)
+    client.post(host_link(awaiting_home), {"action": "decline", "decline-reason": "Remont."})
+
+    page = pages.text(client.get(in_language(path, language)))
+
+    assert answered in page
+    assert moved_on in page
+    assert not re.search(r"\b\d{1,2}:\d{2}\b", page)
 
 
 def test_post_without_csrf_token_changes_nothing(awaiting_home):
