@@ -1,9 +1,9 @@
 # Finland-Swedish formats: Finland writes day.month.year in Swedish too.
 DATE_FORMAT = "j.n.Y"
 SHORT_DATE_FORMAT = "j.n.Y"
-DATETIME_FORMAT = "j.n.Y \\k\\l. H.i"
-SHORT_DATETIME_FORMAT = "j.n.Y H.i"
-TIME_FORMAT = "H.i"
+DATETIME_FORMAT = "j.n.Y \\k\\l. G.i"
+SHORT_DATETIME_FORMAT = "j.n.Y G.i"
+TIME_FORMAT = "G.i"
 MONTH_DAY_FORMAT = "j.n."
 YEAR_MONTH_FORMAT = "F Y"
 FIRST_DAY_OF_WEEK = 1
