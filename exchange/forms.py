@@ -6,6 +6,7 @@ from itertools import groupby
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 
 from libraries import distance, public_pages
-from libraries.models import FocusArea, Library, Staff, shown_name
+from libraries.models import FocusArea, Library, Staff, library_by_id, shown_name
 from web.date_fields import DayField
 from web.names import single_line
 
@@ -47,6 +48,29 @@ def _bound_number(field: forms.Field, maximum) -> None:
         field.validators.append(MinValueValidator(0))
     field.validators.append(MaxValueValidator(maximum))
     field.widget.attrs.update({"min": 0, "max": maximum})
+
+
+class HostLibraryField(forms.ModelChoiceField):
+    """The library chosen to visit, read with its municipality by a query compiled once
+    (libraries.models.library_by_id) rather than built anew for each request."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        if isinstance(value, Library):
+            return value
+        try:
+            library = library_by_id(int(value))
+        except (TypeError, ValueError):
+            library = None
+        if library is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return library
 
 
 def _hosts_offered(visitor: Staff, current_pk: int | None) -> tuple[list, dict[int, int]]:
@@ -148,7 +172,11 @@ class ExchangeRequestForm(forms.ModelForm):
                 "Change it if your route is longer or shorter."
             ),
         }
-        field_classes = {"first_day": DayField, "last_day": DayField}
+        field_classes = {
+            "host_library": HostLibraryField,
+            "first_day": DayField,
+            "last_day": DayField,
+        }
         widgets = {
             "kind": forms.RadioSelect,
             "trip_type": forms.RadioSelect,
@@ -197,7 +225,12 @@ class ExchangeRequestForm(forms.ModelForm):
             _bound_number(self.fields[name], MAX_EUROS)
         self.fields["host_contact_name"].validators.append(single_line)
 
-        # Only a visitor from a small library is asked how it stays open.
+        # Only a visitor from a small library is asked how it stays open. Their library is
+        # read as the host's is, once for the form and the request it saves.
+        if visitor.library_id and not Staff.library.is_cached(visitor):
+            library = library_by_id(visitor.library_id)
+            if library is not None:
+                visitor.library = library
         self.asks_keeping_open = bool(visitor.library and visitor.library.is_small)
         required = REQUIRED_TO_SUBMIT + ["kind", "trip_type"]
         if self.asks_keeping_open:

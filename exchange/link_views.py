@@ -268,15 +268,16 @@ def _unanswered_fields(context: dict) -> str:
     return fields
 
 
+def _empty_approve_form(approval: Approval, exchange: ExchangeRequest):
+    if approval.is_host:
+        return HostDecisionForm(exchange=exchange, prefix="approve")
+    return HomeApproveForm(prefix="approve")
+
+
 def _unanswered_forms(approval: Approval, exchange: ExchangeRequest) -> dict:
-    is_host = approval.is_host
     return {
-        "answer_form": AnswerForm(is_host=is_host),
-        "approve_form": (
-            HostDecisionForm(exchange=exchange, prefix="approve")
-            if is_host
-            else HomeApproveForm(prefix="approve")
-        ),
+        "answer_form": AnswerForm(is_host=approval.is_host),
+        "approve_form": _empty_approve_form(approval, exchange),
         "decline_form": DeclineForm(prefix="decline"),
         "answer": "",
     }
@@ -319,9 +320,10 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return _unanswered_page(request, approval)
 
-    forms = _unanswered_forms(approval, exchange)
     answer_form = AnswerForm(request.POST, is_host=is_host)
-    approve_form, decline_form = forms["approve_form"], forms["decline_form"]
+    # Only the answer's form is made before the answer is taken; the others only when the
+    # page is shown again.
+    approve_form = decline_form = None
     answer = answer_form.answer
     try:
         if answer == AnswerForm.DECLINE:
@@ -367,8 +369,8 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
 
     forms = {
         "answer_form": answer_form,
-        "approve_form": approve_form,
-        "decline_form": decline_form,
+        "approve_form": approve_form or _empty_approve_form(approval, exchange),
+        "decline_form": decline_form or DeclineForm(prefix="decline"),
         "answer": answer_form.answer,
     }
     context = _full_page_context(approval, exchange, forms)

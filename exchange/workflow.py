@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from libraries import availability
-from libraries.models import Library, Staff
+from libraries.models import Library, Staff, library_by_id
 from web.dates import VisitDates, visit_dates
 from web.names import ONE_LINE, is_single_line
 from web.prepared import Prepared
@@ -398,11 +398,10 @@ def _check_days(exchange: ExchangeRequest) -> None:
     return visit is not counted against its host's places."""
     host = None
     if exchange.return_of_id is None:
-        host = exchange.host_library = (
-            Library.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("municipality")
-            .get(pk=exchange.host_library_id)
-        )
+        host = library_by_id(exchange.host_library_id, locking=True)
+        if host is None:
+            raise TransitionNotAllowed(_("This library does not take visitors at the moment."))
+        exchange.host_library = host
     errors = days_refusals(
         exchange.visitor_id, host, exchange.first_day, exchange.last_day, besides=exchange.pk
     )
@@ -675,15 +674,22 @@ def submit_new(
     locked (as a transition locks it with the request): their requests are checked for
     overlapping days one after the other."""
     with transaction.atomic():
-        visitor = (
-            Staff.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("library__municipality")
-            .get(pk=by.pk)
-        )
+        visitor = _VISITOR_LOCKED.instances(by.pk, router.db_for_write(Staff))[0]
         exchange.visitor, exchange.home_library = visitor, visitor.library
         _submit(exchange, actor=by, supervisor=_own_supervisor(visitor))
         save_m2m()
         return exchange
+
+
+# The visitor with their library, locked as submit_new locks them: compiled once.
+_VISITOR_LOCKED = Prepared(
+    lambda pk: (
+        Staff.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("library__municipality")
+        .filter(pk=pk)
+        .order_by()
+    )
+)
 
 
 def approve_home(approval_id: int, *, version: int, comment: str = "") -> ExchangeRequest:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, router
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Collate, Lower, NullIf
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from web.mailboxes import mailbox_key, same_mailbox
+from web.prepared import Prepared
 
 
 class Language(models.TextChoices):
@@ -695,3 +696,29 @@ class AccessibilityFeedback(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         return self.answered_at is None and (now or timezone.now()) >= self.answer_due
+
+
+# A library by its id with its municipality, as a form or a transition reads one: a query
+# whose shape never changes, compiled once per process (web.prepared). A transition locks
+# the row it reads, as every lock of Kollega does (FOR NO KEY UPDATE).
+_LIBRARY = Prepared(
+    lambda pk: Library.objects.select_related("municipality").filter(pk=pk).order_by()
+)
+_LIBRARY_LOCKED = Prepared(
+    lambda pk: (
+        Library.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("municipality")
+        .filter(pk=pk)
+        .order_by()
+    )
+)
+
+
+def library_by_id(pk: int, *, locking: bool = False) -> Library | None:
+    """The library with this id, with its municipality; None when there is none. `locking`
+    locks its row until the transaction ends (inside one only)."""
+    if locking:
+        found = _LIBRARY_LOCKED.instances(pk, router.db_for_write(Library))
+    else:
+        found = _LIBRARY.instances(pk, router.db_for_read(Library))
+    return found[0] if found else None

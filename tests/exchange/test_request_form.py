@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from django.utils.translation import gettext
 
 from exchange.models import Approval, ExchangeRequest, HistoryEntry, State
@@ -249,6 +250,22 @@ def test_submitting_sends_the_request_to_the_visitors_supervisor(client, visitor
     }
     followed = client.get(response["Location"])
     assert "Eeva Esihenkilö" in pages.html(followed)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+@pytest.mark.parametrize("chosen", ["999999", "-1", "abc", "99999999999999999999"])
+def test_a_library_that_does_not_exist_is_refused_in_the_readers_language(
+    client, visitor, host, language, chosen
+):
+    response = client.post(
+        url("exchange:request-create", language), complete_request(host, host_library=chosen)
+    )
+
+    with translation.override(language):
+        message = gettext("Select a valid choice. That choice is not one of the available choices.")
+    assert message in pages.text(pages.html(response))
+    assert not ExchangeRequest.objects.exists()
+    assert not Notification.objects.exists()
 
 
 def test_a_resumed_draft_is_submitted_from_the_form(client, visitor, host):
