@@ -6,11 +6,18 @@ never heard of Kollega knows who writes and whom to ask.
 
 from mail.outbox import Recipient, once_per_batch
 
+from . import public_pages
 from .models import ContactDetails
 
 
-def _contact() -> ContactDetails:
+def _read_contact() -> ContactDetails:
     return ContactDetails.objects.first() or ContactDetails()
+
+
+def _contact() -> ContactDetails:
+    """From the cache, under the public pages' content version, which an edit of the contact
+    moves on (public_pages.watch)."""
+    return public_pages.cached("coordinator's contact details", (), _read_contact)
 
 
 def contact_details() -> ContactDetails:

@@ -36,3 +36,23 @@ def test_the_coordinators_own_message_does_not_send_her_to_herself(
         text = " ".join(part.split())
         assert SENDER[language] in text
         assert ASK[language] in text
+
+
+def test_the_coordinators_new_details_sign_the_next_messages_at_once(alice, host):
+    contact = personas.coordinator_contact()
+    support.confirmed_visit(alice, host, mentor=personas.mentor())
+    assert contact.email in support.email_to(alice.email, "confirmed").body_text
+
+    # The coordinator hands the programme over and edits the contact in the admin.
+    contact.name, contact.email = "Kaisa Uusi", "kaisa.uusi@vaasa.fi"
+    contact.save()
+    day = support.weekday_ahead(60)
+    later = support.confirmed_visit(
+        alice, host, mentor=personas.mentor(), first_day=day, last_day=day
+    )
+
+    signed = support.email_to(alice.email, "confirmed")
+    assert signed.about_id == later.pk
+    assert "kaisa.uusi@vaasa.fi" in signed.body_text
+    assert personas.COORDINATOR.email not in signed.body_text
+    assert support.email_to("kaisa.uusi@vaasa.fi", "confirmed").about_id == later.pk
