@@ -316,7 +316,7 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     is_host = approval.is_host
     exchange = approval.exchange
     if not approval.is_pending:
-        return _decided(request, approval, exchange)
+        return _decided(request, approval, exchange, answered_again=request.method == "POST")
     if request.method != "POST":
         return _unanswered_page(request, approval)
 
@@ -362,6 +362,7 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
             request,
             approval,
             _exchange_for_page(approval.exchange_id),
+            answered_again=True,
         )
     except workflow.TransitionNotAllowed as problem:
         form = decline_form if answer == AnswerForm.DECLINE else approve_form
@@ -531,13 +532,29 @@ _HISTORY = Prepared(
 )
 
 
-def _decided(request: HttpRequest, approval: Approval, exchange: ExchangeRequest) -> HttpResponse:
+def _decided(
+    request: HttpRequest,
+    approval: Approval,
+    exchange: ExchangeRequest,
+    *,
+    answered_again: bool = False,
+) -> HttpResponse:
     """What this link decided, when, and where the exchange has gone since.
 
-    Only this link decides its approval, so the page speaks to its reader as "you".
+    Only this link decides its approval, so the page speaks to its reader as "you". An answer
+    sent after that (from a page left open in another tab, or a form sent twice) is not
+    recorded, and the page says so above the answer that stands.
     """
     if approval.decision == Approval.Decision.WITHDRAWN:
         return link_problem(request, CANCELLED, exchange=exchange)
+    if answered_again:
+        messages.warning(
+            request,
+            _(
+                "This request had already been answered through this link, so the answer "
+                "you just sent was not recorded again. The answer that stands is shown below."
+            ),
+        )
     # The moves from this answer on: the first is the answer's own.
     moves = [
         entry

@@ -132,6 +132,34 @@ def test_a_second_post_changes_nothing_and_sends_nothing(client, awaiting_home):
     assert support.snapshot(awaiting_home) == before
 
 
+NOT_RECORDED = (
+    "This request had already been answered through this link, so the answer you just sent "
+    "was not recorded again. The answer that stands is shown below."
+)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_an_answer_from_a_tab_left_open_says_it_was_not_recorded(client, awaiting_home, language):
+    path = in_language(home_link(awaiting_home), language)
+    client.post(path, {"action": "approve"})
+
+    # The same page, left open in another tab, is sent with the other answer.
+    other = client.post(path, {"action": "decline", "decline-reason": "Sittenkin ei."})
+
+    with translation.override(language):
+        said = gettext(NOT_RECORDED)
+        approved = gettext("You approved the exchange request of %(visitor)s") % {
+            "visitor": "Alice Aalto"
+        }
+    assert said != NOT_RECORDED
+    text = pages.text(pages.html(other))
+    assert said in text
+    assert approved in text
+    assert awaiting_home.approvals.get(role="home").decision == Approval.Decision.APPROVED
+    # Opened again later, the link shows the answer alone.
+    assert said not in pages.text(client.get(path))
+
+
 @pytest.mark.parametrize(
     ("language", "said"),
     [
