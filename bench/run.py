@@ -38,7 +38,10 @@ import redis
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "var" / "bench-web"
 REPORT = BASE_DIR / "var" / "bench-web.md"
+# The goals of the ratio to the yardstick: a page's, and the flow's (its nine requests of
+# which three lock and write cannot be a page's).
 GOAL = 0.25
+FLOW_GOAL = 0.12
 
 YARDSTICK = "yardstick (bare view)"
 FLOW = "submit-and-approve flow"
@@ -392,12 +395,18 @@ def _cpu_per_request(run: Run, count: int) -> str:
     return " + ".join(f"{value:.2f}" for value in parts) + f" = {sum(parts):.2f}"
 
 
+def goal(name: str) -> float:
+    """The ratio to the yardstick this target must reach."""
+    return FLOW_GOAL if name == FLOW else GOAL
+
+
 def _table(machine: dict, runs: dict[str, Run], mixed: Run) -> tuple[str, bool]:
     """The report as markdown, and whether every page met the goal."""
     base = runs[YARDSTICK].rps(YARDSTICK)
     lines = [
         f"{USERS} users without wait time, {STEP_SECONDS} s per target, one target at a time; "
-        f"ratio = requests/s ÷ the yardstick's (goal ≥ {GOAL}).",
+        f"ratio = requests/s ÷ the yardstick's (goal ≥ {GOAL} for a page, ≥ {FLOW_GOAL} for "
+        "the flow).",
         "",
         "| target | requests/s | p95 ms | ratio | goal met | CPU ms per request: "
         "server + database + cache + load generator |",
@@ -417,7 +426,7 @@ def _table(machine: dict, runs: dict[str, Run], mixed: Run) -> tuple[str, bool]:
             ratio = run.rps(name) / base
             label, rate = name, f"{run.rps(name):.0f}"
             count = run.count(name)
-        met = ratio >= GOAL
+        met = ratio >= goal(name)
         if name != YARDSTICK:
             all_met &= met
         lines.append(
@@ -504,7 +513,10 @@ def main() -> int:
         print("Failed requests:\n" + "\n".join(problems), file=sys.stderr)
         return 1
     if not all_met:
-        print(f"Some pages are below {GOAL} of the yardstick's throughput (see the table).")
+        print(
+            f"Some targets are below their goal ({GOAL} for a page, {FLOW_GOAL} for the flow) "
+            "of the yardstick's throughput (see the table)."
+        )
     return 0
 
 

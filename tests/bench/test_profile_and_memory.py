@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench import profile_pages
+from bench import run as bench_run
 from bench.data import _signed_in
 from bench.run import cpu_seconds, gunicorn_memory, memory_table
 from exchange import links
@@ -94,6 +95,37 @@ def test_the_memory_table_gives_each_process_in_mb_and_their_sum():
     assert "| worker | 101 | 100.0 |" in table
     assert "| worker | 102 | 95.0 |" in table
     assert "| all 3 (2 workers) | | 245.0 |" in table
+
+
+def _locust_run(rates: dict[str, float]) -> bench_run.Run:
+    rows = {
+        name: {"Requests/s": rate, "95%": 50, "Request Count": rate * 20, "Failure Count": 0}
+        for name, rate in rates.items()
+    }
+    return bench_run.Run(rows=rows, failures=[], generator_busy=False)
+
+
+@pytest.mark.parametrize(
+    ("flows_a_second", "flow_met", "all_met"),
+    [(13.5, "yes", True), (13.0, "**no**", False)],
+)
+def test_the_table_holds_a_page_to_a_quarter_and_the_flow_to_012(flows_a_second, flow_met, all_met):
+    # 1000 requests a second for the yardstick, every page at 0.25, the flow at 0.1215
+    # (13.5 flows of nine requests) or 0.117 (13.0).
+    runs = {bench_run.YARDSTICK: _locust_run({bench_run.YARDSTICK: 1000})}
+    for _class, name in bench_run.PAGES:
+        runs[name] = _locust_run({name: 250})
+    runs[bench_run.FLOW] = _locust_run(
+        {bench_run.FLOW: flows_a_second, "Aggregated": flows_a_second * 10}
+    )
+    mixed = _locust_run({name: 10 for _class, name in bench_run.TARGETS} | {"Aggregated": 60})
+
+    table, met = bench_run._table({"machine": "m", "software": "s"}, runs, mixed)
+
+    assert met is all_met
+    assert "| home page | 250 | 50 | 0.25 | yes |" in table
+    flow = next(line for line in table.splitlines() if line.startswith(f"| {bench_run.FLOW}"))
+    assert f"| {flow_met} |" in flow
 
 
 @pytest.mark.django_db
