@@ -36,9 +36,10 @@ class LibrariesConfig(AppConfig):
 
         from mail import outbox
 
-        from .emails import frame
+        from .emails import frame, reply_to
 
         outbox.provide_frame(frame)
+        outbox.provide_reply_to(reply_to)
 
         from . import public_pages
         from .models import Library

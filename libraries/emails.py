@@ -1,7 +1,8 @@
-"""What every email says about who sends it: the frame's context (mail.outbox.provide_frame).
+"""What every email says about who sends it: the frame's context (mail.outbox.provide_frame)
+and whom a reply reaches (mail.outbox.provide_reply_to).
 
 The coordinator's contact details sign every message, so a supervisor or a host who has
-never heard of Kollega knows who writes and whom to ask.
+never heard of Kollega knows who writes and whom to ask; answering the message asks her.
 """
 
 from mail.outbox import Recipient, once_per_batch
@@ -33,3 +34,13 @@ def frame(recipient: Recipient) -> dict:
         contact.email.strip().lower() == recipient.email.strip().lower()
     )
     return {"coordinator": contact, "to_coordinator": to_coordinator}
+
+
+def reply_to(address: str) -> tuple[str, str] | None:
+    """The coordinator, whom a reply to any message reaches, so that a question asked by
+    answering the message goes to the person who can answer it; none in a message to the
+    coordinator herself, or without her address."""
+    contact = contact_details()
+    if not contact.email or contact.email.strip().lower() == address.strip().lower():
+        return None
+    return contact.name, contact.email

@@ -58,6 +58,17 @@ def provide_frame(provider: Callable[[Recipient], dict]) -> None:
     _frame = provider
 
 
+# Who a reply to a message reaches: a function of the recipient's address giving a name and
+# an address, or None for no Reply-To (the sender's own address then takes the reply).
+_reply_to: Callable[[str], tuple[str, str] | None] | None = None
+
+
+def provide_reply_to(provider: Callable[[str], tuple[str, str] | None]) -> None:
+    """Set the function that gives the Reply-To of a message to this address."""
+    global _reply_to
+    _reply_to = provider
+
+
 # How a message written without its text is drawn, by the model it is about ("app.model"):
 # a function of the row and its recipient giving the message's context and its calendar
 # text (it reads the object the row is about itself, with what the message shows of it).
@@ -396,10 +407,12 @@ def is_permanent(exc: Exception) -> bool:
 
 
 def _message(notification: Notification) -> EmailMultiAlternatives:
+    reply_to = _reply_to(notification.recipient) if _reply_to else None
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         to=[_address(notification.recipient_name, notification.recipient)],
+        reply_to=[_address(*reply_to)] if reply_to else None,
         headers={"Message-ID": notification.message_id},
     )
     if notification.body_html:

@@ -345,6 +345,12 @@ def test_the_request_arrives_through_a_real_mail_server_as_written(
 
     [received] = mail_server.received
     assert received["To"].addresses[0].addr_spec == personas.HOME_SUPERVISOR.email
+    # Answering the message asks the coordinator, who signs it.
+    [reply_to] = received["Reply-To"].addresses
+    assert (reply_to.display_name, reply_to.addr_spec) == (
+        personas.COORDINATOR.name,
+        personas.COORDINATOR.email,
+    )
     # The parser keeps the space that folds a long encoded header onto its next line.
     assert received["Subject"].strip() == (
         f"Vaihtohakemus odottaa hyväksyntääsi: {alice.name}, Kokkolan kaupunginkirjasto"

@@ -2,7 +2,9 @@
 else's message still does, in their own language."""
 
 import pytest
+from django.core import mail
 
+from mail import outbox
 from tests import personas
 from tests.exchange import support
 
@@ -56,3 +58,26 @@ def test_the_coordinators_new_details_sign_the_next_messages_at_once(alice, host
     assert "kaisa.uusi@vaasa.fi" in signed.body_text
     assert personas.COORDINATOR.email not in signed.body_text
     assert support.email_to("kaisa.uusi@vaasa.fi", "confirmed").about_id == later.pk
+
+
+def test_a_reply_reaches_the_coordinator_but_hers_goes_nowhere_new(alice, host):
+    personas.coordinator_contact()
+    support.confirmed_visit(alice, host, mentor=personas.mentor())
+    to_visitor = support.email_to(alice.email, "confirmed")
+    to_coordinator = support.email_to(personas.COORDINATOR.email, "confirmed")
+
+    assert outbox.deliver(to_visitor.pk) and outbox.deliver(to_coordinator.pk)
+
+    sent = {message.to[0]: message for message in mail.outbox}
+    assert sent[f'"{alice.name}" <{alice.email}>'].reply_to == [
+        f'"{personas.COORDINATOR.name}" <{personas.COORDINATOR.email}>'
+    ]
+    assert sent[f'"{personas.COORDINATOR.name}" <{personas.COORDINATOR.email}>'].reply_to == []
+
+
+def test_without_the_coordinators_address_a_reply_goes_to_the_sender(alice, host):
+    support.confirmed_visit(alice, host, mentor=personas.mentor())
+
+    assert outbox.deliver(support.email_to(alice.email, "confirmed").pk)
+
+    assert mail.outbox[0].reply_to == []
