@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
+from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 
 from mail import outbox
@@ -287,6 +288,8 @@ def test_messages_sent_together_go_in_one_insert_each_once_and_share_their_frame
         )
 
     with django_capture_on_commit_callbacks(execute=True):
+        # The contact as no message has read it yet (it is kept in the cache once read).
+        cache.clear()
         with CaptureQueriesContext(connection) as queries, outbox.batch():
             link("liisa@kokkola.fi")
             link("kaisa@vaasa.fi")  # in the outbox already
