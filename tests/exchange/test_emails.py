@@ -113,6 +113,18 @@ def test_the_confirmation_tells_each_person_their_part(alice, host, coordinator_
 
     to_coordinator = support.email_to("kerttu@vaasa.fi", "confirmed")
     assert to_coordinator.subject == "Vaihto vahvistettu: Alice Aalto, Mustasaaren pääkirjasto"
+    assert "Sinulta ei tarvita enää mitään." in to_coordinator.body_text
+
+    # The host is done too, unless the first day's plans change: the link below is for that.
+    to_host = support.email_to(exchange.host_contact_email, "confirmed")
+    text = " ".join(to_host.body_text.split())
+    assert to_host.language == "sv"
+    assert (
+        f"Utbytet är bekräftat: Alice Aalto besöker ert bibliotek "
+        f"{visit_dates(exchange.first_day, exchange.last_day, language='sv')}. Du behöver inte "
+        "göra något mer, om inte arrangemangen för första dagen ändras." in text
+    )
+    assert "Du kan komplettera eller ändra" in text
 
 
 def test_no_coordinator_address_means_no_message_to_the_coordinator(alice, host):
