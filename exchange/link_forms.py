@@ -191,10 +191,11 @@ class HostDecisionForm(MentorForm):
     def __init__(self, *args, exchange: ExchangeRequest, proposes_dates: bool = False, **kwargs):
         super().__init__(*args, exchange=exchange, **kwargs)
         self.proposes_dates = proposes_dates
-        # A mentor named now is named whole, so name, email and phone are marked required as
-        # on the form that names the mentor later; full_clean lets them stay empty together.
-        # The language has one chosen from the start and is not asked for.
-        self.fields["mentor_language"].required = False
+        # Named now or later: the fields may all be left empty, so none is marked required
+        # (nor announced so by a screen reader); the text above them says that a mentor named
+        # now needs all three, and clean() asks for the one missing.
+        for name in [*self.MENTOR_FIELDS, "mentor_language"]:
+            self.fields[name].required = False
         if exchange.needs_return_visit:
             self.fields["return_language"].initial = self.fields["mentor_language"].initial
             for name in self.RETURN_FIELDS + self.RETURN_DATE_FIELDS:
@@ -205,23 +206,6 @@ class HostDecisionForm(MentorForm):
         for name, message in self.REQUIRED_MESSAGES.items():
             if name in self.fields:
                 self.fields[name].error_messages["required"] = message
-
-    def full_clean(self) -> None:
-        """The mentor's name, email and phone all left empty are a mentor named later, not
-        one named in part: only then may they stay empty. They stay marked required on the
-        page drawn again with other errors (the browser doesn't enforce it: novalidate)."""
-        if not self.is_bound or any(
-            str(self[name].data or "").strip() for name in self.MENTOR_FIELDS
-        ):
-            super().full_clean()
-            return
-        for name in self.MENTOR_FIELDS:
-            self.fields[name].required = False
-        try:
-            super().full_clean()
-        finally:
-            for name in self.MENTOR_FIELDS:
-                self.fields[name].required = True
 
     def mentor_fields(self):
         return [self[name] for name in [*self.MENTOR_FIELDS, "mentor_language"]]
@@ -250,6 +234,14 @@ class HostDecisionForm(MentorForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        # A mentor named now is named whole: name, email and phone.
+        if any(cleaned.get(name) for name in self.MENTOR_FIELDS):
+            messages = {
+                name: self.fields[name].error_messages["required"] for name in self.MENTOR_FIELDS
+            }
+            for name in self.MENTOR_FIELDS:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, messages[name])
         if self.proposes_dates:
             for name in ("first_day", "last_day"):
                 if not cleaned.get(name):

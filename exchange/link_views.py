@@ -552,7 +552,7 @@ def _decided(
             request,
             _(
                 "This request had already been answered through this link, so the answer "
-                "you just sent was not recorded again. The answer that stands is shown below."
+                "you just sent was not recorded. The answer that stands is shown below."
             ),
         )
     # The moves from this answer on: the first is the answer's own.

@@ -16,6 +16,8 @@ register = template.Library()
 FINLAND = "358"
 # What people write between the digits: spaces, dashes, dots, slashes and brackets.
 SEPARATORS = re.compile(r"[\s\-./()]")
+# The number itself: what is written before any words after it ("040 123 4567 (työ)").
+NUMBER = re.compile(r"\s*\+?[\d\s\-./()]*")
 
 
 def international(phone: str) -> str:
@@ -24,8 +26,8 @@ def international(phone: str) -> str:
     A number already international (+46 8 123 456, 0046 8 123 456) keeps its country, without
     the trunk prefix some write after it in brackets (+358 (0)40 ...). A number that is neither
     international nor begins with the trunk prefix (a short number such as 112) is left as it
-    is, without its separators."""
-    number = (phone or "").strip().replace("(0)", "")
+    is, without its separators. Words written after the number are left out."""
+    number = NUMBER.match((phone or "").replace("(0)", "")).group()
     number = SEPARATORS.sub("", number)
     if number.startswith("+"):
         return number
