@@ -24,7 +24,7 @@ from libraries import availability
 from libraries.models import Library, Staff, library_by_id
 from web.dates import VisitDates, visit_dates
 from web.names import ONE_LINE, is_single_line
-from web.prepared import Prepared
+from web.prepared import Prepared, locking_by_id
 
 from . import emails
 from .models import (
@@ -682,14 +682,7 @@ def submit_new(
 
 
 # The visitor with their library, locked as submit_new locks them: compiled once.
-_VISITOR_LOCKED = Prepared(
-    lambda pk: (
-        Staff.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("library__municipality")
-        .filter(pk=pk)
-        .order_by()
-    )
-)
+_VISITOR_LOCKED = locking_by_id(Staff, "library__municipality")
 
 
 def approve_home(approval_id: int, *, version: int, comment: str = "") -> ExchangeRequest:

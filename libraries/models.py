@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from web.mailboxes import mailbox_key, same_mailbox
-from web.prepared import Prepared
+from web.prepared import Prepared, locking_by_id
 
 
 class Language(models.TextChoices):
@@ -704,14 +704,7 @@ class AccessibilityFeedback(models.Model):
 _LIBRARY = Prepared(
     lambda pk: Library.objects.select_related("municipality").filter(pk=pk).order_by()
 )
-_LIBRARY_LOCKED = Prepared(
-    lambda pk: (
-        Library.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("municipality")
-        .filter(pk=pk)
-        .order_by()
-    )
-)
+_LIBRARY_LOCKED = locking_by_id(Library, "municipality")
 
 
 def library_by_id(pk: int, *, locking: bool = False) -> Library | None:

@@ -168,6 +168,20 @@ class Prepared:
         return builder
 
 
+def locking_by_id(model: type[Model], *related: str) -> Prepared:
+    """A row by its id, with the objects `related` names (select_related), its own row locked
+    until the transaction ends: FOR NO KEY UPDATE, which keeps out whoever takes the same lock
+    but not a transaction that only writes a row pointing at this one."""
+    return Prepared(
+        lambda pk: (
+            model._default_manager.select_for_update(of=("self",), no_key=True)
+            .select_related(*related)
+            .filter(pk=pk)
+            .order_by()
+        )
+    )
+
+
 def _refuse_what_one_query_cannot_give(queryset: QuerySet) -> None:
     query = queryset.query
     if queryset._prefetch_related_lookups:

@@ -136,41 +136,45 @@ def test_the_streets_the_municipalities_name_in_swedish_reach_the_libraries(ship
             assert Library.objects.get(slug_fi=slug_fi).address == address, slug_fi
 
 
-def test_karleby_branches_named_by_the_city_in_swedish(client, shipped_libraries):
-    kelvia = Library.objects.get(slug_fi="kalvian-kirjasto")
-    assert kelvia.slug_sv == "kelvia-bibliotek"
-    with translation.override("sv"):
-        assert kelvia.name == "Kelviå bibliotek"
-        assert kelvia.address == "Kelviåvägen 46, 68300 Karleby"
-    with translation.override("fi"):
-        assert kelvia.name == "Kälviän kirjasto"
-        assert kelvia.address == "Kälviäntie 46, 68300 Kokkola"
+@pytest.mark.parametrize(
+    ("slug_fi", "slug_sv", "in_swedish", "in_finnish"),
+    [
+        (
+            "kalvian-kirjasto",
+            "kelvia-bibliotek",
+            ("Kelviå bibliotek", "Kelviåvägen 46, 68300 Karleby"),
+            ("Kälviän kirjasto", "Kälviäntie 46, 68300 Kokkola"),
+        ),
+        (
+            "lohtajan-kirjasto",
+            "lochtea-bibliotek",
+            ("Lochteå bibliotek", "Skogsåkersvägen 2, 68230 Karleby"),
+            ("Lohtajan kirjasto", "Metsäpellontie 2, 68230 Kokkola"),
+        ),
+        (
+            "koivuhaan-kirjasto",
+            "bjorkhagens-bibliotek",
+            ("Björkhagens bibliotek", "Mårdgatan 6, 67800 Karleby"),
+            ("Koivuhaan kirjasto", "Mäntynäädänkatu 6, 67800 Kokkola"),
+        ),
+    ],
+)
+def test_karleby_branches_named_by_the_city_in_swedish(
+    client, shipped_libraries, slug_fi, slug_sv, in_swedish, in_finnish
+):
+    library = Library.objects.get(slug_fi=slug_fi)
+    assert library.slug_sv == slug_sv
+    for language, (name, address) in (("sv", in_swedish), ("fi", in_finnish)):
+        with translation.override(language):
+            assert (library.name, library.address) == (name, address)
 
-    page = client.get("/sv/bibliotek/lochtea-bibliotek/")
+    page = client.get(f"/sv/bibliotek/{slug_sv}/")
     assert page.status_code == 200
-    assert "<h1>Lochteå bibliotek</h1>" in page.content.decode()
-    assert "Skogsåkersvägen 2, 68230 Karleby" in page.content.decode()
-    old = client.get("/sv/bibliotek/lohtajan-kirjasto/")
+    assert f"<h1>{in_swedish[0]}</h1>" in page.content.decode()
+    assert in_swedish[1] in page.content.decode()
+    old = client.get(f"/sv/bibliotek/{slug_fi}/")
     assert old.status_code == 301
-    assert old["Location"] == "/sv/bibliotek/lochtea-bibliotek/"
-
-
-def test_koivuhaka_library_has_the_swedish_name_the_city_gives_it(client, shipped_libraries):
-    koivuhaka = Library.objects.get(slug_fi="koivuhaan-kirjasto")
-    assert koivuhaka.slug_sv == "bjorkhagens-bibliotek"
-    with translation.override("sv"):
-        assert koivuhaka.name == "Björkhagens bibliotek"
-        assert koivuhaka.address == "Mårdgatan 6, 67800 Karleby"
-    with translation.override("fi"):
-        assert koivuhaka.name == "Koivuhaan kirjasto"
-        assert koivuhaka.address == "Mäntynäädänkatu 6, 67800 Kokkola"
-
-    page = client.get("/sv/bibliotek/bjorkhagens-bibliotek/")
-    assert page.status_code == 200
-    assert "<h1>Björkhagens bibliotek</h1>" in page.content.decode()
-    old = client.get("/sv/bibliotek/koivuhaan-kirjasto/")
-    assert old.status_code == 301
-    assert old["Location"] == "/sv/bibliotek/bjorkhagens-bibliotek/"
+    assert old["Location"] == f"/sv/bibliotek/{slug_sv}/"
 
 
 def test_karleby_mobile_library_is_named_like_the_other_bokbussar(client, shipped_libraries):

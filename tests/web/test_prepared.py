@@ -9,9 +9,9 @@ from django.db.transaction import TransactionManagementError
 from django.utils import translation
 
 from exchange.models import ExchangeRequest
-from libraries.models import FocusArea
+from libraries.models import FocusArea, Staff
 from tests.factories import ExchangeRequestFactory, FocusAreaFactory, StaffFactory
-from web.prepared import Prepared
+from web.prepared import Prepared, locking_by_id
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +234,22 @@ def test_takes_probes_a_field_without_negative_numbers_can_hold():
         Prepared(by_nights).rows(3)
 
     assert Prepared(by_nights, probes=(1, 2)).rows(3) == [(exchange.pk,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_locked_by_id_comes_with_what_it_joins_and_locks_only_its_own_row(
+    django_assert_num_queries,
+):
+    visitor = StaffFactory()
+    query = locking_by_id(Staff, "library__municipality")
+
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            (instance,) = query.instances(visitor.pk)
+            assert instance.library.municipality == visitor.library.municipality
+        assert query.instances(visitor.pk + 1000) == []
+    if connection.features.has_select_for_update:
+        sql = query._compiled_for("default").sql
+        assert sql.endswith('FOR NO KEY UPDATE OF "libraries_staff"')
+        with pytest.raises(TransactionManagementError):
+            query.instances(visitor.pk)
