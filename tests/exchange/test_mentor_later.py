@@ -407,3 +407,17 @@ def test_before_the_visitor_takes_the_proposed_dates_the_link_says_it_waits_for_
     assert "Väntar på besökarens svar" in page
     assert posted.status_code == 200
     assert support.snapshot(awaiting_host) == before
+
+
+def test_the_mentors_phone_rings_from_the_visitors_page_and_the_hosts(client, alice, host):
+    exchange = support.confirmed_visit(alice, host)
+    dialled = '<a href="tel:+358401234567">040 123 4567</a>'
+
+    client.force_login(alice)
+    assert dialled in pages.html(client.get(exchange.get_absolute_url()))
+
+    client.logout()
+    token = links.arrangements_token(host_answer(exchange))
+    assert dialled in pages.html(
+        client.get(pages.url("exchange:arrangements-link", "sv", token=token))
+    )
