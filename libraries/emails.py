@@ -6,6 +6,7 @@ never heard of Kollega knows who writes and whom to ask; answering the message a
 """
 
 from mail.outbox import Recipient, once_per_batch
+from web.mailboxes import same_mailbox
 
 from . import public_pages
 from .models import ContactDetails
@@ -30,10 +31,7 @@ def frame(recipient: Recipient) -> dict:
     """The coordinator's contact details, and whether the message goes to the coordinator
     (who is not signed off to herself)."""
     contact = contact_details()
-    to_coordinator = bool(contact.email) and (
-        contact.email.strip().lower() == recipient.email.strip().lower()
-    )
-    return {"coordinator": contact, "to_coordinator": to_coordinator}
+    return {"coordinator": contact, "to_coordinator": same_mailbox(contact.email, recipient.email)}
 
 
 def reply_to(address: str) -> tuple[str, str] | None:
@@ -41,6 +39,6 @@ def reply_to(address: str) -> tuple[str, str] | None:
     answering the message goes to the person who can answer it; none in a message to the
     coordinator herself, or without her address."""
     contact = contact_details()
-    if not contact.email or contact.email.strip().lower() == address.strip().lower():
+    if not contact.email or same_mailbox(contact.email, address):
         return None
     return contact.name, contact.email
