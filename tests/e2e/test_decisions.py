@@ -33,6 +33,7 @@ SCREENSHOTS = {
     ("home", "fi", "phone"): "fi-supervisor-phone",
     ("host", "sv", "phone"): "sv-host-phone",
     ("host-approved", "fi", "desktop"): "fi-host-approved",
+    ("answered-twice", "sv", "phone"): "sv-answered-twice-phone",
 }
 
 
@@ -210,3 +211,42 @@ def test_the_host_approves_with_the_mentor_left_for_later_then_names_them(
     page.goto(site + path("exchange:approval-link", language, token=token))
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     page.context.close()
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_an_answer_from_a_page_left_open_says_it_was_not_recorded(browser, site, language, screen):
+    exchange = submitted(35)
+    token = links.approval_token(exchange.approvals.get(role="home"))
+    address = site + path("exchange:approval-link", language, token=token)
+    first, second = (new_page(browser, viewport=SCREENS[screen]) for _ in range(2))
+    first.goto(address)
+    second.goto(address)
+
+    first.get_by_label(t(language, "Approve the request")).check()
+    first.get_by_role("button", name=t(language, "Send the answer")).click()
+    # The page left open in the other window is sent later with the other answer.
+    second.get_by_label(t(language, "Decline the request")).check()
+    second.get_by_label(t(language, "Reason for declining")).fill("Ei sittenkään.")
+    second.get_by_role("button", name=t(language, "Send the answer")).click()
+
+    notice = second.get_by_role("status")
+    expect(notice).to_have_text(
+        t(
+            language,
+            "This request had already been answered through this link, so the answer you "
+            "just sent was not recorded. The answer that stands is shown below.",
+        )
+    )
+    expect(second.get_by_role("heading", level=1)).to_have_text(
+        t(language, "You approved the exchange request of %(visitor)s")
+        % {"visitor": "Liisa Lukija"}
+    )
+    if screen == "phone":
+        assert top(notice) < FOLD
+    shows(second, "answered-twice", language, screen)
+    no_violations(second)
+    exchange.refresh_from_db()
+    assert exchange.state == State.AWAITING_HOST
+    first.context.close()
+    second.context.close()
